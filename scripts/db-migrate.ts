@@ -1,0 +1,20 @@
+// npm run db:migrate
+// Applies pending migrations to DATABASE_URL, or to the embedded database under
+// DATA_DIR when DATABASE_URL is unset (what `npm start` also does on its own).
+import { loadConfig } from '../src/config.ts';
+import { embeddedDatabaseDir, startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
+import { applyMigrations } from '../src/db/migrations.ts';
+
+const result = loadConfig();
+if (!result.ok) {
+  for (const line of result.errors) console.error(line);
+  process.exit(1);
+}
+const { database } = result.config;
+const embedded = database.url ? undefined : await startEmbeddedPostgres({ dataDir: embeddedDatabaseDir(database.dataDir), maxConnections: 4 });
+try {
+  const applied = await applyMigrations(database.url ?? embedded!.url);
+  console.log(applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date');
+} finally {
+  await embedded?.close();
+}

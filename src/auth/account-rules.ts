@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { badUserInput } from '../errors.ts';
+import { isCommonPassword } from './common-passwords.ts';
+
+export const EMAIL_MAX_LENGTH = 254;
+export const PASSWORD_MIN_LENGTH = 8;
+/** bcrypt reads at most 72 bytes; a longer password is refused rather than silently cut. */
+export const PASSWORD_MAX_BYTES = 72;
+export const NAME_MAX_LENGTH = 100;
+
+// One "@", something before it, and a dotted domain with no empty labels.
+const EMAIL_SHAPE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+
+const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1, 'Email is required.')
+  .max(EMAIL_MAX_LENGTH, `Email must be at most ${EMAIL_MAX_LENGTH} characters.`)
+  .regex(EMAIL_SHAPE, 'Email must look like name@example.com.');
+
+const passwordLengthSchema = z
+  .string()
+  .refine((p) => Buffer.byteLength(p, 'utf8') <= PASSWORD_MAX_BYTES, {
+    message: `Password must be at most ${PASSWORD_MAX_BYTES} bytes in UTF-8.`,
+  });
+
+const nameSchema = z
+  .string()
+  .trim()
+  .max(NAME_MAX_LENGTH, `Name must be at most ${NAME_MAX_LENGTH} characters.`)
+  .transform((name) => (name === '' ? null : name));
+
+function check<T>(field: string, schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw badUserInput(field, result.error.issues[0]?.message ?? `Invalid ${field}.`);
+  return result.data;
+}
+
+/** Trimmed and lower-cased, or BAD_USER_INPUT on `field`. */
+export const normalizeEmail = (email: string, field = 'email') => check(field, emailSchema, email);
+
+export const normalizeName = (name: string | null | undefined): string | null =>
+  name == null ? null : check('name', nameSchema, name);
+
+/** The checks a password must pass to be presented at all (also at login). */
+export function checkPasswordLength(password: string, field = 'password'): void {
+  if (password.length === 0) throw badUserInput(field, 'Password is required.');
+  check(field, passwordLengthSchema, password);
+}
+
+/** The rules a new password must meet. `email` is the normalized email of its account. */
+export function checkNewPassword(password: string, email: string, field = 'password'): void {
+  checkPasswordLength(password, field);
+  if ([...password].length < PASSWORD_MIN_LENGTH) {
+    throw badUserInput(field, `Password must be at least ${PASSWORD_MIN_LENGTH} characters.`);
+  }
+  if (password.trim().toLowerCase() === email) {
+    throw badUserInput(field, 'Password must not be your email address.');
+  }
+  if (isCommonPassword(password)) {
+    throw badUserInput(field, 'This password is too common; choose another.');
+  }
+}

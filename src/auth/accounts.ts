@@ -1,0 +1,86 @@
+import type { PrismaClient, User } from '../generated/prisma/client.ts';
+import { emailTaken, invalidCredentials } from '../errors.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import { checkNewPassword, checkPasswordLength, normalizeEmail, normalizeName } from './account-rules.ts';
+import type { PasswordHasher } from './passwords.ts';
+import { newRefreshToken } from './refresh-tokens.ts';
+import { newSessionData, type ClientInfo, type SessionLimits } from './sessions.ts';
+import type { AccessTokens } from './tokens.ts';
+
+/** What a successful sign-up or login hands back: a new session's tokens and its user. */
+export interface SignedIn {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  refreshToken: string;
+  user: User;
+  sessionId: string;
+}
+
+export interface AccountDeps {
+  prisma: PrismaClient;
+  hasher: PasswordHasher;
+  tokens: AccessTokens;
+  limits: SessionLimits;
+}
+
+export interface SignUpInput {
+  email: string;
+  password: string;
+  name?: string | null | undefined;
+}
+
+export interface LoginInput {
+  email: string;
+  password: string;
+}
+
+export async function signUp(deps: AccountDeps, input: SignUpInput, client: ClientInfo): Promise<SignedIn> {
+  const email = normalizeEmail(input.email);
+  const name = normalizeName(input.name);
+  checkNewPassword(input.password, email);
+
+  // Cheap early answer; the unique index below is what settles a race.
+  const existing = await deps.prisma.user.findUnique({ where: { email }, select: { id: true } });
+  if (existing) throw emailTaken();
+
+  const passwordHash = await deps.hasher.hash(input.password);
+  const refresh = newRefreshToken();
+  try {
+    // One nested write: the user, its session and its refresh token exist together or not at all.
+    const session = await deps.prisma.session.create({
+      data: {
+        ...newSessionData(deps.limits, client, refresh.hash),
+        user: { create: { email, name, passwordHash } },
+      },
+      include: { user: true },
+    });
+    return signedIn(deps, session.user, session.id, refresh.token);
+  } catch (error) {
+    if (isUniqueViolation(error)) throw emailTaken();
+    throw error;
+  }
+}
+
+export async function login(deps: AccountDeps, input: LoginInput, client: ClientInfo): Promise<SignedIn> {
+  const email = normalizeEmail(input.email);
+  checkPasswordLength(input.password);
+
+  const user = await deps.prisma.user.findUnique({ where: { email } });
+  // Always one bcrypt comparison, against a dummy hash for an unknown email, and
+  // one answer for both failures: the response says nothing about who has an account.
+  const matches = await deps.hasher.verify(input.password, user?.passwordHash ?? null);
+  if (!user || !matches) throw invalidCredentials();
+
+  const refresh = newRefreshToken();
+  const session = await deps.prisma.session.create({
+    data: { ...newSessionData(deps.limits, client, refresh.hash), userId: user.id },
+    select: { id: true },
+  });
+  return signedIn(deps, user, session.id, refresh.token);
+}
+
+function signedIn(deps: AccountDeps, user: User, sessionId: string, refreshToken: string): SignedIn {
+  const { accessToken, expiresIn } = deps.tokens.issue({ userId: user.id, sessionId });
+  return { accessToken, tokenType: 'Bearer', expiresIn, refreshToken, user, sessionId };
+}

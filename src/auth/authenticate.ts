@@ -1,0 +1,29 @@
+import type { PrismaClient, Session, User } from '../generated/prisma/client.ts';
+import type { TokenRefusal } from '../errors.ts';
+import { findLiveSession, type SessionLimits } from './sessions.ts';
+import type { AccessTokens } from './tokens.ts';
+
+/** Who is calling: nobody, someone whose token was refused (and why), or a signed-in user. */
+export type Viewer =
+  | { kind: 'anonymous' }
+  | { kind: 'refused'; reason: TokenRefusal }
+  | { kind: 'user'; user: User; session: Session };
+
+export type SignedInViewer = Extract<Viewer, { kind: 'user' }>;
+
+export const ANONYMOUS: Viewer = Object.freeze({ kind: 'anonymous' });
+
+export interface AuthenticateDeps {
+  prisma: PrismaClient;
+  tokens: AccessTokens;
+  limits: SessionLimits;
+}
+
+/** Checks an access token and the session it names. Never throws for a bad token. */
+export async function authenticate(deps: AuthenticateDeps, accessToken: string): Promise<Viewer> {
+  const check = deps.tokens.verify(accessToken);
+  if (!check.ok) return { kind: 'refused', reason: check.reason };
+  const live = await findLiveSession(deps.prisma, check.claims, deps.limits);
+  if (!live) return { kind: 'refused', reason: 'TOKEN_REVOKED' };
+  return { kind: 'user', ...live };
+}

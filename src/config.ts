@@ -1,0 +1,167 @@
+import { z } from 'zod';
+import { parseDuration } from './duration.ts';
+
+export type NodeEnv = 'development' | 'production' | 'test';
+
+export interface Config {
+  readonly env: NodeEnv;
+  readonly http: {
+    readonly port: number;
+    readonly host: string;
+    readonly graphiql: boolean;
+    readonly introspection: boolean;
+    /** `'*'` allows every origin; an empty list allows none. */
+    readonly corsOrigins: '*' | readonly string[];
+    readonly maxBodyBytes: number;
+  };
+  readonly database: {
+    /** Unset: the embedded PGlite under `dataDir`. */
+    readonly url: string | undefined;
+    readonly dataDir: string;
+    readonly poolSize: number;
+  };
+  readonly tokens: {
+    /** Unset outside production: a random secret kept in `dataDir`. The first signs; all verify. */
+    readonly secrets: readonly string[] | undefined;
+    readonly issuer: string;
+    readonly audience: string;
+    readonly accessTokenTtlSeconds: number;
+    readonly refreshTokenTtlSeconds: number;
+    readonly sessionMaxAgeSeconds: number;
+    readonly refreshReuseGraceSeconds: number;
+  };
+  readonly passwords: { readonly bcryptCost: number };
+  readonly log: { readonly level: string };
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+export const MIN_SECRET_BYTES = 32;
+const MIN_PRODUCTION_BCRYPT_COST = 10;
+
+// An empty variable counts as unset, so `FOO= npm start` means "use the default".
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+
+const duration = z.string().transform((value, ctx) => {
+  const seconds = parseDuration(value);
+  if (seconds === undefined || seconds <= 0) {
+    ctx.addIssue({ code: 'custom', message: `must be a positive duration such as 900, 15m, 1h or 7d (got "${value}")` });
+    return z.NEVER;
+  }
+  return seconds;
+});
+
+const seconds = z.string().regex(/^\d+$/, 'must be a whole number of seconds').transform(Number);
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const secretList = z.string().transform((value, ctx) => {
+  const secrets = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (secrets.length === 0) ctx.addIssue({ code: 'custom', message: 'holds no secret' });
+  secrets.forEach((secret, index) => {
+    const bytes = Buffer.byteLength(secret, 'utf8');
+    if (bytes < MIN_SECRET_BYTES) {
+      // Never echo the secret itself: only where it is and how short.
+      const which = secrets.length > 1 ? `secret #${index + 1} ` : '';
+      ctx.addIssue({ code: 'custom', message: `${which}must be at least ${MIN_SECRET_BYTES} bytes (got ${bytes})` });
+    }
+  });
+  return secrets;
+});
+
+const envSchema = z.object({
+  NODE_ENV: optional(z.enum(['development', 'production', 'test'])).default('development'),
+  PORT: optional(integer(0, 65535)).default(4000),
+  HOST: optional(z.string()).default('localhost'),
+  DATABASE_URL: optional(
+    z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL (leave it unset for the embedded database)'),
+  ),
+  DATA_DIR: optional(z.string()).default('./data'),
+  DATABASE_POOL_SIZE: optional(integer(1, 100)).default(10),
+  JWT_SECRET: optional(secretList),
+  JWT_ISSUER: optional(z.string()).default('tollgate'),
+  JWT_AUDIENCE: optional(z.string()).default('tollgate'),
+  ACCESS_TOKEN_TTL: optional(duration).default(15 * 60),
+  REFRESH_TOKEN_TTL: optional(duration).default(30 * 86400),
+  SESSION_MAX_AGE: optional(duration).default(90 * 86400),
+  REFRESH_REUSE_GRACE: optional(seconds).default(10),
+  BCRYPT_COST: optional(integer(4, 31)).default(12),
+  GRAPHIQL: optional(flag),
+  INTROSPECTION: optional(flag),
+  CORS_ORIGINS: optional(z.string()),
+  MAX_BODY_BYTES: optional(integer(1024, 10 * 1024 * 1024)).default(100 * 1024),
+  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
+});
+
+type Env = Record<string, string | undefined>;
+
+/** Reads the environment into a frozen Config, or one line per problem, each naming its variable. */
+export function loadConfig(env: Env = process.env): ConfigResult {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    };
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const errors: string[] = [];
+  if (production && !e.JWT_SECRET) {
+    errors.push(`JWT_SECRET: required in production (at least ${MIN_SECRET_BYTES} bytes; several may be given, comma-separated)`);
+  }
+  if (production && e.BCRYPT_COST < MIN_PRODUCTION_BCRYPT_COST) {
+    errors.push(`BCRYPT_COST: must be at least ${MIN_PRODUCTION_BCRYPT_COST} in production (got ${e.BCRYPT_COST})`);
+  }
+  if (e.REFRESH_TOKEN_TTL > e.SESSION_MAX_AGE) {
+    errors.push('REFRESH_TOKEN_TTL: must not be longer than SESSION_MAX_AGE');
+  }
+  if (errors.length > 0) return { ok: false, errors };
+
+  const corsOrigins = e.CORS_ORIGINS
+    ? e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)
+    : production
+      ? []
+      : ('*' as const);
+
+  const config: Config = {
+    env: e.NODE_ENV,
+    http: {
+      port: e.PORT,
+      host: e.HOST,
+      graphiql: e.GRAPHIQL ?? !production,
+      introspection: e.INTROSPECTION ?? !production,
+      corsOrigins,
+      maxBodyBytes: e.MAX_BODY_BYTES,
+    },
+    database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR, poolSize: e.DATABASE_POOL_SIZE },
+    tokens: {
+      secrets: e.JWT_SECRET,
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,
+      refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL,
+      sessionMaxAgeSeconds: e.SESSION_MAX_AGE,
+      refreshReuseGraceSeconds: e.REFRESH_REUSE_GRACE,
+    },
+    passwords: { bcryptCost: e.BCRYPT_COST },
+    log: { level: e.LOG_LEVEL },
+  };
+  return { ok: true, config: deepFreeze(config) };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

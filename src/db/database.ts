@@ -1,0 +1,92 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../generated/prisma/client.ts';
+import type { Logger } from '../logger.ts';
+import { embeddedDatabaseDir, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
+import { applyMigrations } from './migrations.ts';
+
+export interface Database {
+  readonly prisma: PrismaClient;
+  /** Which database this is, for the start-up log line: never the URL, which may hold a password. */
+  readonly description: string;
+  /** True while the database answers a trivial query within `timeoutMs`. */
+  isReady(timeoutMs?: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** A PostgreSQL server; without it, the embedded PGlite. */
+  url?: string | undefined;
+  /** Where the embedded database keeps its files (in `pglite/` below it); omitted, it lives in memory. */
+  dataDir?: string | undefined;
+  poolSize: number;
+  logger: Logger;
+  /** Called for every SQL statement Prisma sends (tests count round trips with it). */
+  onQuery?: (sql: string) => void;
+}
+
+// PGlite runs one statement at a time whatever the pool size, so a few
+// connections suffice; the socket server takes a few more for the migrator.
+const EMBEDDED_POOL_SIZE = 4;
+const EMBEDDED_SPARE_CONNECTIONS = 4;
+
+/** Opens the database, applies pending migrations, and returns a Prisma client on it. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const { logger } = options;
+  let embedded: EmbeddedPostgres | undefined;
+  let url = options.url;
+  let poolSize = options.poolSize;
+  if (!url) {
+    poolSize = Math.min(poolSize, EMBEDDED_POOL_SIZE);
+    embedded = await startEmbeddedPostgres({
+      dataDir: options.dataDir && embeddedDatabaseDir(options.dataDir),
+      maxConnections: poolSize + EMBEDDED_SPARE_CONNECTIONS,
+    });
+    url = embedded.url;
+  }
+
+  try {
+    const applied = await applyMigrations(url, (line) => logger.trace({ engine: line }, 'schema engine'));
+    if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
+
+    const adapter = new PrismaPg(
+      { connectionString: url, max: poolSize },
+      { onPoolError: (error) => logger.warn({ err: error }, 'database connection lost') },
+    );
+    const prisma = options.onQuery
+      ? new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] })
+      : new PrismaClient({ adapter });
+    if (options.onQuery) {
+      const onQuery = options.onQuery;
+      (prisma as PrismaClient<'query'>).$on('query', (event) => onQuery(event.query));
+    }
+
+    return {
+      prisma,
+      description: embedded ? `embedded PGlite (${options.dataDir ?? 'in memory'})` : 'PostgreSQL',
+      isReady: (timeoutMs = 2000) => answersWithin(prisma, timeoutMs),
+      async close() {
+        await prisma.$disconnect();
+        await embedded?.close();
+      },
+    };
+  } catch (error) {
+    await embedded?.close();
+    throw error;
+  }
+}
+
+async function answersWithin(prisma: PrismaClient, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  const query = prisma.$queryRaw`SELECT 1`.then(
+    () => true,
+    () => false,
+  );
+  try {
+    return await Promise.race([query, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

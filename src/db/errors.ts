@@ -1,0 +1,6 @@
+import { Prisma } from '../generated/prisma/client.ts';
+
+/** A write refused by a unique index (two sign-ups racing on one email, say). */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}

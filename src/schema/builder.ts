@@ -1,0 +1,56 @@
+import SchemaBuilder from '@pothos/core';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { DateTimeResolver } from 'graphql-scalars';
+import { forbidden, unauthenticated } from '../errors.ts';
+import type PrismaTypes from '../generated/pothos-types.ts';
+import { getDatamodel } from '../generated/pothos-types.ts';
+import type { Context, SignedInContext } from '../server/context.ts';
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  AuthScopes: {
+    /** No Authorization header at all. */
+    anonymous: boolean;
+    /** A valid access token of a live session. */
+    loggedIn: boolean;
+    admin: boolean;
+  };
+  AuthContexts: {
+    loggedIn: SignedInContext;
+    admin: SignedInContext;
+  };
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+  };
+  DefaultFieldNullability: false;
+}>({
+  plugins: [ScopeAuthPlugin, PrismaPlugin],
+  defaultFieldNullability: false,
+  prisma: {
+    client: (ctx) => ctx.services.prisma,
+    dmmf: getDatamodel(),
+    filterConnectionTotalCount: true,
+    onUnusedQuery: null,
+  },
+  scopeAuth: {
+    authScopes: ({ viewer }) => ({
+      anonymous: viewer.kind === 'anonymous',
+      loggedIn: viewer.kind === 'user',
+      admin: viewer.kind === 'user' && viewer.user.role === 'ADMIN',
+    }),
+    // A refused token says why; no token at all asks for one; a user without the
+    // needed role is forbidden.
+    unauthorizedError: (_parent, { viewer }) =>
+      viewer.kind === 'refused'
+        ? unauthenticated(viewer.reason)
+        : viewer.kind === 'anonymous'
+          ? unauthenticated()
+          : forbidden(),
+  },
+});
+
+builder.addScalarType('DateTime', DateTimeResolver);
+builder.queryType({});
+builder.mutationType({});

@@ -1,0 +1,5 @@
+import { builder } from './builder.ts';
+import './user.ts';
+import './auth-payload.ts';
+
+export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,64 @@
+import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import { schema } from '../schema/index.ts';
+import type { Services } from '../services.ts';
+import { useBodyLimit } from './body-limit.ts';
+import { createContextFactory, type Context, type ServerContext } from './context.ts';
+import { GRAPHIQL_DEFAULT_DOCUMENT, GRAPHIQL_DEFAULT_HEADERS } from './graphiql.ts';
+import { maskError } from './mask-error.ts';
+
+export type App = YogaServerInstance<ServerContext, Context>;
+
+export interface AppOptions {
+  config: Config;
+  services: Services;
+  logger: Logger;
+  /** Whether the database answers; `/ready` reports it. */
+  isDatabaseReady: () => Promise<boolean>;
+}
+
+/** The whole HTTP surface, with no port: `main.ts` listens, tests call `app.fetch`. */
+export function createApp({ config, services, logger, isDatabaseReady }: AppOptions): App {
+  const { http } = config;
+  return createYoga<ServerContext, Context>({
+    schema,
+    context: createContextFactory(services),
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    graphiql: http.graphiql
+      ? { title: 'Tollgate', defaultQuery: GRAPHIQL_DEFAULT_DOCUMENT, headers: GRAPHIQL_DEFAULT_HEADERS }
+      : false,
+    // Served from this package: GraphiQL works offline and with no CDN.
+    renderGraphiQL,
+    maskedErrors: { maskError, isDev: false },
+    cors: http.corsOrigins === '*'
+      ? { origin: '*', allowedHeaders: ['authorization', 'content-type'], methods: ['GET', 'POST'] }
+      : { origin: [...http.corsOrigins], allowedHeaders: ['authorization', 'content-type'], methods: ['GET', 'POST'], credentials: false },
+    logging: yogaLogger(logger),
+    plugins: [
+      useBodyLimit(http.maxBodyBytes),
+      useReadinessCheck({ endpoint: '/ready', check: isDatabaseReady }),
+      ...(http.introspection ? [] : [useDisableIntrospection()]),
+    ],
+  });
+}
+
+/** Yoga's own log lines go to the service log; its debug output (which can echo variables) does not. */
+function yogaLogger(logger: Logger) {
+  const child = logger.child({ component: 'yoga' });
+  return {
+    debug: () => {},
+    info: (...args: unknown[]) => child.info(describe(args)),
+    warn: (...args: unknown[]) => child.warn(describe(args)),
+    error: (...args: unknown[]) => {
+      const err = args.find((a) => a instanceof Error);
+      child.error({ err }, describe(args.filter((a) => !(a instanceof Error))) || 'unexpected error');
+    },
+  };
+}
+
+const describe = (args: unknown[]) => args.filter((a) => typeof a === 'string').join(' ');

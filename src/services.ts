@@ -1,0 +1,37 @@
+import type { Config } from './config.ts';
+import type { PrismaClient } from './generated/prisma/client.ts';
+import type { Logger } from './logger.ts';
+import type { AccountDeps } from './auth/accounts.ts';
+import type { AuthenticateDeps } from './auth/authenticate.ts';
+import { createPasswordHasher } from './auth/passwords.ts';
+import { createAccessTokens } from './auth/tokens.ts';
+
+/** Everything a request needs, built once at start. */
+export interface Services extends AccountDeps, AuthenticateDeps {
+  logger: Logger;
+}
+
+export function createServices(options: {
+  config: Config;
+  prisma: PrismaClient;
+  /** The resolved signing secrets (JWT_SECRET, or the development secret). */
+  secrets: readonly string[];
+  logger: Logger;
+}): Services {
+  const { config, prisma, secrets, logger } = options;
+  return {
+    prisma,
+    logger,
+    hasher: createPasswordHasher(config.passwords.bcryptCost),
+    tokens: createAccessTokens({
+      secrets,
+      issuer: config.tokens.issuer,
+      audience: config.tokens.audience,
+      ttlSeconds: config.tokens.accessTokenTtlSeconds,
+    }),
+    limits: {
+      refreshTokenTtlSeconds: config.tokens.refreshTokenTtlSeconds,
+      sessionMaxAgeSeconds: config.tokens.sessionMaxAgeSeconds,
+    },
+  };
+}
