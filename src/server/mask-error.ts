@@ -1,4 +1,5 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
+import { createGraphQLError } from 'graphql-yoga';
 import { AppError, ErrorCode } from '../errors.ts';
 
 /**
@@ -8,19 +9,25 @@ import { AppError, ErrorCode } from '../errors.ts';
  * message. Yoga logs the original of every error this replaces.
  */
 export function maskError(error: unknown): Error {
-  const located = error instanceof GraphQLError ? error : undefined;
+  const located = asGraphQLError(error);
   const original = located ? located.originalError : error;
 
   if (original instanceof AppError) {
-    return located ?? new GraphQLError(original.message, { extensions: { ...original.extensions } });
+    return located ?? createGraphQLError(original.message, { extensions: { ...original.extensions } });
   }
-  if (located && (!original || original instanceof GraphQLError)) return located;
+  if (located && (!original || asGraphQLError(original))) return located;
 
-  return new GraphQLError('Something went wrong on our side.', {
+  return createGraphQLError('Something went wrong on our side.', {
     nodes: located?.nodes,
     source: located?.source,
     positions: located?.positions,
     path: located?.path,
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
   });
+}
+
+// By name rather than `instanceof`: a bundler or test runner may load a second
+// copy of graphql-js, whose GraphQLError is another class.
+function asGraphQLError(error: unknown): GraphQLError | undefined {
+  return error instanceof Error && error.name === 'GraphQLError' ? (error as GraphQLError) : undefined;
 }

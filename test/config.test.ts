@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
+
+const SECRET = 'a-production-secret-of-at-least-32-bytes';
+
+function errorsOf(env: Record<string, string>) {
+  const result = loadConfig(env);
+  if (result.ok) throw new Error('expected the settings to be refused');
+  return result.errors;
+}
+
+function configOf(env: Record<string, string>) {
+  const result = loadConfig(env);
+  if (!result.ok) throw new Error(result.errors.join('\n'));
+  return result.config;
+}
+
+describe('settings', () => {
+  it('defaults to the contract: port 4000 on localhost, embedded database in ./data, 15 minute tokens', () => {
+    const config = configOf({});
+    expect(config.http).toMatchObject({ port: 4000, host: 'localhost', graphiql: true, introspection: true, corsOrigins: '*' });
+    expect(config.database).toMatchObject({ url: undefined, dataDir: './data' });
+    expect(config.tokens).toMatchObject({
+      secrets: undefined,
+      issuer: 'tollgate',
+      audience: 'tollgate',
+      accessTokenTtlSeconds: 900,
+      refreshTokenTtlSeconds: 30 * 86400,
+      sessionMaxAgeSeconds: 90 * 86400,
+      refreshReuseGraceSeconds: 10,
+    });
+    expect(config.passwords.bcryptCost).toBe(12);
+  });
+
+  it('reads durations as seconds, minutes, hours or days', () => {
+    expect(configOf({ ACCESS_TOKEN_TTL: '900' }).tokens.accessTokenTtlSeconds).toBe(900);
+    expect(configOf({ ACCESS_TOKEN_TTL: '15m' }).tokens.accessTokenTtlSeconds).toBe(900);
+    expect(configOf({ ACCESS_TOKEN_TTL: '1h' }).tokens.accessTokenTtlSeconds).toBe(3600);
+    expect(configOf({ REFRESH_TOKEN_TTL: '7d' }).tokens.refreshTokenTtlSeconds).toBe(7 * 86400);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(configOf({ PORT: '', JWT_SECRET: '', ACCESS_TOKEN_TTL: '' }).http.port).toBe(4000);
+  });
+
+  it('is frozen', () => {
+    const config = configOf({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.tokens)).toBe(true);
+  });
+
+  it('refuses a bad value with one line naming the variable', () => {
+    expect(errorsOf({ PORT: 'eighty' })).toEqual([expect.stringMatching(/^PORT: /)]);
+    expect(errorsOf({ ACCESS_TOKEN_TTL: '15 minutes' })).toEqual([expect.stringMatching(/^ACCESS_TOKEN_TTL: .*15m/)]);
+    expect(errorsOf({ BCRYPT_COST: '3' })).toEqual([expect.stringMatching(/^BCRYPT_COST: must be at least 4/)]);
+    expect(errorsOf({ DATABASE_URL: 'mysql://x' })).toEqual([expect.stringMatching(/^DATABASE_URL: /)]);
+    expect(errorsOf({ LOG_LEVEL: 'loud' })).toEqual([expect.stringMatching(/^LOG_LEVEL: /)]);
+  });
+
+  it('lists every bad variable at once', () => {
+    const errors = errorsOf({ PORT: '-1', BCRYPT_COST: 'x' });
+    expect(errors).toHaveLength(2);
+    expect(errors.join('\n')).toMatch(/PORT/);
+    expect(errors.join('\n')).toMatch(/BCRYPT_COST/);
+  });
+
+  it('refuses a JWT secret shorter than 32 bytes without echoing it', () => {
+    const errors = errorsOf({ JWT_SECRET: 'short-secret' });
+    expect(errors).toEqual(['JWT_SECRET: must be at least 32 bytes (got 12)']);
+    expect(errors.join()).not.toContain('short-secret');
+  });
+
+  it('reads several comma-separated secrets, the first signing', () => {
+    const other = 'another-secret-of-at-least-32-bytes!!';
+    expect(configOf({ JWT_SECRET: `${SECRET}, ${other}` }).tokens.secrets).toEqual([SECRET, other]);
+    expect(errorsOf({ JWT_SECRET: `${SECRET},tiny` })).toEqual(['JWT_SECRET: secret #2 must be at least 32 bytes (got 4)']);
+  });
+
+  it('requires a secret in production', () => {
+    expect(errorsOf({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^JWT_SECRET: required in production/)]);
+  });
+
+  it('refuses a bcrypt cost below 10 in production only', () => {
+    expect(errorsOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, BCRYPT_COST: '9' })).toEqual([
+      'BCRYPT_COST: must be at least 10 in production (got 9)',
+    ]);
+    expect(configOf({ BCRYPT_COST: '4' }).passwords.bcryptCost).toBe(4);
+  });
+
+  it('turns GraphiQL, introspection and every CORS origin off in production unless asked', () => {
+    const production = configOf({ NODE_ENV: 'production', JWT_SECRET: SECRET });
+    expect(production.http).toMatchObject({ graphiql: false, introspection: false, corsOrigins: [] });
+    const opened = configOf({
+      NODE_ENV: 'production',
+      JWT_SECRET: SECRET,
+      GRAPHIQL: '1',
+      INTROSPECTION: 'true',
+      CORS_ORIGINS: 'https://app.example.com, https://admin.example.com',
+    });
+    expect(opened.http).toMatchObject({
+      graphiql: true,
+      introspection: true,
+      corsOrigins: ['https://app.example.com', 'https://admin.example.com'],
+    });
+  });
+
+  it('accepts REFRESH_REUSE_GRACE=0 to turn the grace window off', () => {
+    expect(configOf({ REFRESH_REUSE_GRACE: '0' }).tokens.refreshReuseGraceSeconds).toBe(0);
+  });
+
+  it('refuses an idle limit longer than the absolute one', () => {
+    expect(errorsOf({ REFRESH_TOKEN_TTL: '100d', SESSION_MAX_AGE: '90d' })).toEqual([
+      expect.stringMatching(/^REFRESH_TOKEN_TTL: /),
+    ]);
+  });
+});

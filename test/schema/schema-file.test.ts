@@ -1,0 +1,29 @@
+import { readFile } from 'node:fs/promises';
+import {
+  buildClientSchema,
+  buildSchema,
+  getIntrospectionQuery,
+  lexicographicSortSchema,
+  printSchema,
+  type GraphQLSchema,
+  type IntrospectionQuery,
+} from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectData } from '../helpers/expect-graphql.ts';
+import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+
+const normalized = (s: GraphQLSchema) => printSchema(lexicographicSortSchema(s));
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+describe('schema.graphql', () => {
+  it('matches the schema the service serves (run `npm run codegen` after an API change)', async () => {
+    const served = buildClientSchema(expectData(await t.graphql<IntrospectionQuery>(getIntrospectionQuery())));
+    const committed = buildSchema(await readFile(new URL('../../schema.graphql', import.meta.url), 'utf8'));
+    expect(normalized(committed)).toBe(normalized(served));
+  });
+});

@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config';
+
+// The suite always runs on embedded PGlite. With TEST_DATABASE_URL pointing at a
+// PostgreSQL server it runs a second time there, each test file in a database of
+// its own that is dropped afterwards.
+const shared = {
+  include: ['test/**/*.test.ts'],
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+  pool: 'forks' as const,
+  // The schema engine is WebAssembly imported as an ES module.
+  execArgv: ['--experimental-wasm-modules', '--disable-warning=ExperimentalWarning'],
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { ...shared, name: 'pglite', env: { TEST_DATABASE: 'pglite' } } },
+      ...(process.env.TEST_DATABASE_URL
+        ? [{ test: { ...shared, name: 'postgres', env: { TEST_DATABASE: 'postgres' } } }]
+        : []),
+    ],
+  },
+});
