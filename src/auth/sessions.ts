@@ -43,7 +43,11 @@ export async function findLiveSession(
   limits: SessionLimits,
 ): Promise<{ session: Session; user: User } | null> {
   if (!UUID.test(claims.sid) || !UUID.test(claims.sub)) return null;
-  const found = await prisma.session.findUnique({ where: { id: claims.sid }, include: { user: true } });
+  const found = await prisma.session.findUnique({
+    where: { id: claims.sid },
+    include: { user: true },
+    relationLoadStrategy: 'join',
+  });
   if (!found || found.userId !== claims.sub || !isSessionLive(found, limits)) return null;
   const { user, ...session } = found;
   return { session, user };

@@ -1,0 +1,342 @@
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyIdOf } from '../../src/auth/tokens.ts';
+import { LOGIN, ME, SIGN_UP, type AuthPayload } from '../helpers/documents.ts';
+import { expectData, expectError } from '../helpers/expect-graphql.ts';
+import {
+  createTestApp,
+  STRONG_PASSWORD,
+  TEST_SECRET,
+  uniqueEmail,
+  type GraphQLResponse,
+  type RequestOptions,
+  type TestApp,
+} from '../helpers/test-app.ts';
+
+type MeData = { me: { id: string; email: string; name: string | null; role: string; createdAt: string } | null };
+
+const ISSUER = 'tollgate';
+const AUDIENCE = 'tollgate';
+/** Another secret of the right length, which the app does not know. */
+const OTHER_SECRET = randomBytes(32).toString('base64url');
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+// ---------------------------------------------------------------------------
+// Helpers: accounts, token parts and forged tokens
+
+interface Account {
+  email: string;
+  userId: string;
+  sessionId: string;
+  accessToken: string;
+}
+
+async function signUpOn(app: TestApp, name = 'Ada'): Promise<Account> {
+  const email = uniqueEmail('tokens');
+  const { signUp } = expectData(await app.graphql<{ signUp: AuthPayload }>(SIGN_UP, { email, password: STRONG_PASSWORD, name }));
+  const sid = payloadOf(signUp.accessToken).sid;
+  if (typeof sid !== 'string') throw new Error('the issued access token has no sid');
+  return { email, userId: signUp.user.id, sessionId: sid, accessToken: signUp.accessToken };
+}
+
+const signUpFresh = (name?: string) => signUpOn(t, name);
+
+const base64urlJson = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+function partOf(token: string, index: 0 | 1): Record<string, unknown> {
+  const part = token.split('.')[index];
+  if (part === undefined) throw new Error(`token has no part ${index}`);
+  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+const headerOf = (token: string) => partOf(token, 0);
+const payloadOf = (token: string) => partOf(token, 1);
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** The claims an access token of `account` should carry, valid for 15 minutes from now. */
+function claimsFor(account: Pick<Account, 'userId' | 'sessionId'>): Record<string, unknown> {
+  const iat = nowSeconds();
+  return { sub: account.userId, sid: account.sessionId, jti: randomUUID(), iat, exp: iat + 900, iss: ISSUER, aud: AUDIENCE };
+}
+
+interface ForgeOptions {
+  key?: jwt.Secret;
+  algorithm?: jwt.Algorithm;
+  header?: Record<string, unknown>;
+}
+
+/** Signs `claims` with jsonwebtoken; by default exactly as the app does (HS256, TEST_SECRET, typ at+jwt, its kid). */
+function forge(claims: Record<string, unknown>, options: ForgeOptions = {}): string {
+  const algorithm = options.algorithm ?? 'HS256';
+  const header = { alg: algorithm, typ: 'at+jwt', kid: keyIdOf(TEST_SECRET), ...options.header } as jwt.JwtHeader;
+  return jwt.sign(claims, options.key ?? TEST_SECRET, { algorithm, header });
+}
+
+const me = (options: RequestOptions) => t.graphql<MeData>(ME, {}, options);
+
+/** A refusal of `me`: one UNAUTHENTICATED error with `reason`, and `me` null. */
+function expectRefused(response: GraphQLResponse<MeData>, reason: 'TOKEN_EXPIRED' | 'TOKEN_INVALID' | 'TOKEN_REVOKED') {
+  expect(response.status).toBe(200);
+  const error = expectError(response, 'UNAUTHENTICATED', { reason });
+  expect(error.path).toEqual(['me']);
+  expect(response.body.data).toEqual({ me: null });
+}
+
+// ---------------------------------------------------------------------------
+
+describe('me without a token', () => {
+  it('returns null and no errors when no Authorization header is sent', async () => {
+    const response = await me({});
+    expect(response.status).toBe(200);
+    expect(response.body.errors).toBeUndefined();
+    expect(response.body.data).toEqual({ me: null });
+  });
+});
+
+describe('an issued access token', () => {
+  it('returns its user from me', async () => {
+    const account = await signUpFresh('Grace');
+    const { me: user } = expectData(await me({ token: account.accessToken }));
+    expect(user).toMatchObject({ id: account.userId, email: account.email, name: 'Grace', role: 'USER' });
+  });
+
+  it('has a header with typ at+jwt, alg HS256 and the kid of the signing secret', async () => {
+    const { accessToken } = await signUpFresh();
+    expect(headerOf(accessToken)).toEqual({ alg: 'HS256', typ: 'at+jwt', kid: keyIdOf(TEST_SECRET) });
+  });
+
+  it('carries sub, sid, iat, exp, iss, aud and jti, lasting 900 seconds', async () => {
+    const account = await signUpFresh();
+    const before = nowSeconds();
+    const payload = payloadOf(account.accessToken);
+    expect(Object.keys(payload).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'jti', 'sid', 'sub']);
+    expect(payload).toMatchObject({ sub: account.userId, iss: 'tollgate', aud: 'tollgate' });
+    expect(payload.sid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(typeof payload.jti).toBe('string');
+    expect(payload.jti).not.toBe('');
+    expect(typeof payload.iat).toBe('number');
+    expect(typeof payload.exp).toBe('number');
+    expect(Number(payload.exp) - Number(payload.iat)).toBe(900);
+    expect(Math.abs(Number(payload.iat) - before)).toBeLessThanOrEqual(5);
+  });
+
+  it('holds no email, name or other user data', async () => {
+    const account = await signUpFresh('Distinctive Name');
+    const decoded = JSON.stringify(headerOf(account.accessToken)) + JSON.stringify(payloadOf(account.accessToken));
+    for (const text of [decoded, account.accessToken]) {
+      expect(text).not.toContain(account.email);
+      expect(text.toLowerCase()).not.toContain('email');
+      expect(text).not.toContain('Distinctive Name');
+      expect(text).not.toContain('role');
+      expect(text.toLowerCase()).not.toContain('password');
+    }
+  });
+});
+
+describe('refused tokens', () => {
+  let account: Account;
+  let other: Account;
+  beforeAll(async () => {
+    account = await signUpFresh();
+    other = await signUpFresh();
+  });
+
+  it('accepts a token forged exactly as the app signs (so the refusals below each test one fault)', async () => {
+    const { me: user } = expectData(await me({ token: forge(claimsFor(account)) }));
+    expect(user?.id).toBe(account.userId);
+  });
+
+  it('refuses a correctly signed token whose exp has passed as TOKEN_EXPIRED', async () => {
+    const iat = nowSeconds() - 3600;
+    const token = forge({ ...claimsFor(account), iat, exp: iat + 900 });
+    expectRefused(await me({ token }), 'TOKEN_EXPIRED');
+  });
+
+  it('refuses a token signed with another secret under the right kid as TOKEN_INVALID', async () => {
+    const token = forge(claimsFor(account), { key: OTHER_SECRET });
+    expect(headerOf(token).kid).toBe(keyIdOf(TEST_SECRET));
+    expectRefused(await me({ token }), 'TOKEN_INVALID');
+  });
+
+  it('refuses an alg none token with an empty signature as TOKEN_INVALID', async () => {
+    const token = `${base64urlJson({ alg: 'none', typ: 'at+jwt', kid: keyIdOf(TEST_SECRET) })}.${base64urlJson(claimsFor(account))}.`;
+    expectRefused(await me({ token }), 'TOKEN_INVALID');
+  });
+
+  it('refuses an HS512 token signed with the right secret as TOKEN_INVALID', async () => {
+    const token = forge(claimsFor(account), { algorithm: 'HS512' });
+    expect(headerOf(token).alg).toBe('HS512');
+    expectRefused(await me({ token }), 'TOKEN_INVALID');
+  });
+
+  it('refuses an RS256 token as TOKEN_INVALID', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const token = forge(claimsFor(account), { algorithm: 'RS256', key: privateKey });
+    expect(headerOf(token).alg).toBe('RS256');
+    expectRefused(await me({ token }), 'TOKEN_INVALID');
+  });
+
+  it('refuses a token from another issuer as TOKEN_INVALID', async () => {
+    const token = forge({ ...claimsFor(account), iss: 'someone-else' });
+    expectRefused(await me({ token }), 'TOKEN_INVALID');
+  });
+
+  it('refuses a token for another audience as TOKEN_INVALID', async () => {
+    const token = forge({ ...claimsFor(account), aud: 'another-service' });
+    expectRefused(await me({ token }), 'TOKEN_INVALID');
+  });
+
+  it('refuses a token of typ JWT instead of at+jwt as TOKEN_INVALID', async () => {
+    const token = forge(claimsFor(account), { header: { typ: 'JWT' } });
+    expectRefused(await me({ token }), 'TOKEN_INVALID');
+  });
+
+  it('refuses a token whose kid names no known key as TOKEN_INVALID', async () => {
+    const token = forge(claimsFor(account), { header: { kid: keyIdOf(OTHER_SECRET) } });
+    expectRefused(await me({ token }), 'TOKEN_INVALID');
+  });
+
+  it.each(['not.a.jwt', 'abc'])('refuses the garbage token %j as TOKEN_INVALID', async (token) => {
+    expectRefused(await me({ token }), 'TOKEN_INVALID');
+  });
+
+  it('refuses a Basic Authorization header as TOKEN_INVALID', async () => {
+    expectRefused(await me({ headers: { authorization: 'Basic dXNlcjpwYXNz' } }), 'TOKEN_INVALID');
+  });
+
+  it('refuses Bearer with nothing after it as TOKEN_INVALID', async () => {
+    expectRefused(await me({ headers: { authorization: 'Bearer' } }), 'TOKEN_INVALID');
+  });
+
+  it('refuses a correctly signed token whose sid is not a session as TOKEN_REVOKED', async () => {
+    const token = forge({ ...claimsFor(account), sid: randomUUID() });
+    expectRefused(await me({ token }), 'TOKEN_REVOKED');
+  });
+
+  it("refuses a correctly signed token whose sub is another user than the session's as TOKEN_REVOKED", async () => {
+    const token = forge({ ...claimsFor(account), sub: other.userId });
+    expectRefused(await me({ token }), 'TOKEN_REVOKED');
+  });
+});
+
+describe('the Authorization scheme', () => {
+  it.each(['bearer', 'BEARER'])('is matched without regard to case: %s <token> returns the user', async (scheme) => {
+    const account = await signUpFresh();
+    const { me: user } = expectData(await me({ headers: { authorization: `${scheme} ${account.accessToken}` } }));
+    expect(user?.id).toBe(account.userId);
+  });
+});
+
+describe('the session behind a token', () => {
+  /** Signs up, checks the token works, applies `end` and returns the account. */
+  async function endSessionOf(end: (account: Account) => Promise<unknown>): Promise<Account> {
+    const account = await signUpFresh();
+    expect(expectData(await me({ token: account.accessToken })).me?.id).toBe(account.userId);
+    await end(account);
+    return account;
+  }
+
+  it('stops its access token at once when revoked: TOKEN_REVOKED', async () => {
+    const account = await endSessionOf(({ sessionId }) =>
+      t.services.prisma.session.update({ where: { id: sessionId }, data: { revokedAt: new Date() } }),
+    );
+    expectRefused(await me({ token: account.accessToken }), 'TOKEN_REVOKED');
+  });
+
+  it('stops its access token once past expiresAt: TOKEN_REVOKED', async () => {
+    const account = await endSessionOf(({ sessionId }) =>
+      t.services.prisma.session.update({ where: { id: sessionId }, data: { expiresAt: new Date(Date.now() - 1000) } }),
+    );
+    expectRefused(await me({ token: account.accessToken }), 'TOKEN_REVOKED');
+  });
+
+  it('stops its access token once idle longer than REFRESH_TOKEN_TTL: TOKEN_REVOKED', async () => {
+    const idleMs = (t.config.tokens.refreshTokenTtlSeconds + 60) * 1000;
+    const account = await endSessionOf(({ sessionId }) =>
+      t.services.prisma.session.update({ where: { id: sessionId }, data: { lastUsedAt: new Date(Date.now() - idleMs) } }),
+    );
+    expectRefused(await me({ token: account.accessToken }), 'TOKEN_REVOKED');
+  });
+
+  it('stops its access token once the user is deleted: TOKEN_REVOKED', async () => {
+    const account = await endSessionOf(({ userId }) => t.services.prisma.user.delete({ where: { id: userId } }));
+    expectRefused(await me({ token: account.accessToken }), 'TOKEN_REVOKED');
+  });
+});
+
+describe('database round trips', () => {
+  it('a me request with a valid token sends exactly one SQL statement', async () => {
+    const account = await signUpFresh();
+    t.queries.length = 0;
+    expectData(await me({ token: account.accessToken }));
+    expect(t.queries, t.queries.join('\n')).toHaveLength(1);
+  });
+
+  it('a me request with no Authorization header sends none', async () => {
+    t.queries.length = 0;
+    expectData(await me({}));
+    expect(t.queries, t.queries.join('\n')).toHaveLength(0);
+  });
+});
+
+describe('signing in with a stale token in the header', () => {
+  const expiredTokenOf = (account: Account) => {
+    const iat = nowSeconds() - 3600;
+    return forge({ ...claimsFor(account), iat, exp: iat + 900 });
+  };
+
+  it('login still succeeds when an expired access token is sent', async () => {
+    const account = await signUpFresh();
+    const response = await t.graphql<{ login: AuthPayload }>(
+      LOGIN,
+      { email: account.email, password: STRONG_PASSWORD },
+      { token: expiredTokenOf(account) },
+    );
+    const { login } = expectData(response);
+    expect(login.user.id).toBe(account.userId);
+    expect(expectData(await me({ token: login.accessToken })).me?.id).toBe(account.userId);
+  });
+
+  it('signUp still succeeds when an expired access token is sent', async () => {
+    const account = await signUpFresh();
+    const email = uniqueEmail('tokens');
+    const response = await t.graphql<{ signUp: AuthPayload }>(
+      SIGN_UP,
+      { email, password: STRONG_PASSWORD },
+      { token: expiredTokenOf(account) },
+    );
+    const { signUp } = expectData(response);
+    expect(signUp.user.email).toBe(email);
+  });
+});
+
+describe('a key ring of two secrets', () => {
+  const FIRST = 'first-secret-of-at-least-32-bytes!!';
+  const SECOND = 'second-secret-of-at-least-32-bytes!';
+  let ring: TestApp;
+  beforeAll(async () => {
+    ring = await createTestApp({ JWT_SECRET: `${FIRST},${SECOND}` });
+  });
+  afterAll(() => ring.close());
+
+  it('signs new tokens with the first secret', async () => {
+    const account = await signUpOn(ring);
+    expect(headerOf(account.accessToken).kid).toBe(keyIdOf(FIRST));
+    expect(() => jwt.verify(account.accessToken, FIRST, { algorithms: ['HS256'] })).not.toThrow();
+    const { me: user } = expectData(await ring.graphql<MeData>(ME, {}, { token: account.accessToken }));
+    expect(user?.id).toBe(account.userId);
+  });
+
+  it('accepts a token signed with the second secret under its kid', async () => {
+    const account = await signUpOn(ring);
+    const token = forge(claimsFor(account), { key: SECOND, header: { kid: keyIdOf(SECOND) } });
+    const { me: user } = expectData(await ring.graphql<MeData>(ME, {}, { token }));
+    expect(user?.id).toBe(account.userId);
+  });
+});
