@@ -35,9 +35,7 @@ export function createApp({ config, services, logger, isDatabaseReady }: AppOpti
     // Served from this package: GraphiQL works offline and with no CDN.
     renderGraphiQL,
     maskedErrors: { maskError, isDev: false },
-    cors: http.corsOrigins === '*'
-      ? { origin: '*', allowedHeaders: ['authorization', 'content-type'], methods: ['GET', 'POST'] }
-      : { origin: [...http.corsOrigins], allowedHeaders: ['authorization', 'content-type'], methods: ['GET', 'POST'], credentials: false },
+    cors: corsOptions(http.corsOrigins),
     logging: yogaLogger(logger),
     plugins: [
       useBodyLimit(http.maxBodyBytes),
@@ -45,6 +43,20 @@ export function createApp({ config, services, logger, isDatabaseReady }: AppOpti
       ...(http.introspection ? [] : [useDisableIntrospection()]),
     ],
   });
+}
+
+/**
+ * Bearer tokens travel in a header, never a cookie, so credentials stay off. An
+ * empty list must mean no origin: Yoga reads an empty `origin` as "any".
+ */
+function corsOptions(origins: Config['http']['corsOrigins']) {
+  if (origins !== '*' && origins.length === 0) return false;
+  return {
+    origin: origins === '*' ? '*' : [...origins],
+    allowedHeaders: ['authorization', 'content-type'],
+    methods: ['GET', 'POST'],
+    credentials: false,
+  };
 }
 
 /** Yoga's own log lines go to the service log; its debug output (which can echo variables) does not. */

@@ -15,7 +15,7 @@ export function maskError(error: unknown): Error {
   if (original instanceof AppError) {
     return located ?? createGraphQLError(original.message, { extensions: { ...original.extensions } });
   }
-  if (located && (!original || asGraphQLError(original))) return located;
+  if (located && (!original || asGraphQLError(original))) return withoutLibraryDetail(located);
 
   return createGraphQLError('Something went wrong on our side.', {
     nodes: located?.nodes,
@@ -24,6 +24,20 @@ export function maskError(error: unknown): Error {
     path: located?.path,
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
   });
+}
+
+/**
+ * Yoga's request errors carry the parser's own error in `extensions.originalError`,
+ * whose message quotes the request body (passwords included): it is removed.
+ * Yoga would then answer such an error with 200 to an `application/json`
+ * client; its status is pinned so a malformed request still gets 400.
+ */
+function withoutLibraryDetail(error: GraphQLError): GraphQLError {
+  const extensions = error.extensions as Record<string, unknown> & { http?: { status?: number; spec?: boolean } };
+  if (!('originalError' in extensions)) return error;
+  delete extensions.originalError;
+  if (extensions.http?.spec) extensions.http = { ...extensions.http, spec: false };
+  return error;
 }
 
 // By name rather than `instanceof`: a bundler or test runner may load a second

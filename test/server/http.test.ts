@@ -1,0 +1,404 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOGIN, ME, SIGN_UP, type AuthPayload } from '../helpers/documents.ts';
+import { expectData } from '../helpers/expect-graphql.ts';
+import { createTestApp, STRONG_PASSWORD, uniqueEmail, type GraphQLResponse, type TestApp } from '../helpers/test-app.ts';
+
+// The HTTP surface as a client sees it: health and readiness, the GraphQL over
+// HTTP rules (status codes, content types, body limit), error masking, what
+// reaches the log, GraphiQL, introspection and CORS in each environment.
+
+const BASE = 'http://tollgate.test';
+const PRODUCTION = { NODE_ENV: 'production', BCRYPT_COST: '10', JWT_SECRET: randomBytes(32).toString('base64url') };
+const BROWSER_ORIGIN = 'http://localhost:5173';
+const INTROSPECTION_QUERY = '{ __schema { types { name } } }';
+
+type ErrorBody = NonNullable<GraphQLResponse['body']['errors']>;
+interface JsonBody {
+  data?: Record<string, unknown> | null;
+  errors?: ErrorBody;
+}
+
+const postJson = (t: TestApp, body: BodyInit, headers: Record<string, string> = {}) =>
+  t.app.fetch(`${BASE}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
+const getGraphiQL = (t: TestApp) => t.app.fetch(`${BASE}/graphql`, { headers: { accept: 'text/html' } });
+
+const preflight = (t: TestApp, origin: string) =>
+  t.app.fetch(`${BASE}/graphql`, {
+    method: 'OPTIONS',
+    headers: {
+      origin,
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'authorization, content-type',
+    },
+  });
+
+/** A request body of exactly `bytes` bytes: a small query padded with an unused variable. */
+function bodyOfSize(bytes: number): string {
+  const empty = JSON.stringify({ query: 'query Probe { me { id } }', variables: { pad: '' } });
+  const padding = bytes - Buffer.byteLength(empty);
+  if (padding < 0) throw new Error(`cannot build a ${bytes}-byte body`);
+  const body = JSON.stringify({ query: 'query Probe { me { id } }', variables: { pad: 'x'.repeat(padding) } });
+  expect(Buffer.byteLength(body)).toBe(bytes);
+  return body;
+}
+
+/** `text` as a body with no Content-Length: a stream read in 8 kB chunks. */
+function streamOf(text: string): ReadableStream<Uint8Array> {
+  const bytes = Buffer.from(text);
+  let offset = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (offset >= bytes.length) {
+        controller.close();
+        return;
+      }
+      controller.enqueue(new Uint8Array(bytes.subarray(offset, offset + 8192)));
+      offset += 8192;
+    },
+  });
+}
+
+const postStream = (t: TestApp, text: string) => {
+  const init: RequestInit & { duplex: 'half' } = {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: streamOf(text),
+    duplex: 'half',
+  };
+  return t.app.fetch(`${BASE}/graphql`, init);
+};
+
+/** Stack frames ("at fn (/path:1:2)", "at file:///…"), absolute paths and source locations. */
+const STACK_FRAME = /\bat (?:\S+ \()?(?:file:|node:|\/)|\n\s+at /;
+const FILE_PATH = /(?:file:\/\/|\/work\/|\/home\/|\/usr\/|node_modules|\.[cm]?[jt]s:\d)/;
+
+/** A GraphiQL page that loads nothing from another host: no remote script, stylesheet or module. */
+function remoteAssets(html: string): string[] {
+  const tags = html.match(/<(?:script|link)\b[^>]*>/gi) ?? [];
+  return tags.filter((tag) => /\b(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i.test(tag));
+}
+
+describe('in development', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ NODE_ENV: 'development' });
+  });
+  afterAll(() => t.close());
+
+  describe('health and readiness', () => {
+    it('answers 200 on /health', async () => {
+      const response = await t.app.fetch(`${BASE}/health`);
+      expect(response.status).toBe(200);
+    });
+
+    it('answers 200 on /ready while the database answers', async () => {
+      const response = await t.app.fetch(`${BASE}/ready`);
+      expect(response.status).toBe(200);
+    });
+  });
+
+  describe('response headers', () => {
+    it('sends no x-powered-by header on /graphql, /health or the GraphiQL page', async () => {
+      const responses = [
+        await t.graphql(ME),
+        await t.app.fetch(`${BASE}/health`),
+        await getGraphiQL(t),
+      ];
+      for (const response of responses) expect(response.headers.get('x-powered-by')).toBeNull();
+    });
+  });
+
+  describe('malformed requests', () => {
+    it('answers malformed JSON with 400 and a JSON body holding an error message', async () => {
+      const response = await postJson(t, '{"query": ');
+      const text = await response.text();
+      expect(response.status, text).toBe(400);
+      expect(response.headers.get('content-type')).toMatch(/json/);
+      const body = JSON.parse(text) as JsonBody;
+      expect(body.errors?.[0]?.message).toEqual(expect.any(String));
+    });
+
+    it('shows no stack, file path or stack frame in the answer to malformed JSON', async () => {
+      const response = await postJson(t, '{"query": "{ me { id } }", }');
+      const text = await response.text();
+      expect(text).not.toMatch(/stack/i);
+      expect(text).not.toMatch(STACK_FRAME);
+      expect(text).not.toMatch(FILE_PATH);
+    });
+
+    it('does not pass the JSON parser\'s own message on to the client', async () => {
+      // The contract: no library messages reach a client. JSON.parse's message
+      // quotes part of the body it failed on.
+      const response = await postJson(t, '{"variables": {"password": hunter-two-secret}}');
+      const text = await response.text();
+      expect(text).not.toMatch(/SyntaxError|is not valid JSON|Unexpected token|originalError/);
+      expect(text).not.toContain('hunter');
+    });
+
+    it('reports a query for an unknown field as a validation error, not a server error', async () => {
+      const response = await t.graphql('{ noSuchField }');
+      expect([200, 400]).toContain(response.status);
+      expect(response.body.data ?? undefined).toBeUndefined();
+      expect(response.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(response.body.errors?.[0]?.message).toMatch(/noSuchField/);
+    });
+  });
+
+  describe('request body limit', () => {
+    const limit = 100 * 1024;
+
+    it('is 100 kB by default', () => {
+      expect(t.config.http.maxBodyBytes).toBe(limit);
+    });
+
+    it('refuses a body over the limit declared by Content-Length with 413 PAYLOAD_TOO_LARGE', async () => {
+      const body = bodyOfSize(limit + 1);
+      const response = await postJson(t, body, { 'content-length': String(Buffer.byteLength(body)) });
+      expect(response.status).toBe(413);
+      expect(response.headers.get('content-type')).toMatch(/json/);
+      const json = (await response.json()) as JsonBody;
+      expect(json.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
+    });
+
+    it('refuses a streamed body over the limit without Content-Length with 413 PAYLOAD_TOO_LARGE', async () => {
+      const response = await postStream(t, bodyOfSize(limit + 20_000));
+      expect(response.status).toBe(413);
+      expect(response.headers.get('content-type')).toMatch(/json/);
+      const json = (await response.json()) as JsonBody;
+      expect(json.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
+    });
+
+    it('processes a body just under the limit declared by Content-Length normally', async () => {
+      const body = bodyOfSize(limit - 1);
+      const response = await postJson(t, body, { 'content-length': String(Buffer.byteLength(body)) });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ data: { me: null } });
+    });
+
+    it('processes a streamed body just under the limit normally', async () => {
+      const response = await postStream(t, bodyOfSize(limit - 1));
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ data: { me: null } });
+    });
+  });
+
+  describe('content negotiation', () => {
+    it('answers accept: application/json with an application/json body', async () => {
+      const response = await postJson(t, JSON.stringify({ query: ME }), { accept: 'application/json' });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^application\/json\b/);
+      expect(await response.json()).toEqual({ data: { me: null } });
+    });
+
+    it('answers accept: application/graphql-response+json with that content type', async () => {
+      const response = await postJson(t, JSON.stringify({ query: ME }), { accept: 'application/graphql-response+json' });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^application\/graphql-response\+json\b/);
+      expect(await response.json()).toEqual({ data: { me: null } });
+    });
+  });
+
+  describe('secrets in the log', () => {
+    const password = `quiet-meadow-compass-${randomBytes(4).toString('hex')}`;
+    const wrongPassword = `wrong-harbour-lantern-${randomBytes(4).toString('hex')}`;
+    const forgedToken = `forged.${randomBytes(24).toString('base64url')}.token`;
+    const tokens: string[] = [];
+
+    beforeAll(async () => {
+      const email = uniqueEmail('logs');
+      const { signUp } = expectData(await t.graphql<{ signUp: AuthPayload }>(SIGN_UP, { email, password }));
+      const { login } = expectData(await t.graphql<{ login: AuthPayload }>(LOGIN, { email, password }));
+      tokens.push(signUp.accessToken, signUp.refreshToken, login.accessToken, login.refreshToken);
+      expectData(await t.graphql(ME, {}, { token: login.accessToken }));
+      // Failures too: these are the requests most likely to be logged.
+      await t.graphql(LOGIN, { email, password: wrongPassword });
+      await t.graphql(ME, {}, { token: forgedToken });
+      await t.graphql('{ noSuchField }', {}, { token: login.accessToken });
+    });
+
+    it('never holds a password sent to signUp or login', () => {
+      const log = t.logText();
+      expect(log).not.toContain(password);
+      expect(log).not.toContain(wrongPassword);
+    });
+
+    it('never holds an access or refresh token returned by signUp or login', () => {
+      const log = t.logText();
+      for (const token of tokens) expect(log).not.toContain(token);
+    });
+
+    it('never holds the token of an Authorization header', () => {
+      expect(t.logText()).not.toContain(forgedToken);
+    });
+
+    it('never holds a password from a request body that is not valid JSON', async () => {
+      // A client that pastes the password in unquoted: the parser's message quotes the body.
+      const typo = `typo-garden-window-${randomBytes(4).toString('hex')}`;
+      const response = await postJson(t, `{"query": ${JSON.stringify(LOGIN)}, "variables": {"email": "a@example.com", "password": ${typo}}}`);
+      expect(response.status).toBe(400);
+      expect(t.logText()).not.toContain(typo);
+    });
+  });
+
+  describe('GraphiQL', () => {
+    it('is served as HTML to a browser', async () => {
+      const response = await getGraphiQL(t);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(await response.text()).toMatch(/graphiql/i);
+    });
+
+    it('loads no script or stylesheet from another host', async () => {
+      const html = await (await getGraphiQL(t)).text();
+      expect(remoteAssets(html)).toEqual([]);
+      expect(html).not.toMatch(/<script[^>]*\bsrc\s*=\s*["']?https?:/i);
+      expect(html).not.toMatch(/<link[^>]*\bhref\s*=\s*["']?https?:/i);
+    });
+
+    it('opens with a document that signs up, logs in and asks for me', async () => {
+      const html = await (await getGraphiQL(t)).text();
+      expect(html).toContain('signUp(');
+      expect(html).toContain('login(');
+      expect(html).toMatch(/\bme \{/);
+    });
+  });
+
+  describe('introspection', () => {
+    it('answers a __schema query', async () => {
+      const { __schema } = expectData(await t.graphql<{ __schema: { types: Array<{ name: string }> } }>(INTROSPECTION_QUERY));
+      expect(__schema.types.map((type) => type.name)).toEqual(expect.arrayContaining(['User', 'AuthPayload']));
+    });
+  });
+
+  describe('CORS', () => {
+    it('allows a preflight from a browser origin, with authorization and content-type', async () => {
+      const response = await preflight(t, BROWSER_ORIGIN);
+      expect(response.status).toBeLessThan(300);
+      expect([BROWSER_ORIGIN, '*']).toContain(response.headers.get('access-control-allow-origin'));
+      const allowed = (response.headers.get('access-control-allow-headers') ?? '').toLowerCase().split(/\s*,\s*/);
+      expect(allowed).toEqual(expect.arrayContaining(['authorization', 'content-type']));
+      expect(response.headers.get('access-control-allow-methods')).toMatch(/POST/);
+    });
+  });
+});
+
+describe('readiness without a database', () => {
+  it('answers 503 on /ready once the database is gone', async () => {
+    const t = await createTestApp({ NODE_ENV: 'development' });
+    // `close()` also drops the PostgreSQL scratch database: after a bare
+    // `database.close()`, Prisma reconnects to a server that still runs.
+    await t.close();
+    const response = await t.app.fetch(`${BASE}/ready`);
+    expect(response.status).toBe(503);
+    const health = await t.app.fetch(`${BASE}/health`);
+    expect(health.status).toBe(200);
+  });
+});
+
+describe('an unexpected error', () => {
+  const password = `amber-orchard-violin-${randomBytes(4).toString('hex')}`;
+  let t: TestApp;
+  let response: Response;
+  let text: string;
+  beforeAll(async () => {
+    t = await createTestApp({ NODE_ENV: 'development' });
+    await t.close();
+    response = await postJson(t, JSON.stringify({ query: LOGIN, variables: { email: uniqueEmail('masked'), password } }));
+    text = await response.text();
+  });
+
+  it('reaches the client as one INTERNAL_SERVER_ERROR with a generic message', () => {
+    const body = JSON.parse(text) as JsonBody;
+    expect(body.errors, text).toHaveLength(1);
+    const [error] = body.errors!;
+    expect(error!.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    expect(error!.message).not.toMatch(/prisma|database|postgres|pglite|connect|reach|findUnique|ECONN/i);
+    expect(body.data ?? null).toBeNull();
+  });
+
+  it('shows the client no Prisma, SQL, path or stack detail', () => {
+    expect(text).not.toMatch(/prisma/i);
+    expect(text).not.toContain('SELECT');
+    expect(text).not.toContain('at /');
+    expect(text).not.toContain('node_modules');
+    expect(text).not.toContain('.ts:');
+    expect(text).not.toMatch(/stack/i);
+    expect(text).not.toMatch(STACK_FRAME);
+  });
+
+  it('is logged with its detail', () => {
+    const entries = t.logs.filter((entry) => entry.level === 'error');
+    expect(entries.length).toBeGreaterThan(0);
+    const logged = JSON.stringify(entries);
+    expect(logged).toMatch(/prisma/i);
+    expect(logged).toContain('findUnique');
+    expect(logged).toMatch(/"stack"/);
+  });
+
+  it('is logged without the password that was sent', () => {
+    expect(t.logText()).not.toContain(password);
+  });
+});
+
+describe('in production', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp(PRODUCTION);
+  });
+  afterAll(() => t.close());
+
+  it('does not serve GraphiQL', async () => {
+    const response = await getGraphiQL(t);
+    expect(response.headers.get('content-type') ?? '').not.toMatch(/text\/html/);
+    expect(await response.text()).not.toMatch(/graphiql/i);
+  });
+
+  it('refuses an introspection query', async () => {
+    const response = await t.graphql<{ __schema?: unknown }>(INTROSPECTION_QUERY);
+    expect(response.body.errors?.length).toBeGreaterThan(0);
+    expect(response.body.data?.__schema).toBeUndefined();
+  });
+
+  it('allows no browser origin when CORS_ORIGINS is unset', async () => {
+    const response = await preflight(t, BROWSER_ORIGIN);
+    const allowOrigin = response.headers.get('access-control-allow-origin');
+    expect(allowOrigin === BROWSER_ORIGIN || allowOrigin === '*', `access-control-allow-origin: ${allowOrigin}`).toBe(false);
+  });
+});
+
+describe('in production with GRAPHIQL=1, INTROSPECTION=1 and CORS_ORIGINS set', () => {
+  const allowedOrigin = 'http://app.example.com';
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ ...PRODUCTION, GRAPHIQL: '1', INTROSPECTION: '1', CORS_ORIGINS: allowedOrigin });
+  });
+  afterAll(() => t.close());
+
+  it('serves GraphiQL', async () => {
+    const response = await getGraphiQL(t);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await response.text()).toMatch(/graphiql/i);
+  });
+
+  it('answers an introspection query', async () => {
+    const { __schema } = expectData(await t.graphql<{ __schema: { types: Array<{ name: string }> } }>(INTROSPECTION_QUERY));
+    expect(__schema.types.map((type) => type.name)).toContain('User');
+  });
+
+  it('allows a preflight from the listed origin', async () => {
+    const response = await preflight(t, allowedOrigin);
+    expect(response.headers.get('access-control-allow-origin')).toBe(allowedOrigin);
+    const allowed = (response.headers.get('access-control-allow-headers') ?? '').toLowerCase().split(/\s*,\s*/);
+    expect(allowed).toEqual(expect.arrayContaining(['authorization', 'content-type']));
+  });
+
+  it('does not allow another origin', async () => {
+    const other = 'http://evil.example.com';
+    const response = await preflight(t, other);
+    const allowOrigin = response.headers.get('access-control-allow-origin');
+    expect(allowOrigin === other || allowOrigin === '*', `access-control-allow-origin: ${allowOrigin}`).toBe(false);
+  });
+});
