@@ -1,5 +1,4 @@
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -32,8 +31,9 @@ export function createApp({ config, services, logger, isDatabaseReady }: AppOpti
     graphiql: http.graphiql
       ? { title: 'Tollgate', defaultQuery: GRAPHIQL_DEFAULT_DOCUMENT, headers: GRAPHIQL_DEFAULT_HEADERS }
       : false,
-    // Served from this package: GraphiQL works offline and with no CDN.
-    renderGraphiQL,
+    // Served from this package: GraphiQL works offline and with no CDN. Loaded on
+    // the first visit, as its inlined assets take half a second to read.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     maskedErrors: { maskError, isDev: false },
     cors: corsOptions(http.corsOrigins),
     logging: yogaLogger(logger),

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyIdOf } from '../../src/auth/tokens.ts';
 import { LOGIN, ME, SIGN_UP, type AuthPayload } from '../helpers/documents.ts';
 import { expectData, expectError } from '../helpers/expect-graphql.ts';
+import { claimsFor, expiredTokenFor, forge, headerOf, nowSeconds, payloadOf } from '../helpers/tokens.ts';
 import {
   createTestApp,
   STRONG_PASSWORD,
@@ -16,8 +17,6 @@ import {
 
 type MeData = { me: { id: string; email: string; name: string | null; role: string; createdAt: string } | null };
 
-const ISSUER = 'tollgate';
-const AUDIENCE = 'tollgate';
 /** Another secret of the right length, which the app does not know. */
 const OTHER_SECRET = randomBytes(32).toString('base64url');
 
@@ -48,35 +47,6 @@ async function signUpOn(app: TestApp, name = 'Ada'): Promise<Account> {
 const signUpFresh = (name?: string) => signUpOn(t, name);
 
 const base64urlJson = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-function partOf(token: string, index: 0 | 1): Record<string, unknown> {
-  const part = token.split('.')[index];
-  if (part === undefined) throw new Error(`token has no part ${index}`);
-  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
-}
-const headerOf = (token: string) => partOf(token, 0);
-const payloadOf = (token: string) => partOf(token, 1);
-
-const nowSeconds = () => Math.floor(Date.now() / 1000);
-
-/** The claims an access token of `account` should carry, valid for 15 minutes from now. */
-function claimsFor(account: Pick<Account, 'userId' | 'sessionId'>): Record<string, unknown> {
-  const iat = nowSeconds();
-  return { sub: account.userId, sid: account.sessionId, jti: randomUUID(), iat, exp: iat + 900, iss: ISSUER, aud: AUDIENCE };
-}
-
-interface ForgeOptions {
-  key?: jwt.Secret;
-  algorithm?: jwt.Algorithm;
-  header?: Record<string, unknown>;
-}
-
-/** Signs `claims` with jsonwebtoken; by default exactly as the app does (HS256, TEST_SECRET, typ at+jwt, its kid). */
-function forge(claims: Record<string, unknown>, options: ForgeOptions = {}): string {
-  const algorithm = options.algorithm ?? 'HS256';
-  const header = { alg: algorithm, typ: 'at+jwt', kid: keyIdOf(TEST_SECRET), ...options.header } as jwt.JwtHeader;
-  return jwt.sign(claims, options.key ?? TEST_SECRET, { algorithm, header });
-}
 
 const me = (options: RequestOptions) => t.graphql<MeData>(ME, {}, options);
 
@@ -286,17 +256,12 @@ describe('database round trips', () => {
 });
 
 describe('signing in with a stale token in the header', () => {
-  const expiredTokenOf = (account: Account) => {
-    const iat = nowSeconds() - 3600;
-    return forge({ ...claimsFor(account), iat, exp: iat + 900 });
-  };
-
   it('login still succeeds when an expired access token is sent', async () => {
     const account = await signUpFresh();
     const response = await t.graphql<{ login: AuthPayload }>(
       LOGIN,
       { email: account.email, password: STRONG_PASSWORD },
-      { token: expiredTokenOf(account) },
+      { token: expiredTokenFor(account) },
     );
     const { login } = expectData(response);
     expect(login.user.id).toBe(account.userId);
@@ -309,7 +274,7 @@ describe('signing in with a stale token in the header', () => {
     const response = await t.graphql<{ signUp: AuthPayload }>(
       SIGN_UP,
       { email, password: STRONG_PASSWORD },
-      { token: expiredTokenOf(account) },
+      { token: expiredTokenFor(account) },
     );
     const { signUp } = expectData(response);
     expect(signUp.user.email).toBe(email);

@@ -1,15 +1,13 @@
 import { createHash } from 'node:crypto';
 import bcrypt from 'bcryptjs';
-import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCommonPassword } from '../../src/auth/common-passwords.ts';
-import { keyIdOf } from '../../src/auth/tokens.ts';
 import { LOGIN, ME, SIGN_UP, type AuthPayload } from '../helpers/documents.ts';
 import { expectData, expectError } from '../helpers/expect-graphql.ts';
+import { expiredTokenFor, payloadOf } from '../helpers/tokens.ts';
 import {
   createTestApp,
   STRONG_PASSWORD,
-  TEST_SECRET,
   uniqueEmail,
   type GraphQLResponse,
   type RequestOptions,
@@ -53,17 +51,6 @@ async function countRows() {
     prisma.refreshToken.count(),
   ]);
   return { users, sessions, refreshTokens };
-}
-
-interface AccessTokenPayload {
-  sub: string;
-  sid: string;
-}
-
-function decodeAccessToken(token: string): AccessTokenPayload {
-  const part = token.split('.')[1];
-  if (part === undefined) throw new Error(`not a JWT: ${token}`);
-  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as AccessTokenPayload;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
@@ -324,9 +311,9 @@ describe('login', () => {
     const { email, password, payload: signedUp } = await newAccount();
     const agent = 'AccountsTest/1.0 (sid check)';
     const { login: payload } = expectData(await login({ email, password }, { headers: { 'user-agent': agent } }));
-    const claims = decodeAccessToken(payload.accessToken);
+    const claims = payloadOf(payload.accessToken);
     expect(claims.sub).toBe(signedUp.user.id);
-    const session = await t.services.prisma.session.findUnique({ where: { id: claims.sid } });
+    const session = await t.services.prisma.session.findUnique({ where: { id: String(claims.sid) } });
     expect(session).toMatchObject({ userId: signedUp.user.id, userAgent: agent });
   });
 });
@@ -334,17 +321,7 @@ describe('login', () => {
 describe('a stale or garbage Authorization header', () => {
   /** An access token of the right key and shape whose expiry has passed. */
   const expiredToken = () =>
-    jwt.sign(
-      { sid: '00000000-0000-7000-8000-000000000000', exp: Math.floor(Date.now() / 1000) - 60 },
-      TEST_SECRET,
-      {
-        algorithm: 'HS256',
-        issuer: t.config.tokens.issuer,
-        audience: t.config.tokens.audience,
-        subject: '00000000-0000-7000-8000-000000000000',
-        header: { alg: 'HS256', typ: 'at+jwt', kid: keyIdOf(TEST_SECRET) },
-      },
-    );
+    expiredTokenFor({ userId: '00000000-0000-7000-8000-000000000000', sessionId: '00000000-0000-7000-8000-000000000000' });
 
   const headerKinds: Array<{ what: string; options: () => RequestOptions }> = [
     { what: 'the token "garbage"', options: () => ({ token: 'garbage' }) },
@@ -377,7 +354,7 @@ describe('refresh tokens at rest', () => {
       where: { tokenHash: new Uint8Array(sha256(payload.refreshToken)) },
     });
     expect(row).not.toBeNull();
-    expect(row?.sessionId).toBe(decodeAccessToken(payload.accessToken).sid);
+    expect(row?.sessionId).toBe(payloadOf(payload.accessToken).sid);
     expect(Buffer.from(row!.tokenHash).equals(sha256(payload.refreshToken))).toBe(true);
   });
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIN, ME, SIGN_UP, type AuthPayload } from '../helpers/documents.ts';
 import { expectData } from '../helpers/expect-graphql.ts';
-import { createTestApp, STRONG_PASSWORD, uniqueEmail, type GraphQLResponse, type TestApp } from '../helpers/test-app.ts';
+import { createTestApp, uniqueEmail, type GraphQLResponse, type TestApp } from '../helpers/test-app.ts';
 
 // The HTTP surface as a client sees it: health and readiness, the GraphQL over
 // HTTP rules (status codes, content types, body limit), error masking, what
