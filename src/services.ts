@@ -3,11 +3,12 @@ import type { PrismaClient } from './generated/prisma/client.ts';
 import type { Logger } from './logger.ts';
 import type { AccountDeps } from './auth/accounts.ts';
 import type { AuthenticateDeps } from './auth/authenticate.ts';
+import type { RefreshDeps } from './auth/refresh.ts';
 import { createPasswordHasher } from './auth/passwords.ts';
 import { createAccessTokens } from './auth/tokens.ts';
 
 /** Everything a request needs, built once at start. */
-export interface Services extends AccountDeps, AuthenticateDeps {
+export interface Services extends AccountDeps, AuthenticateDeps, RefreshDeps {
   logger: Logger;
 }
 
@@ -32,6 +33,7 @@ export function createServices(options: {
     limits: {
       refreshTokenTtlSeconds: config.tokens.refreshTokenTtlSeconds,
       sessionMaxAgeSeconds: config.tokens.sessionMaxAgeSeconds,
+      refreshReuseGraceSeconds: config.tokens.refreshReuseGraceSeconds,
     },
   };
 }

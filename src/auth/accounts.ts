@@ -1,21 +1,11 @@
-import type { PrismaClient, User } from '../generated/prisma/client.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
 import { emailTaken, invalidCredentials } from '../errors.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { checkNewPassword, checkPasswordLength, normalizeEmail, normalizeName } from './account-rules.ts';
 import type { PasswordHasher } from './passwords.ts';
 import { newRefreshToken } from './refresh-tokens.ts';
-import { newSessionData, type ClientInfo, type SessionLimits } from './sessions.ts';
+import { newSessionData, signedIn, type ClientInfo, type SessionLimits, type SignedIn } from './sessions.ts';
 import type { AccessTokens } from './tokens.ts';
-
-/** What a successful sign-up or login hands back: a new session's tokens and its user. */
-export interface SignedIn {
-  accessToken: string;
-  tokenType: 'Bearer';
-  expiresIn: number;
-  refreshToken: string;
-  user: User;
-  sessionId: string;
-}
 
 export interface AccountDeps {
   prisma: PrismaClient;
@@ -55,7 +45,7 @@ export async function signUp(deps: AccountDeps, input: SignUpInput, client: Clie
       },
       include: { user: true },
     });
-    return signedIn(deps, session.user, session.id, refresh.token);
+    return signedIn(deps.tokens, session.user, session.id, refresh.token);
   } catch (error) {
     if (isUniqueViolation(error)) throw emailTaken();
     throw error;
@@ -77,10 +67,5 @@ export async function login(deps: AccountDeps, input: LoginInput, client: Client
     data: { ...newSessionData(deps.limits, client, refresh.hash), userId: user.id },
     select: { id: true },
   });
-  return signedIn(deps, user, session.id, refresh.token);
-}
-
-function signedIn(deps: AccountDeps, user: User, sessionId: string, refreshToken: string): SignedIn {
-  const { accessToken, expiresIn } = deps.tokens.issue({ userId: user.id, sessionId });
-  return { accessToken, tokenType: 'Bearer', expiresIn, refreshToken, user, sessionId };
+  return signedIn(deps.tokens, user, session.id, refresh.token);
 }

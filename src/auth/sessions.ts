@@ -1,5 +1,5 @@
 import type { PrismaClient, Session, User } from '../generated/prisma/client.ts';
-import type { AccessTokenClaims } from './tokens.ts';
+import type { AccessTokenClaims, AccessTokens } from './tokens.ts';
 
 export interface ClientInfo {
   ip?: string | undefined;
@@ -11,10 +11,36 @@ export interface SessionLimits {
   refreshTokenTtlSeconds: number;
   /** No session outlives this, counted from login. */
   sessionMaxAgeSeconds: number;
+  /** How long a just-retired refresh token still works (a concurrent refresh); 0 turns it off. */
+  refreshReuseGraceSeconds: number;
 }
+
+/** Why a session ended, kept on the row for support and audit. */
+export type RevokeReason =
+  | 'logout'
+  | 'logout_all'
+  | 'revoked_by_user'
+  | 'password_change'
+  | 'refresh_token_reuse'
+  | 'revoked_by_admin';
+
+/** What a successful sign-up, login or refresh hands back: a session's tokens and its user. */
+export interface SignedIn {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  refreshToken: string;
+  user: User;
+  sessionId: string;
+}
+
+type Db = Pick<PrismaClient, 'session'>;
 
 const USER_AGENT_MAX_LENGTH = 512;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids arrive from clients; one that is not a UUID names nothing (and must not reach SQL as one). */
+export const isUuid = (value: string) => UUID.test(value);
 
 /** The fields of a new session (created inside the caller's write, so no half session is left). */
 export function newSessionData(limits: SessionLimits, client: ClientInfo, refreshTokenHash: Uint8Array<ArrayBuffer>, now = new Date()) {
@@ -25,6 +51,15 @@ export function newSessionData(limits: SessionLimits, client: ClientInfo, refres
     userAgent: client.userAgent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
     ip: client.ip ?? null,
     refreshTokens: { create: { tokenHash: refreshTokenHash, createdAt: now } },
+  };
+}
+
+/** The Prisma filter for sessions that have not ended by `now`. */
+export function liveSessionFilter(limits: SessionLimits, now = new Date()) {
+  return {
+    revokedAt: null,
+    expiresAt: { gt: now },
+    lastUsedAt: { gt: new Date(now.getTime() - limits.refreshTokenTtlSeconds * 1000) },
   };
 }
 
@@ -42,7 +77,7 @@ export async function findLiveSession(
   claims: Pick<AccessTokenClaims, 'sub' | 'sid'>,
   limits: SessionLimits,
 ): Promise<{ session: Session; user: User } | null> {
-  if (!UUID.test(claims.sid) || !UUID.test(claims.sub)) return null;
+  if (!isUuid(claims.sid) || !isUuid(claims.sub)) return null;
   const found = await prisma.session.findUnique({
     where: { id: claims.sid },
     include: { user: true },
@@ -51,4 +86,23 @@ export async function findLiveSession(
   if (!found || found.userId !== claims.sub || !isSessionLive(found, limits)) return null;
   const { user, ...session } = found;
   return { session, user };
+}
+
+/** Ends every live session matching `where`; returns how many ended. */
+export async function revokeSessions(
+  db: Db,
+  where: { id?: string | { not: string }; userId?: string },
+  reason: RevokeReason,
+  now = new Date(),
+): Promise<number> {
+  const { count } = await db.session.updateMany({
+    where: { ...where, revokedAt: null },
+    data: { revokedAt: now, revokedReason: reason },
+  });
+  return count;
+}
+
+export function signedIn(tokens: AccessTokens, user: User, sessionId: string, refreshToken: string): SignedIn {
+  const { accessToken, expiresIn } = tokens.issue({ userId: user.id, sessionId });
+  return { accessToken, tokenType: 'Bearer', expiresIn, refreshToken, user, sessionId };
 }

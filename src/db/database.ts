@@ -24,9 +24,12 @@ export interface DatabaseOptions {
   onQuery?: (sql: string) => void;
 }
 
-// PGlite runs one statement at a time whatever the pool size, so a few
-// connections suffice; the socket server takes a few more for the migrator.
-const EMBEDDED_POOL_SIZE = 4;
+// PGlite is a single backend: pglite-socket interleaves the protocol messages
+// of concurrent connections, so two connections can clobber each other's
+// unnamed statement and portal ("portal \"\" does not exist"). One connection
+// loses nothing, as PGlite runs one statement at a time anyway. The socket
+// server takes a few more for the migrator at start.
+const EMBEDDED_POOL_SIZE = 1;
 const EMBEDDED_SPARE_CONNECTIONS = 4;
 
 /** Opens the database, applies pending migrations, and returns a Prisma client on it. */

@@ -1,9 +1,12 @@
-import { login, signUp, type SignedIn } from '../auth/accounts.ts';
+import { login, signUp } from '../auth/accounts.ts';
+import { changePassword } from '../auth/account-settings.ts';
+import { refresh } from '../auth/refresh.ts';
+import type { SignedIn } from '../auth/sessions.ts';
 import { builder } from './builder.ts';
 import { User } from './user.ts';
 
 export const AuthPayload = builder.objectRef<SignedIn>('AuthPayload').implement({
-  description: 'A new session: its tokens and its user.',
+  description: 'A session\'s tokens and its user.',
   fields: (t) => ({
     accessToken: t.exposeString('accessToken', { description: 'A JWT to send as `Authorization: Bearer <accessToken>`.' }),
     tokenType: t.exposeString('tokenType', { description: 'Always "Bearer".' }),
@@ -13,6 +16,8 @@ export const AuthPayload = builder.objectRef<SignedIn>('AuthPayload').implement(
   }),
 });
 
+// signUp, login and refresh ignore the Authorization header: a stale token must
+// never stand between a user and signing in.
 builder.mutationFields((t) => ({
   signUp: t.field({
     type: AuthPayload,
@@ -32,5 +37,20 @@ builder.mutationFields((t) => ({
       password: t.arg.string({ required: true }),
     },
     resolve: (_root, args, { services, client }) => login(services, args, client),
+  }),
+  refresh: t.field({
+    type: AuthPayload,
+    description: 'Exchanges a refresh token for a new pair on the same session. Each refresh token works once.',
+    args: { refreshToken: t.arg.string({ required: true }) },
+    resolve: (_root, args, { services }) => refresh(services, args.refreshToken),
+  }),
+  changePassword: t.withAuth({ loggedIn: true }).field({
+    type: AuthPayload,
+    description: 'Sets a new password. Every other session ends; this one continues with the new pair returned.',
+    args: {
+      currentPassword: t.arg.string({ required: true }),
+      newPassword: t.arg.string({ required: true }),
+    },
+    resolve: (_root, args, { services, viewer }) => changePassword(services, viewer, args),
   }),
 }));

@@ -1,5 +1,6 @@
 import { builder } from './builder.ts';
 import './user.ts';
 import './auth-payload.ts';
+import './session.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

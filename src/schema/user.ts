@@ -1,3 +1,5 @@
+import { deleteAccount, updateName } from '../auth/account-settings.ts';
+import { revokeUserSessions, setRole } from '../auth/admin.ts';
 import { builder } from './builder.ts';
 
 export const Role = builder.enumType('Role', { values: ['USER', 'ADMIN'] as const });
@@ -24,3 +26,28 @@ builder.queryField('me', (t) =>
     resolve: (_query, _root, _args, { viewer }) => (viewer.kind === 'user' ? viewer.user : null),
   }),
 );
+
+builder.mutationFields((t) => ({
+  updateMe: t.withAuth({ loggedIn: true }).field({
+    type: User,
+    description: 'Changes the caller\'s name; null or an empty string removes it.',
+    args: { name: t.arg.string() },
+    resolve: (_root, args, { services, viewer }) => updateName(services, viewer, args.name),
+  }),
+  deleteMe: t.withAuth({ loggedIn: true }).boolean({
+    description: 'Deletes the caller\'s account and every session, once the password is confirmed.',
+    args: { password: t.arg.string({ required: true }) },
+    resolve: (_root, args, { services, viewer }) => deleteAccount(services, viewer, args.password),
+  }),
+  setRole: t.withAuth({ admin: true }).field({
+    type: User,
+    description: 'ADMIN only. Takes effect on the user\'s next request.',
+    args: { userId: t.arg.id({ required: true }), role: t.arg({ type: Role, required: true }) },
+    resolve: (_root, args, { services, viewer }) => setRole(services, viewer.user.id, String(args.userId), args.role),
+  }),
+  revokeUserSessions: t.withAuth({ admin: true }).boolean({
+    description: 'ADMIN only. Ends every session of a user at once.',
+    args: { userId: t.arg.id({ required: true }) },
+    resolve: (_root, args, { services, viewer }) => revokeUserSessions(services, viewer.user.id, String(args.userId)),
+  }),
+}));

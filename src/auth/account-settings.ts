@@ -1,0 +1,57 @@
+import { badUserInput } from '../errors.ts';
+import type { User } from '../generated/prisma/client.ts';
+import type { AccountDeps } from './accounts.ts';
+import { checkNewPassword, checkPasswordLength, normalizeName } from './account-rules.ts';
+import type { SignedInViewer } from './authenticate.ts';
+import { newRefreshToken } from './refresh-tokens.ts';
+import { revokeSessions, signedIn, type SignedIn } from './sessions.ts';
+
+async function checkCurrentPassword(deps: AccountDeps, user: User, password: string, field: string) {
+  checkPasswordLength(password, field);
+  if (!(await deps.hasher.verify(password, user.passwordHash))) {
+    throw badUserInput(field, 'The password is not correct.');
+  }
+}
+
+/**
+ * Sets a new password after checking the current one. Every other session ends;
+ * this one continues with a fresh pair, and its earlier refresh tokens stop working.
+ */
+export async function changePassword(
+  deps: AccountDeps,
+  viewer: SignedInViewer,
+  input: { currentPassword: string; newPassword: string },
+): Promise<SignedIn> {
+  const { user, session } = viewer;
+  await checkCurrentPassword(deps, user, input.currentPassword, 'currentPassword');
+  checkNewPassword(input.newPassword, user.email, 'newPassword');
+  if (input.newPassword === input.currentPassword) {
+    throw badUserInput('newPassword', 'The new password must differ from the current one.');
+  }
+  const passwordHash = await deps.hasher.hash(input.newPassword);
+  const next = newRefreshToken();
+  const now = new Date();
+  const updated = await deps.prisma.$transaction(async (tx) => {
+    await revokeSessions(tx, { userId: user.id, id: { not: session.id } }, 'password_change', now);
+    // Deleted rather than retired: an old token of this session then reads as
+    // unknown, instead of as a replay that would end the session.
+    await tx.refreshToken.deleteMany({ where: { sessionId: session.id } });
+    await tx.session.update({
+      where: { id: session.id },
+      data: { lastUsedAt: now, refreshTokens: { create: { tokenHash: next.hash, createdAt: now } } },
+    });
+    return tx.user.update({ where: { id: user.id }, data: { passwordHash } });
+  });
+  return signedIn(deps.tokens, updated, session.id, next.token);
+}
+
+export async function updateName(deps: AccountDeps, viewer: SignedInViewer, name: string | null | undefined): Promise<User> {
+  return deps.prisma.user.update({ where: { id: viewer.user.id }, data: { name: normalizeName(name) } });
+}
+
+/** Deletes the account, its sessions and tokens, once the password is confirmed. The email is free again. */
+export async function deleteAccount(deps: AccountDeps, viewer: SignedInViewer, password: string): Promise<true> {
+  await checkCurrentPassword(deps, viewer.user, password, 'password');
+  await deps.prisma.user.delete({ where: { id: viewer.user.id } });
+  return true;
+}
