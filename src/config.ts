@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { privateKey, splitPemBlocks } from './auth/signing-keys.ts';
 import { parseDuration } from './duration.ts';
 
 export type NodeEnv = 'development' | 'production' | 'test';
@@ -21,8 +22,10 @@ export interface Config {
     readonly poolSize: number;
   };
   readonly tokens: {
-    /** Unset outside production: a random secret kept in `dataDir`. The first signs; all verify. */
+    /** HS256 secrets. Unset with no private key outside production: a random secret kept in `dataDir`. */
     readonly secrets: readonly string[] | undefined;
+    /** ES256/RS256 private keys (PEM). The first key of the ring signs (private keys first); all verify. */
+    readonly privateKeys: readonly string[] | undefined;
     readonly issuer: string;
     readonly audience: string;
     readonly accessTokenTtlSeconds: number;
@@ -77,6 +80,20 @@ const secretList = z.string().transform((value, ctx) => {
   return secrets;
 });
 
+const privateKeyList = z.string().transform((value, ctx) => {
+  const blocks = splitPemBlocks(value);
+  if (blocks.length === 0) ctx.addIssue({ code: 'custom', message: 'holds no PEM private key (-----BEGIN PRIVATE KEY----- …)' });
+  blocks.forEach((pem, index) => {
+    try {
+      privateKey(pem);
+    } catch (error) {
+      const which = blocks.length > 1 ? `key #${index + 1} ` : '';
+      ctx.addIssue({ code: 'custom', message: `${which}${(error as Error).message}` });
+    }
+  });
+  return blocks;
+});
+
 const envSchema = z.object({
   NODE_ENV: optional(z.enum(['development', 'production', 'test'])).default('development'),
   PORT: optional(integer(0, 65535)).default(4000),
@@ -87,6 +104,7 @@ const envSchema = z.object({
   DATA_DIR: optional(z.string()).default('./data'),
   DATABASE_POOL_SIZE: optional(integer(1, 100)).default(10),
   JWT_SECRET: optional(secretList),
+  JWT_PRIVATE_KEY: optional(privateKeyList),
   JWT_ISSUER: optional(z.string()).default('tollgate'),
   JWT_AUDIENCE: optional(z.string()).default('tollgate'),
   ACCESS_TOKEN_TTL: optional(duration).default(15 * 60),
@@ -115,8 +133,10 @@ export function loadConfig(env: Env = process.env): ConfigResult {
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
   const errors: string[] = [];
-  if (production && !e.JWT_SECRET) {
-    errors.push(`JWT_SECRET: required in production (at least ${MIN_SECRET_BYTES} bytes; several may be given, comma-separated)`);
+  if (production && !e.JWT_SECRET && !e.JWT_PRIVATE_KEY) {
+    errors.push(
+      `JWT_SECRET: required in production (at least ${MIN_SECRET_BYTES} bytes; several may be given, comma-separated), unless JWT_PRIVATE_KEY is set`,
+    );
   }
   if (production && e.BCRYPT_COST < MIN_PRODUCTION_BCRYPT_COST) {
     errors.push(`BCRYPT_COST: must be at least ${MIN_PRODUCTION_BCRYPT_COST} in production (got ${e.BCRYPT_COST})`);
@@ -145,6 +165,7 @@ export function loadConfig(env: Env = process.env): ConfigResult {
     database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR, poolSize: e.DATABASE_POOL_SIZE },
     tokens: {
       secrets: e.JWT_SECRET,
+      privateKeys: e.JWT_PRIVATE_KEY,
       issuer: e.JWT_ISSUER,
       audience: e.JWT_AUDIENCE,
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL,

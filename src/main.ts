@@ -1,9 +1,11 @@
 import { loadConfig } from './config.ts';
 import { loadDevelopmentSecret } from './auth/development-secret.ts';
+import { buildKeyRing } from './auth/signing-keys.ts';
 import { openDatabase } from './db/database.ts';
 import { createLogger } from './logger.ts';
 import { createApp } from './server/app.ts';
 import { listen, stop } from './server/http-server.ts';
+import { startHousekeeping } from './housekeeping.ts';
 import { createServices } from './services.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -17,8 +19,13 @@ const { config } = loaded;
 const logger = createLogger(config.log.level);
 
 try {
-  const secrets = config.tokens.secrets ?? [await loadDevelopmentSecret(config.database.dataDir)];
-  if (!config.tokens.secrets) logger.warn('JWT_SECRET is unset: signing with the development secret kept in DATA_DIR');
+  const { secrets, privateKeys } = config.tokens;
+  const useDevelopmentSecret = !secrets && !privateKeys;
+  const keys = buildKeyRing({
+    privateKeys,
+    secrets: useDevelopmentSecret ? [await loadDevelopmentSecret(config.database.dataDir)] : secrets,
+  });
+  if (useDevelopmentSecret) logger.warn('JWT_SECRET is unset: signing with the development secret kept in DATA_DIR');
 
   const database = await openDatabase({
     url: config.database.url,
@@ -26,9 +33,10 @@ try {
     poolSize: config.database.poolSize,
     logger,
   });
-  const services = createServices({ config, prisma: database.prisma, secrets, logger });
+  const services = createServices({ config, prisma: database.prisma, keys, logger });
   const app = createApp({ config, services, logger, isDatabaseReady: () => database.isReady() });
   const { server, port } = await listen(app, config.http.port, config.http.host);
+  const stopHousekeeping = startHousekeeping(services);
   logger.info({ url: `http://${config.http.host}:${port}/graphql`, database: database.description, env: config.env }, 'listening');
 
   let stopping = false;
@@ -36,6 +44,7 @@ try {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping: finishing requests in flight');
+    stopHousekeeping();
     await stop(server, SHUTDOWN_GRACE_MS);
     await database.close();
     logger.info('stopped');

@@ -5,6 +5,7 @@ import type { AccountDeps } from './auth/accounts.ts';
 import type { AuthenticateDeps } from './auth/authenticate.ts';
 import type { RefreshDeps } from './auth/refresh.ts';
 import { createPasswordHasher } from './auth/passwords.ts';
+import type { SigningKey } from './auth/signing-keys.ts';
 import { createAccessTokens } from './auth/tokens.ts';
 
 /** Everything a request needs, built once at start. */
@@ -15,17 +16,17 @@ export interface Services extends AccountDeps, AuthenticateDeps, RefreshDeps {
 export function createServices(options: {
   config: Config;
   prisma: PrismaClient;
-  /** The resolved signing secrets (JWT_SECRET, or the development secret). */
-  secrets: readonly string[];
+  /** The key ring (from JWT_PRIVATE_KEY and JWT_SECRET, or the development secret). */
+  keys: readonly SigningKey[];
   logger: Logger;
 }): Services {
-  const { config, prisma, secrets, logger } = options;
+  const { config, prisma, keys, logger } = options;
   return {
     prisma,
     logger,
     hasher: createPasswordHasher(config.passwords.bcryptCost),
     tokens: createAccessTokens({
-      secrets,
+      keys,
       issuer: config.tokens.issuer,
       audience: config.tokens.audience,
       ttlSeconds: config.tokens.accessTokenTtlSeconds,

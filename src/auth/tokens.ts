@@ -1,9 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID, type JsonWebKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { TokenRefusal } from '../errors.ts';
+import type { SigningKey } from './signing-keys.ts';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
-const ALGORITHM = 'HS256';
 
 export interface AccessTokenClaims {
   sub: string;
@@ -20,36 +20,35 @@ export type TokenCheck = { ok: true; claims: AccessTokenClaims } | { ok: false; 
 export interface AccessTokens {
   issue(subject: { userId: string; sessionId: string }): { accessToken: string; expiresIn: number };
   verify(token: string): TokenCheck;
+  /** The public keys that verify tokens, for `/.well-known/jwks.json` (none with secrets alone). */
+  readonly publicKeys: readonly JsonWebKey[];
 }
 
 export interface AccessTokenOptions {
-  /** The first signs; every one verifies, so a secret can rotate without signing anyone out. */
-  secrets: readonly string[];
+  /** The first signs; every one verifies, so a key can rotate without signing anyone out. */
+  keys: readonly SigningKey[];
   issuer: string;
   audience: string;
   ttlSeconds: number;
 }
 
-/** A key id that names a secret without revealing anything about it. */
-export const keyIdOf = (secret: string) =>
-  createHash('sha256').update('tollgate:kid:').update(secret).digest('base64url').slice(0, 16);
-
 export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
-  const [signingSecret] = options.secrets;
-  if (!signingSecret) throw new Error('createAccessTokens needs at least one secret');
-  const signingKid = keyIdOf(signingSecret);
-  const verifyingSecrets = new Map(options.secrets.map((secret) => [keyIdOf(secret), secret]));
+  const [signing] = options.keys;
+  if (!signing) throw new Error('createAccessTokens needs at least one key');
+  const byKid = new Map(options.keys.map((key) => [key.kid, key]));
 
   return {
+    publicKeys: options.keys.flatMap((key) => (key.publicJwk ? [key.publicJwk] : [])),
+
     issue({ userId, sessionId }) {
-      const accessToken = jwt.sign({ sid: sessionId }, signingSecret, {
-        algorithm: ALGORITHM,
+      const accessToken = jwt.sign({ sid: sessionId }, signing.signWith, {
+        algorithm: signing.alg,
         expiresIn: options.ttlSeconds,
         issuer: options.issuer,
         audience: options.audience,
         subject: userId,
         jwtid: randomUUID(),
-        header: { alg: ALGORITHM, typ: ACCESS_TOKEN_TYPE, kid: signingKid },
+        header: { alg: signing.alg, typ: ACCESS_TOKEN_TYPE, kid: signing.kid },
       });
       return { accessToken, expiresIn: options.ttlSeconds };
     },
@@ -58,14 +57,13 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
       const decoded = jwt.decode(token, { complete: true });
       if (!decoded || typeof decoded.payload === 'string') return invalid;
       const { header } = decoded;
-      // The algorithm is pinned: `none`, RS256 with the secret as a "public key" and
-      // every other substitution end here, before any signature is checked.
-      if (header.alg !== ALGORITHM || header.typ?.toLowerCase() !== ACCESS_TOKEN_TYPE) return invalid;
-      const secret = header.kid === undefined ? undefined : verifyingSecrets.get(header.kid);
-      if (!secret) return invalid;
+      const key = header.kid === undefined ? undefined : byKid.get(header.kid);
+      // Each key verifies with its own algorithm only: `none`, an HMAC made with a
+      // public key, and every other substitution end here, before any signature check.
+      if (!key || header.alg !== key.alg || header.typ?.toLowerCase() !== ACCESS_TOKEN_TYPE) return invalid;
       try {
-        const payload = jwt.verify(token, secret, {
-          algorithms: [ALGORITHM],
+        const payload = jwt.verify(token, key.verifyWith, {
+          algorithms: [key.alg],
           issuer: options.issuer,
           audience: options.audience,
         });

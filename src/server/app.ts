@@ -7,6 +7,7 @@ import type { Services } from '../services.ts';
 import { useBodyLimit } from './body-limit.ts';
 import { createContextFactory, type Context, type ServerContext } from './context.ts';
 import { GRAPHIQL_DEFAULT_DOCUMENT, GRAPHIQL_DEFAULT_HEADERS } from './graphiql.ts';
+import { useJwks } from './jwks.ts';
 import { maskError } from './mask-error.ts';
 
 export type App = YogaServerInstance<ServerContext, Context>;
@@ -39,6 +40,7 @@ export function createApp({ config, services, logger, isDatabaseReady }: AppOpti
     logging: yogaLogger(logger),
     plugins: [
       useBodyLimit(http.maxBodyBytes),
+      useJwks(services.tokens.publicKeys),
       useReadinessCheck({ endpoint: '/ready', check: isDatabaseReady }),
       ...(http.introspection ? [] : [useDisableIntrospection()]),
     ],

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { buildKeyRing } from '../../src/auth/signing-keys.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { openDatabase, type Database } from '../../src/db/database.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -67,7 +68,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     logger,
     onQuery: (sql) => queries.push(sql),
   });
-  const services = createServices({ config, prisma: database.prisma, secrets: config.tokens.secrets ?? [], logger });
+  const keys = buildKeyRing({ privateKeys: config.tokens.privateKeys, secrets: config.tokens.secrets });
+  const services = createServices({ config, prisma: database.prisma, keys, logger });
   const app = createApp({ config, services, logger, isDatabaseReady: () => database.isReady() });
 
   return {
