@@ -45,7 +45,9 @@ export async function changePassword(
   return signedIn(deps.tokens, updated, session.id, next.token);
 }
 
+/** Sets the name; null or "" removes it, and leaving the argument out changes nothing. */
 export async function updateName(deps: AccountDeps, viewer: SignedInViewer, name: string | null | undefined): Promise<User> {
+  if (name === undefined) return viewer.user;
   return deps.prisma.user.update({ where: { id: viewer.user.id }, data: { name: normalizeName(name) } });
 }
 

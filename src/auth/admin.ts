@@ -1,3 +1,4 @@
+import { isRecordNotFound } from '../db/errors.ts';
 import { badUserInput } from '../errors.ts';
 import type { PrismaClient, Role, User } from '../generated/prisma/client.ts';
 import type { Logger } from '../logger.ts';
@@ -10,22 +11,21 @@ interface Deps {
 
 const noSuchUser = () => badUserInput('userId', 'No user has this id.');
 
-async function existingUser(deps: Deps, userId: string): Promise<User> {
-  const user = isUuid(userId) ? await deps.prisma.user.findUnique({ where: { id: userId } }) : null;
-  if (!user) throw noSuchUser();
-  return user;
-}
-
 /** Takes effect on the user's very next request: each request reads the role afresh. */
 export async function setRole(deps: Deps, actorId: string, userId: string, role: Role): Promise<User> {
-  await existingUser(deps, userId);
-  const user = await deps.prisma.user.update({ where: { id: userId }, data: { role } });
-  deps.logger.info({ event: 'role_change', userId, role, by: actorId }, 'role changed');
-  return user;
+  if (!isUuid(userId)) throw noSuchUser();
+  try {
+    const user = await deps.prisma.user.update({ where: { id: userId }, data: { role } });
+    deps.logger.info({ event: 'role_change', userId, role, by: actorId }, 'role changed');
+    return user;
+  } catch (error) {
+    if (isRecordNotFound(error)) throw noSuchUser();
+    throw error;
+  }
 }
 
 export async function revokeUserSessions(deps: Deps, actorId: string, userId: string): Promise<true> {
-  await existingUser(deps, userId);
+  if (!isUuid(userId) || (await deps.prisma.user.count({ where: { id: userId } })) === 0) throw noSuchUser();
   const count = await revokeSessions(deps.prisma, { userId }, 'revoked_by_admin');
   deps.logger.info({ event: 'sessions_revoked_by_admin', userId, sessions: count, by: actorId }, 'sessions revoked');
   return true;

@@ -1,5 +1,6 @@
 import { AppError, ErrorCode } from '../errors.ts';
-import { Prisma, type PrismaClient } from '../generated/prisma/client.ts';
+import type { PrismaClient } from '../generated/prisma/client.ts';
+import { isRecordNotFound } from '../db/errors.ts';
 import type { Logger } from '../logger.ts';
 import { hashRefreshToken, newRefreshToken } from './refresh-tokens.ts';
 import { liveSessionFilter, revokeSessions, signedIn, type SessionLimits, type SignedIn } from './sessions.ts';
@@ -77,7 +78,7 @@ async function continueSession(
       include: { user: true },
     });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025') throw refreshRefused();
+    if (isRecordNotFound(error)) throw refreshRefused();
     throw error;
   }
 }

@@ -30,7 +30,7 @@ builder.queryField('me', (t) =>
 builder.mutationFields((t) => ({
   updateMe: t.withAuth({ loggedIn: true }).field({
     type: User,
-    description: 'Changes the caller\'s name; null or an empty string removes it.',
+    description: 'Changes the caller\'s name; null or an empty string removes it, leaving it out changes nothing.',
     args: { name: t.arg.string() },
     resolve: (_root, args, { services, viewer }) => updateName(services, viewer, args.name),
   }),
