@@ -14,7 +14,7 @@ interface Deps {
  * the bearer's own. True when a live session ended.
  */
 export async function logout(deps: Deps, viewer: Viewer, refreshToken: string | null | undefined): Promise<boolean> {
-  if (refreshToken) {
+  if (refreshToken != null) {
     const token = await deps.prisma.refreshToken.findUnique({
       where: { tokenHash: hashRefreshToken(refreshToken) },
       select: { sessionId: true },

@@ -34,7 +34,7 @@ builder.mutationFields((t) => ({
     description: 'Ends the session of `refreshToken`, or without it the bearer\'s own. True when a session ended.',
     args: { refreshToken: t.arg.string() },
     // A refresh token proves possession by itself; without one, a signed-in bearer is needed.
-    authScopes: (_root, args) => (args.refreshToken ? true : { loggedIn: true }),
+    authScopes: (_root, args) => (args.refreshToken != null ? true : { loggedIn: true }),
     resolve: (_root, args, { services, viewer }) => logout(services, viewer, args.refreshToken),
   }),
   logoutAll: t.withAuth({ loggedIn: true }).boolean({

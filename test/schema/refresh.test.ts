@@ -1,0 +1,538 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOGIN, ME, SIGN_UP, type AuthPayload } from '../helpers/documents.ts';
+import { expectData, expectError } from '../helpers/expect-graphql.ts';
+import { expiredTokenFor, payloadOf } from '../helpers/tokens.ts';
+import {
+  createTestApp,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type GraphQLResponse,
+  type RequestOptions,
+  type TestApp,
+} from '../helpers/test-app.ts';
+
+// refresh (rotation, reuse grace, theft detection, session limits), logout,
+// logoutAll, sessions and revokeSession, all through HTTP. The database is
+// touched only to set a scene (move a timestamp into the past) or to check a row.
+
+const REFRESH = /* GraphQL */ `
+  mutation Refresh($refreshToken: String!) {
+    refresh(refreshToken: $refreshToken) { accessToken tokenType expiresIn refreshToken user { id email } }
+  }
+`;
+const LOGOUT = /* GraphQL */ `
+  mutation Logout($refreshToken: String) { logout(refreshToken: $refreshToken) }
+`;
+const LOGOUT_ALL = /* GraphQL */ `
+  mutation LogoutAll { logoutAll }
+`;
+const SESSIONS = /* GraphQL */ `
+  query Sessions { sessions { id createdAt lastUsedAt userAgent current } }
+`;
+const REVOKE_SESSION = /* GraphQL */ `
+  mutation RevokeSession($id: ID!) { revokeSession(id: $id) }
+`;
+
+type RefreshData = { refresh: Omit<AuthPayload, 'user'> & { user: { id: string; email: string } } };
+type MeData = { me: { id: string; email: string } | null };
+type SessionsData = {
+  sessions: Array<{ id: string; createdAt: string; lastUsedAt: string; userAgent: string | null; current: boolean }>;
+};
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+// ---------------------------------------------------------------------------
+// Helpers
+
+/** A pair of tokens and the session and user they belong to. */
+interface Pair {
+  accessToken: string;
+  refreshToken: string;
+  sessionId: string;
+  userId: string;
+}
+
+interface Account extends Pair {
+  email: string;
+}
+
+function sidOf(accessToken: string): string {
+  const sid = payloadOf(accessToken).sid;
+  if (typeof sid !== 'string') throw new Error('the issued access token has no sid');
+  return sid;
+}
+
+const pairOf = (payload: { accessToken: string; refreshToken: string; user: { id: string } }): Pair => ({
+  accessToken: payload.accessToken,
+  refreshToken: payload.refreshToken,
+  sessionId: sidOf(payload.accessToken),
+  userId: payload.user.id,
+});
+
+async function signUpOn(app: TestApp, options?: RequestOptions): Promise<Account> {
+  const email = uniqueEmail('refresh');
+  const response = await app.graphql<{ signUp: AuthPayload }>(SIGN_UP, { email, password: STRONG_PASSWORD }, options);
+  return { email, ...pairOf(expectData(response).signUp) };
+}
+
+/** A further session of the same account. */
+async function loginOn(app: TestApp, email: string, options?: RequestOptions): Promise<Account> {
+  const response = await app.graphql<{ login: AuthPayload }>(LOGIN, { email, password: STRONG_PASSWORD }, options);
+  return { email, ...pairOf(expectData(response).login) };
+}
+
+const refreshOn = (app: TestApp, refreshToken: string, options?: RequestOptions) =>
+  app.graphql<RefreshData>(REFRESH, { refreshToken }, options);
+
+/** Refreshes and returns the new pair, failing the test on any error. */
+async function refreshedOn(app: TestApp, refreshToken: string, options?: RequestOptions): Promise<Pair> {
+  return pairOf(expectData(await refreshOn(app, refreshToken, options)).refresh);
+}
+
+const meOn = (app: TestApp, token: string) => app.graphql<MeData>(ME, {}, { token });
+
+/** `me` answers with this user. */
+async function expectWorks(app: TestApp, accessToken: string, userId: string) {
+  const { me } = expectData(await meOn(app, accessToken));
+  expect(me?.id).toBe(userId);
+}
+
+/** `me` refuses this access token because its session has ended. */
+async function expectRevoked(app: TestApp, accessToken: string) {
+  const response = await meOn(app, accessToken);
+  expect(response.status).toBe(200);
+  expectError(response, 'UNAUTHENTICATED', { reason: 'TOKEN_REVOKED' });
+  expect(response.body.data).toEqual({ me: null });
+}
+
+/** A refused refresh: HTTP 200, one UNAUTHENTICATED error (no bearer reason), no data. */
+function expectRefreshRefused(response: GraphQLResponse<RefreshData>) {
+  expect(response.status).toBe(200);
+  const error = expectError(response, 'UNAUTHENTICATED');
+  expect(error.extensions).not.toHaveProperty('reason');
+  expect(response.body.data ?? null).toBeNull();
+}
+
+const ENCODINGS = ['utf8', 'hex', 'base64', 'base64url'] as const;
+
+const sha256 = (text: string) => new Uint8Array(createHash('sha256').update(text, 'utf8').digest());
+
+/** The stored row of a refresh token, found by its hash. */
+const refreshTokenRow = (app: TestApp, refreshToken: string) =>
+  app.services.prisma.refreshToken.findUnique({ where: { tokenHash: sha256(refreshToken) } });
+
+const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1000);
+
+/** What a failed or successful response amounts to: 'OK' or its error code. */
+const outcomeOf = (response: GraphQLResponse<unknown>) =>
+  response.body.errors ? String(response.body.errors[0]?.extensions?.code) : 'OK';
+
+// ---------------------------------------------------------------------------
+
+describe('refresh', () => {
+  it('returns a new pair on the same session: the new access token carries the old sid', async () => {
+    const account = await signUpOn(t);
+    const { refresh } = expectData(await refreshOn(t, account.refreshToken));
+    expect(refresh.tokenType).toBe('Bearer');
+    expect(refresh.expiresIn).toBe(900);
+    expect(refresh.user).toEqual({ id: account.userId, email: account.email });
+    expect(payloadOf(refresh.accessToken)).toMatchObject({ sub: account.userId, sid: account.sessionId });
+  });
+
+  it('hands out a refresh token different from the one presented', async () => {
+    const account = await signUpOn(t);
+    const next = await refreshedOn(t, account.refreshToken);
+    expect(next.refreshToken).not.toBe(account.refreshToken);
+    expect(next.refreshToken.length).toBeGreaterThanOrEqual(43);
+    expect(next.accessToken).not.toBe(account.accessToken);
+  });
+
+  it('returns an access token that works with me', async () => {
+    const account = await signUpOn(t);
+    const next = await refreshedOn(t, account.refreshToken);
+    await expectWorks(t, next.accessToken, account.userId);
+  });
+
+  it("moves the session's lastUsedAt forward", async () => {
+    const account = await signUpOn(t);
+    const before = secondsAgo(60);
+    await t.services.prisma.session.update({ where: { id: account.sessionId }, data: { lastUsedAt: before } });
+    const startedAt = Date.now();
+    await refreshedOn(t, account.refreshToken);
+    const session = await t.services.prisma.session.findUniqueOrThrow({ where: { id: account.sessionId } });
+    expect(session.lastUsedAt.getTime()).toBeGreaterThan(before.getTime());
+    expect(session.lastUsedAt.getTime()).toBeGreaterThanOrEqual(startedAt - 1000);
+    expect(session.lastUsedAt.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+  });
+
+  it('ignores the Authorization header: it works with a garbage bearer token', async () => {
+    const account = await signUpOn(t);
+    const next = await refreshedOn(t, account.refreshToken, { token: 'not.a.jwt' });
+    expect(next.sessionId).toBe(account.sessionId);
+  });
+
+  it('ignores the Authorization header: it works with an expired access token', async () => {
+    const account = await signUpOn(t);
+    const next = await refreshedOn(t, account.refreshToken, { token: expiredTokenFor(account) });
+    expect(next.sessionId).toBe(account.sessionId);
+    await expectWorks(t, next.accessToken, account.userId);
+  });
+
+  it('stores the new refresh token only as its SHA-256 hash', async () => {
+    const account = await signUpOn(t);
+    const next = await refreshedOn(t, account.refreshToken);
+    const row = await refreshTokenRow(t, next.refreshToken);
+    expect(row).toMatchObject({ sessionId: account.sessionId, retiredAt: null });
+    expect(Buffer.from(row!.tokenHash).equals(Buffer.from(sha256(next.refreshToken)))).toBe(true);
+    // No column of the session's token rows holds the token itself, in any usual encoding.
+    const rows = await t.services.prisma.refreshToken.findMany({ where: { sessionId: account.sessionId } });
+    const stored = JSON.stringify(rows, (_key, value: unknown) =>
+      value instanceof Uint8Array ? ENCODINGS.map((encoding) => Buffer.from(value).toString(encoding)) : value,
+    );
+    expect(stored).not.toContain(next.refreshToken);
+    expect(stored).not.toContain(account.refreshToken);
+  });
+
+  it('retires the presented token: its row gets retiredAt', async () => {
+    const account = await signUpOn(t);
+    await refreshedOn(t, account.refreshToken);
+    const row = await refreshTokenRow(t, account.refreshToken);
+    expect(row?.retiredAt).toBeInstanceOf(Date);
+  });
+});
+
+describe('refresh with tokens that were never good', () => {
+  it('refuses an unknown refresh token with UNAUTHENTICATED', async () => {
+    expectRefreshRefused(await refreshOn(t, randomBytes(32).toString('base64url')));
+  });
+
+  it('refuses an empty string with UNAUTHENTICATED', async () => {
+    expectRefreshRefused(await refreshOn(t, ''));
+  });
+
+  it('refuses a 10 000-character string with UNAUTHENTICATED, not a 500', async () => {
+    expectRefreshRefused(await refreshOn(t, 'a'.repeat(10_000)));
+  });
+});
+
+describe('theft detection with the default grace (10 s)', () => {
+  it('revokes the session when a token retired more than 10 seconds ago is presented again', async () => {
+    const account = await signUpOn(t);
+    const next = await refreshedOn(t, account.refreshToken);
+    await t.services.prisma.refreshToken.update({
+      where: { tokenHash: sha256(account.refreshToken) },
+      data: { retiredAt: secondsAgo(11) },
+    });
+
+    expectRefreshRefused(await refreshOn(t, account.refreshToken));
+
+    await expectRevoked(t, next.accessToken);
+    expectRefreshRefused(await refreshOn(t, next.refreshToken));
+    const session = await t.services.prisma.session.findUniqueOrThrow({ where: { id: account.sessionId } });
+    expect(session.revokedAt).toBeInstanceOf(Date);
+    expect(session.revokedReason).toBe('refresh_token_reuse');
+  });
+});
+
+describe('the reuse grace window (default 10 s): two tabs refreshing with one token', () => {
+  /** One token refreshed twice in a row, as two tabs would: both pairs handed out. */
+  async function twoTabs(): Promise<{ account: Account; first: Pair; second: Pair }> {
+    const account = await signUpOn(t);
+    const first = await refreshedOn(t, account.refreshToken);
+    const second = await refreshedOn(t, account.refreshToken);
+    return { account, first, second };
+  }
+
+  it('gives the just-retired token a working pair on the same session too', async () => {
+    const { account, first, second } = await twoTabs();
+    expect(second.sessionId).toBe(account.sessionId);
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    await expectWorks(t, second.accessToken, account.userId);
+  });
+
+  it('keeps both access tokens handed out working with me', async () => {
+    const { account, first, second } = await twoTabs();
+    await expectWorks(t, first.accessToken, account.userId);
+    await expectWorks(t, second.accessToken, account.userId);
+  });
+
+  it('lets each of the two new refresh tokens be refreshed once', async () => {
+    const { account, first, second } = await twoTabs();
+    const fromFirst = await refreshedOn(t, first.refreshToken);
+    const fromSecond = await refreshedOn(t, second.refreshToken);
+    expect([fromFirst.sessionId, fromSecond.sessionId]).toEqual([account.sessionId, account.sessionId]);
+    await expectWorks(t, fromFirst.accessToken, account.userId);
+    await expectWorks(t, fromSecond.accessToken, account.userId);
+  });
+
+  it('gives ten parallel calls with one token ten successes and ten distinct refresh tokens', async () => {
+    const account = await signUpOn(t);
+    const responses = await Promise.all(Array.from({ length: 10 }, () => refreshOn(t, account.refreshToken)));
+    expect(responses.map(outcomeOf), JSON.stringify(responses.map((r) => r.body))).toEqual(Array(10).fill('OK'));
+    const pairs = responses.map((response) => pairOf(expectData(response).refresh));
+    expect(new Set(pairs.map((pair) => pair.refreshToken)).size).toBe(10);
+    expect(new Set(pairs.map((pair) => pair.sessionId))).toEqual(new Set([account.sessionId]));
+  });
+});
+
+describe('with REFRESH_REUSE_GRACE=0', () => {
+  let strict: TestApp;
+  beforeAll(async () => {
+    strict = await createTestApp({ REFRESH_REUSE_GRACE: '0' });
+  });
+  afterAll(() => strict.close());
+
+  /** An account whose first refresh token has been used once, and the pair that use gave. */
+  async function rotatedOnce(): Promise<{ account: Account; next: Pair }> {
+    const account = await signUpOn(strict);
+    const next = await refreshedOn(strict, account.refreshToken);
+    return { account, next };
+  }
+
+  it('refuses the old refresh token the second time with UNAUTHENTICATED', async () => {
+    const { account } = await rotatedOnce();
+    expectRefreshRefused(await refreshOn(strict, account.refreshToken));
+  });
+
+  it('revokes the whole session on that reuse: the newest access token then gets TOKEN_REVOKED', async () => {
+    const { account, next } = await rotatedOnce();
+    await expectWorks(strict, next.accessToken, account.userId);
+    expectRefreshRefused(await refreshOn(strict, account.refreshToken));
+    await expectRevoked(strict, next.accessToken);
+  });
+
+  it('refuses the newest refresh token too after that reuse', async () => {
+    const { account, next } = await rotatedOnce();
+    expectRefreshRefused(await refreshOn(strict, account.refreshToken));
+    expectRefreshRefused(await refreshOn(strict, next.refreshToken));
+  });
+
+  it('logs the reuse as event refresh_token_reuse, with no token in the log', async () => {
+    const { account, next } = await rotatedOnce();
+    expectRefreshRefused(await refreshOn(strict, account.refreshToken));
+    const lines = strict.logs.filter((line) => line.event === 'refresh_token_reuse');
+    const line = lines.find((entry) => JSON.stringify(entry).includes(account.sessionId));
+    expect(line, JSON.stringify(lines)).toBeDefined();
+    for (const token of [account.refreshToken, next.refreshToken, account.accessToken, next.accessToken]) {
+      expect(JSON.stringify(line)).not.toContain(token);
+      expect(strict.logText()).not.toContain(token);
+    }
+  });
+
+  it('gives ten parallel calls with one token exactly one success and nine UNAUTHENTICATED, never a 500', async () => {
+    const account = await signUpOn(strict);
+    const responses = await Promise.all(Array.from({ length: 10 }, () => refreshOn(strict, account.refreshToken)));
+    const outcomes = responses.map(outcomeOf).sort();
+    expect(outcomes, JSON.stringify(responses.map((r) => r.body))).toEqual(['OK', ...Array(9).fill('UNAUTHENTICATED')]);
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
+  });
+});
+
+describe('session limits', () => {
+  it('refuses to refresh a session past expiresAt even though it was used just now (absolute limit)', async () => {
+    const account = await signUpOn(t);
+    await t.services.prisma.session.update({
+      where: { id: account.sessionId },
+      data: { expiresAt: secondsAgo(1), lastUsedAt: new Date() },
+    });
+    expectRefreshRefused(await refreshOn(t, account.refreshToken));
+  });
+
+  describe('with REFRESH_TOKEN_TTL=1h (idle limit)', () => {
+    let idle: TestApp;
+    beforeAll(async () => {
+      idle = await createTestApp({ REFRESH_TOKEN_TTL: '1h' });
+    });
+    afterAll(() => idle.close());
+
+    const idleFor = async (minutes: number) => {
+      const account = await signUpOn(idle);
+      await idle.services.prisma.session.update({ where: { id: account.sessionId }, data: { lastUsedAt: secondsAgo(minutes * 60) } });
+      return account;
+    };
+
+    it('refuses to refresh a session whose lastUsedAt is 61 minutes old', async () => {
+      const account = await idleFor(61);
+      expectRefreshRefused(await refreshOn(idle, account.refreshToken));
+    });
+
+    it('still refreshes a session whose lastUsedAt is 59 minutes old', async () => {
+      const account = await idleFor(59);
+      const next = await refreshedOn(idle, account.refreshToken);
+      expect(next.sessionId).toBe(account.sessionId);
+    });
+  });
+});
+
+describe('logout', () => {
+  const logout = (variables: { refreshToken?: string }, options?: RequestOptions) =>
+    t.graphql<{ logout: boolean }>(LOGOUT, variables, options);
+
+  it('with a refresh token and no Authorization header returns true and ends that session: its access token gets TOKEN_REVOKED', async () => {
+    const account = await signUpOn(t);
+    expect(expectData(await logout({ refreshToken: account.refreshToken })).logout).toBe(true);
+    await expectRevoked(t, account.accessToken);
+  });
+
+  it('with a refresh token leaves that refresh token refused', async () => {
+    const account = await signUpOn(t);
+    expect(expectData(await logout({ refreshToken: account.refreshToken })).logout).toBe(true);
+    expectRefreshRefused(await refreshOn(t, account.refreshToken));
+  });
+
+  it('with a refresh token works even with an expired access token in the header', async () => {
+    const account = await signUpOn(t);
+    const response = await logout({ refreshToken: account.refreshToken }, { token: expiredTokenFor(account) });
+    expect(expectData(response).logout).toBe(true);
+    await expectRevoked(t, account.accessToken);
+  });
+
+  it('with an unknown refresh token returns false', async () => {
+    expect(expectData(await logout({ refreshToken: randomBytes(32).toString('base64url') })).logout).toBe(false);
+  });
+
+  it('with an empty refresh token returns false and leaves the bearer\'s session alone', async () => {
+    const account = await signUpOn(t);
+    expect(expectData(await logout({ refreshToken: '' }, { token: account.accessToken })).logout).toBe(false);
+    expectData(await t.graphql(ME, {}, { token: account.accessToken }));
+  });
+
+  it("without an argument ends the bearer's own session only: another session of the same user keeps working", async () => {
+    const first = await signUpOn(t);
+    const second = await loginOn(t, first.email);
+    expect(expectData(await logout({}, { token: first.accessToken })).logout).toBe(true);
+    await expectRevoked(t, first.accessToken);
+    await expectWorks(t, second.accessToken, second.userId);
+    await refreshedOn(t, second.refreshToken);
+  });
+
+  it('without an argument and without a token is UNAUTHENTICATED', async () => {
+    const response = await logout({});
+    expect(response.status).toBe(200);
+    expectError(response, 'UNAUTHENTICATED');
+  });
+});
+
+describe('logoutAll', () => {
+  const logoutAll = (token: string) => t.graphql<{ logoutAll: boolean }>(LOGOUT_ALL, {}, { token });
+
+  it("ends every session of the caller: both logins' access tokens then get TOKEN_REVOKED", async () => {
+    const first = await signUpOn(t);
+    const second = await loginOn(t, first.email);
+    expect(expectData(await logoutAll(second.accessToken)).logoutAll).toBe(true);
+    await expectRevoked(t, first.accessToken);
+    await expectRevoked(t, second.accessToken);
+    expectRefreshRefused(await refreshOn(t, first.refreshToken));
+  });
+
+  it("leaves another user's sessions working", async () => {
+    const caller = await signUpOn(t);
+    const other = await signUpOn(t);
+    expect(expectData(await logoutAll(caller.accessToken)).logoutAll).toBe(true);
+    await expectWorks(t, other.accessToken, other.userId);
+    await refreshedOn(t, other.refreshToken);
+  });
+});
+
+describe('sessions', () => {
+  const sessions = (token?: string) => t.graphql<SessionsData>(SESSIONS, {}, token ? { token } : {});
+
+  it('lists the two live sessions after signUp and login', async () => {
+    const first = await signUpOn(t);
+    const second = await loginOn(t, first.email);
+    const listed = expectData(await sessions(second.accessToken)).sessions;
+    expect(listed.map((s) => s.id).sort()).toEqual([first.sessionId, second.sessionId].sort());
+  });
+
+  it("marks exactly one as current: the caller's", async () => {
+    const first = await signUpOn(t);
+    const second = await loginOn(t, first.email);
+    const listed = expectData(await sessions(first.accessToken)).sessions;
+    expect(listed.filter((s) => s.current).map((s) => s.id)).toEqual([first.sessionId]);
+    expect(listed.find((s) => s.id === second.sessionId)?.current).toBe(false);
+  });
+
+  it('reports the userAgent sent in the user-agent header', async () => {
+    const first = await signUpOn(t, { headers: { 'user-agent': 'TabOne/1.0 (test)' } });
+    const second = await loginOn(t, first.email, { headers: { 'user-agent': 'TabTwo/2.0 (test)' } });
+    const listed = expectData(await sessions(first.accessToken)).sessions;
+    const agentOf = (id: string) => listed.find((s) => s.id === id)?.userAgent;
+    expect(agentOf(first.sessionId)).toBe('TabOne/1.0 (test)');
+    expect(agentOf(second.sessionId)).toBe('TabTwo/2.0 (test)');
+  });
+
+  it('leaves out ended sessions', async () => {
+    const first = await signUpOn(t);
+    const ended = await loginOn(t, first.email);
+    expect(expectData(await t.graphql<{ logout: boolean }>(LOGOUT, {}, { token: ended.accessToken })).logout).toBe(true);
+    const listed = expectData(await sessions(first.accessToken)).sessions;
+    expect(listed.map((s) => s.id)).toEqual([first.sessionId]);
+  });
+
+  it('without a token is UNAUTHENTICATED', async () => {
+    const response = await sessions();
+    expect(response.status).toBe(200);
+    expectError(response, 'UNAUTHENTICATED');
+  });
+});
+
+describe('revokeSession', () => {
+  const revokeSession = (id: string, token: string) =>
+    t.graphql<{ revokeSession: boolean }>(REVOKE_SESSION, { id }, { token });
+
+  it('ends one of the caller\'s own sessions and returns true: its access token then gets TOKEN_REVOKED', async () => {
+    const caller = await signUpOn(t);
+    const laptop = await loginOn(t, caller.email);
+    expect(expectData(await revokeSession(laptop.sessionId, caller.accessToken)).revokeSession).toBe(true);
+    await expectRevoked(t, laptop.accessToken);
+    expectRefreshRefused(await refreshOn(t, laptop.refreshToken));
+  });
+
+  it("leaves the caller's own session working after ending another of its sessions", async () => {
+    const caller = await signUpOn(t);
+    const laptop = await loginOn(t, caller.email);
+    expect(expectData(await revokeSession(laptop.sessionId, caller.accessToken)).revokeSession).toBe(true);
+    await expectWorks(t, caller.accessToken, caller.userId);
+  });
+
+  it("returns false for another user's session id and leaves that session working", async () => {
+    const caller = await signUpOn(t);
+    const other = await signUpOn(t);
+    expect(expectData(await revokeSession(other.sessionId, caller.accessToken)).revokeSession).toBe(false);
+    await expectWorks(t, other.accessToken, other.userId);
+    await refreshedOn(t, other.refreshToken);
+  });
+
+  it('returns false for an unknown UUID', async () => {
+    const caller = await signUpOn(t);
+    expect(expectData(await revokeSession(randomUUID(), caller.accessToken)).revokeSession).toBe(false);
+  });
+
+  it('returns false for a string that is not a UUID, never a 500', async () => {
+    const caller = await signUpOn(t);
+    expect(expectData(await revokeSession('not-a-uuid', caller.accessToken)).revokeSession).toBe(false);
+  });
+});
+
+describe('database round trips', () => {
+  it('a me request with a valid token sends exactly one SQL statement', async () => {
+    const account = await signUpOn(t);
+    t.queries.length = 0;
+    await expectWorks(t, account.accessToken, account.userId);
+    expect(t.queries, t.queries.join('\n')).toHaveLength(1);
+  });
+
+  it('one refresh sends at most six SQL statements', async () => {
+    const account = await signUpOn(t);
+    t.queries.length = 0;
+    await refreshedOn(t, account.refreshToken);
+    const statements = [...t.queries];
+    console.log(`one refresh sent ${statements.length} SQL statements:\n${statements.map((sql, i) => `${i + 1}. ${sql}`).join('\n')}`);
+    expect(statements.length, statements.join('\n')).toBeLessThanOrEqual(6);
+  });
+});
