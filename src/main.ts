@@ -1,11 +1,12 @@
+import type { Server } from 'node:http';
 import { loadConfig } from './config.ts';
 import { loadDevelopmentSecret } from './auth/development-secret.ts';
 import { buildKeyRing } from './auth/signing-keys.ts';
-import { openDatabase } from './db/database.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { startHousekeeping } from './housekeeping.ts';
 import { createLogger } from './logger.ts';
 import { createApp } from './server/app.ts';
 import { listen, stop } from './server/http-server.ts';
-import { startHousekeeping } from './housekeeping.ts';
 import { createServices } from './services.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -18,6 +19,25 @@ if (!loaded.ok) {
 const { config } = loaded;
 const logger = createLogger(config.log.level);
 
+// What is running so far; a signal at any moment, even mid-start, closes exactly that.
+let database: Database | undefined;
+let server: Server | undefined;
+let stopHousekeeping: (() => void) | undefined;
+let stopping = false;
+
+async function shutdown(signal: NodeJS.Signals) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping: finishing requests in flight');
+  stopHousekeeping?.();
+  if (server) await stop(server, SHUTDOWN_GRACE_MS);
+  await database?.close();
+  logger.info('stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', (signal) => void shutdown(signal));
+process.on('SIGINT', (signal) => void shutdown(signal));
+
 try {
   const { secrets, privateKeys } = config.tokens;
   const useDevelopmentSecret = !secrets && !privateKeys;
@@ -27,32 +47,26 @@ try {
   });
   if (useDevelopmentSecret) logger.warn('JWT_SECRET is unset: signing with the development secret kept in DATA_DIR');
 
-  const database = await openDatabase({
+  const db = await openDatabase({
     url: config.database.url,
     dataDir: config.database.dataDir,
     poolSize: config.database.poolSize,
     logger,
   });
-  const services = createServices({ config, prisma: database.prisma, keys, logger });
-  const app = createApp({ config, services, logger, isDatabaseReady: () => database.isReady() });
-  const { server, port } = await listen(app, config.http.port, config.http.host);
-  const stopHousekeeping = startHousekeeping(services);
-  logger.info({ url: `http://${config.http.host}:${port}/graphql`, database: database.description, env: config.env }, 'listening');
-
-  let stopping = false;
-  const shutdown = async (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping: finishing requests in flight');
-    stopHousekeeping();
-    await stop(server, SHUTDOWN_GRACE_MS);
-    await database.close();
-    logger.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGTERM', (signal) => void shutdown(signal));
-  process.on('SIGINT', (signal) => void shutdown(signal));
+  database = db;
+  const services = createServices({ config, prisma: db.prisma, keys, logger });
+  const app = createApp({ config, services, logger, isDatabaseReady: () => db.isReady() });
+  if (!stopping) {
+    const listening = await listen(app, config.http.port, config.http.host);
+    server = listening.server;
+    stopHousekeeping = startHousekeeping(services);
+    logger.info(
+      { url: `http://${config.http.host}:${listening.port}/graphql`, database: db.description, env: config.env },
+      'listening',
+    );
+  }
 } catch (error) {
   logger.fatal({ err: error }, `tollgate could not start: ${(error as Error).message}`);
+  await database?.close().catch(() => {});
   process.exit(1);
 }
