@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOGIN, ME, SIGN_UP, type AuthPayload } from '../helpers/documents.ts';
+import { LOGIN, LOGOUT, LOGOUT_ALL, ME, REFRESH, REVOKE_SESSION, SESSIONS, SIGN_UP, type AuthPayload } from '../helpers/documents.ts';
 import { expectData, expectError } from '../helpers/expect-graphql.ts';
 import { expiredTokenFor, payloadOf } from '../helpers/tokens.ts';
 import {
@@ -16,25 +16,8 @@ import {
 // logoutAll, sessions and revokeSession, all through HTTP. The database is
 // touched only to set a scene (move a timestamp into the past) or to check a row.
 
-const REFRESH = /* GraphQL */ `
-  mutation Refresh($refreshToken: String!) {
-    refresh(refreshToken: $refreshToken) { accessToken tokenType expiresIn refreshToken user { id email } }
-  }
-`;
-const LOGOUT = /* GraphQL */ `
-  mutation Logout($refreshToken: String) { logout(refreshToken: $refreshToken) }
-`;
-const LOGOUT_ALL = /* GraphQL */ `
-  mutation LogoutAll { logoutAll }
-`;
-const SESSIONS = /* GraphQL */ `
-  query Sessions { sessions { id createdAt lastUsedAt userAgent current } }
-`;
-const REVOKE_SESSION = /* GraphQL */ `
-  mutation RevokeSession($id: ID!) { revokeSession(id: $id) }
-`;
 
-type RefreshData = { refresh: Omit<AuthPayload, 'user'> & { user: { id: string; email: string } } };
+type RefreshData = { refresh: AuthPayload };
 type MeData = { me: { id: string; email: string } | null };
 type SessionsData = {
   sessions: Array<{ id: string; createdAt: string; lastUsedAt: string; userAgent: string | null; current: boolean }>;
@@ -140,7 +123,7 @@ describe('refresh', () => {
     const { refresh } = expectData(await refreshOn(t, account.refreshToken));
     expect(refresh.tokenType).toBe('Bearer');
     expect(refresh.expiresIn).toBe(900);
-    expect(refresh.user).toEqual({ id: account.userId, email: account.email });
+    expect(refresh.user).toMatchObject({ id: account.userId, email: account.email });
     expect(payloadOf(refresh.accessToken)).toMatchObject({ sub: account.userId, sid: account.sessionId });
   });
 
