@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RateLimitSettings } from './auth/rate-limit.ts';
 import { privateKey, splitPemBlocks } from './auth/signing-keys.ts';
 import { parseDuration } from './duration.ts';
 
@@ -34,6 +35,23 @@ export interface Config {
     readonly refreshReuseGraceSeconds: number;
   };
   readonly passwords: { readonly bcryptCost: number };
+  readonly rateLimit: RateLimitSettings & { readonly enabled: boolean };
+  /** Shared store for rate-limit counters; unset: each instance counts in memory. */
+  readonly redisUrl: string | undefined;
+  /**
+   * Which proxies' X-Forwarded-For is believed: a hop count, or addresses, CIDRs
+   * and the names loopback / linklocal / uniquelocal. Unset: none.
+   */
+  readonly trustProxy: number | readonly string[] | undefined;
+  readonly graphql: {
+    readonly maxAliases: number;
+    readonly maxDepth: number;
+    readonly maxTokens: number;
+    readonly maxDirectives: number;
+    readonly maxCost: number;
+    /** Operations allowed in one batched request; 0 turns batching off. */
+    readonly batchLimit: number;
+  };
   readonly log: { readonly level: string };
 }
 
@@ -94,6 +112,27 @@ const privateKeyList = z.string().transform((value, ctx) => {
   return blocks;
 });
 
+const limit = z.string().transform((value, ctx) => {
+  const match = /^(\d+)\s*\/\s*(\S+)$/.exec(value.trim());
+  const durationSeconds = match?.[2] ? parseDuration(match[2]) : undefined;
+  if (!match || !durationSeconds || Number(match[1]) < 1) {
+    ctx.addIssue({ code: 'custom', message: `must be a count per duration such as 10/15m or 50/1h (got "${value}")` });
+    return z.NEVER;
+  }
+  return { points: Number(match[1]), durationSeconds };
+});
+
+const trustProxy = z.string().transform((value, ctx): number | string[] => {
+  if (/^\d+$/.test(value.trim())) return Number(value);
+  const entries = value.split(',').map((v) => v.trim()).filter(Boolean);
+  for (const entry of entries) {
+    if (!/^(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)$/.test(entry)) {
+      ctx.addIssue({ code: 'custom', message: `"${entry}" is not a hop count, an address, a CIDR or loopback/linklocal/uniquelocal` });
+    }
+  }
+  return entries;
+});
+
 const envSchema = z.object({
   NODE_ENV: optional(z.enum(['development', 'production', 'test'])).default('development'),
   PORT: optional(integer(0, 65535)).default(4000),
@@ -116,6 +155,20 @@ const envSchema = z.object({
   INTROSPECTION: optional(flag),
   CORS_ORIGINS: optional(z.string()),
   MAX_BODY_BYTES: optional(integer(1024, 10 * 1024 * 1024)).default(100 * 1024),
+  RATE_LIMIT: optional(z.enum(['on', 'off'])).default('on'),
+  RATE_LIMIT_LOGIN_FAILURES_EMAIL_IP: optional(limit).default({ points: 10, durationSeconds: 15 * 60 }),
+  RATE_LIMIT_LOGIN_FAILURES_EMAIL: optional(limit).default({ points: 50, durationSeconds: 3600 }),
+  RATE_LIMIT_LOGIN_IP: optional(limit).default({ points: 100, durationSeconds: 15 * 60 }),
+  RATE_LIMIT_SIGNUP_IP: optional(limit).default({ points: 20, durationSeconds: 3600 }),
+  RATE_LIMIT_REFRESH_IP: optional(limit).default({ points: 300, durationSeconds: 15 * 60 }),
+  REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')),
+  TRUST_PROXY: optional(trustProxy),
+  GRAPHQL_MAX_ALIASES: optional(integer(1, 1000)).default(15),
+  GRAPHQL_MAX_DEPTH: optional(integer(1, 100)).default(10),
+  GRAPHQL_MAX_TOKENS: optional(integer(10, 100_000)).default(2000),
+  GRAPHQL_MAX_DIRECTIVES: optional(integer(1, 1000)).default(50),
+  GRAPHQL_MAX_COST: optional(integer(1, 1_000_000)).default(5000),
+  GRAPHQL_BATCH_LIMIT: optional(integer(0, 100)).default(0),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
 });
 
@@ -174,6 +227,24 @@ export function loadConfig(env: Env = process.env): ConfigResult {
       refreshReuseGraceSeconds: e.REFRESH_REUSE_GRACE,
     },
     passwords: { bcryptCost: e.BCRYPT_COST },
+    rateLimit: {
+      enabled: e.RATE_LIMIT === 'on',
+      loginFailuresPerEmailAndIp: e.RATE_LIMIT_LOGIN_FAILURES_EMAIL_IP,
+      loginFailuresPerEmail: e.RATE_LIMIT_LOGIN_FAILURES_EMAIL,
+      loginAttemptsPerIp: e.RATE_LIMIT_LOGIN_IP,
+      signUpsPerIp: e.RATE_LIMIT_SIGNUP_IP,
+      refreshesPerIp: e.RATE_LIMIT_REFRESH_IP,
+    },
+    redisUrl: e.REDIS_URL,
+    trustProxy: e.TRUST_PROXY,
+    graphql: {
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+      maxCost: e.GRAPHQL_MAX_COST,
+      batchLimit: e.GRAPHQL_BATCH_LIMIT,
+    },
     log: { level: e.LOG_LEVEL },
   };
   return { ok: true, config: deepFreeze(config) };

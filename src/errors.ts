@@ -19,6 +19,8 @@ export interface AppErrorExtensions {
   code: ErrorCode;
   field?: string;
   reason?: TokenRefusal;
+  /** Seconds until a rate-limited call may be tried again (also sent as Retry-After). */
+  retryAfter?: number;
   http?: { status: number; headers?: Record<string, string> };
 }
 
@@ -58,3 +60,13 @@ export const unauthenticated = (reason?: TokenRefusal) =>
     : new AppError('You must be signed in.', { code: ErrorCode.UNAUTHENTICATED });
 
 export const forbidden = () => new AppError('You are not allowed to do this.', { code: ErrorCode.FORBIDDEN });
+
+/** HTTP 429 with Retry-After, in whole seconds (at least 1). */
+export const rateLimited = (msBeforeNext: number) => {
+  const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  return new AppError(`Too many attempts; try again in ${seconds} seconds.`, {
+    code: ErrorCode.RATE_LIMITED,
+    retryAfter: seconds,
+    http: { status: 429, headers: { 'Retry-After': String(seconds) } },
+  });
+};

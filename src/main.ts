@@ -1,10 +1,12 @@
 import type { Server } from 'node:http';
+import type { Redis } from 'ioredis';
 import { loadConfig } from './config.ts';
 import { loadDevelopmentSecret } from './auth/development-secret.ts';
 import { buildKeyRing } from './auth/signing-keys.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { startHousekeeping } from './housekeeping.ts';
 import { createLogger } from './logger.ts';
+import { connectRedis } from './redis.ts';
 import { createApp } from './server/app.ts';
 import { listen, stop } from './server/http-server.ts';
 import { createServices } from './services.ts';
@@ -21,6 +23,7 @@ const logger = createLogger(config.log.level);
 
 // What is running so far; a signal at any moment, even mid-start, closes exactly that.
 let database: Database | undefined;
+let redis: Redis | undefined;
 let server: Server | undefined;
 let stopHousekeeping: (() => void) | undefined;
 let stopping = false;
@@ -32,6 +35,7 @@ async function shutdown(signal: NodeJS.Signals) {
   stopHousekeeping?.();
   if (server) await stop(server, SHUTDOWN_GRACE_MS);
   await database?.close();
+  await redis?.quit().catch(() => {});
   logger.info('stopped');
   process.exit(0);
 }
@@ -54,7 +58,9 @@ try {
     logger,
   });
   database = db;
-  const services = createServices({ config, prisma: db.prisma, keys, logger });
+  if (config.redisUrl) redis = connectRedis(config.redisUrl, logger);
+  if (!config.rateLimit.enabled) logger.warn('RATE_LIMIT=off: every rate limit is disabled; use this for benchmarks only');
+  const services = createServices({ config, prisma: db.prisma, keys, logger, redis });
   const app = createApp({ config, services, logger, isDatabaseReady: () => db.isReady() });
   if (!stopping) {
     const listening = await listen(app, config.http.port, config.http.host);

@@ -5,6 +5,8 @@ import type { AccountDeps } from './auth/accounts.ts';
 import type { AuthenticateDeps } from './auth/authenticate.ts';
 import type { RefreshDeps } from './auth/refresh.ts';
 import { createPasswordHasher } from './auth/passwords.ts';
+import type { Redis } from 'ioredis';
+import { createRateLimits, NO_RATE_LIMITS } from './auth/rate-limit.ts';
 import type { SigningKey } from './auth/signing-keys.ts';
 import { createAccessTokens } from './auth/tokens.ts';
 
@@ -19,11 +21,14 @@ export function createServices(options: {
   /** The key ring (from JWT_PRIVATE_KEY and JWT_SECRET, or the development secret). */
   keys: readonly SigningKey[];
   logger: Logger;
+  /** Shared store for rate-limit counters when several instances run. */
+  redis?: Redis | undefined;
 }): Services {
-  const { config, prisma, keys, logger } = options;
+  const { config, prisma, keys, logger, redis } = options;
   return {
     prisma,
     logger,
+    rateLimits: config.rateLimit.enabled ? createRateLimits(config.rateLimit, redis) : NO_RATE_LIMITS,
     hasher: createPasswordHasher(config.passwords.bcryptCost),
     tokens: createAccessTokens({
       keys,

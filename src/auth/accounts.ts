@@ -3,6 +3,7 @@ import { emailTaken, invalidCredentials } from '../errors.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { checkNewPassword, checkPasswordLength, normalizeEmail, normalizeName } from './account-rules.ts';
 import type { PasswordHasher } from './passwords.ts';
+import type { RateLimits } from './rate-limit.ts';
 import { newRefreshToken } from './refresh-tokens.ts';
 import { newSessionData, signedIn, type ClientInfo, type SessionLimits, type SignedIn } from './sessions.ts';
 import type { AccessTokens } from './tokens.ts';
@@ -12,7 +13,11 @@ export interface AccountDeps {
   hasher: PasswordHasher;
   tokens: AccessTokens;
   limits: SessionLimits;
+  rateLimits: RateLimits;
 }
+
+/** Requests without a known address (in-process calls) share one counter. */
+export const clientKey = (client: ClientInfo) => client.ip ?? 'unknown';
 
 export interface SignUpInput {
   email: string;
@@ -26,6 +31,7 @@ export interface LoginInput {
 }
 
 export async function signUp(deps: AccountDeps, input: SignUpInput, client: ClientInfo): Promise<SignedIn> {
+  await deps.rateLimits.beforeSignUp(clientKey(client));
   const email = normalizeEmail(input.email);
   const name = normalizeName(input.name);
   checkNewPassword(input.password, email);
@@ -55,12 +61,18 @@ export async function signUp(deps: AccountDeps, input: SignUpInput, client: Clie
 export async function login(deps: AccountDeps, input: LoginInput, client: ClientInfo): Promise<SignedIn> {
   const email = normalizeEmail(input.email);
   checkPasswordLength(input.password);
+  const ip = clientKey(client);
+  await deps.rateLimits.beforeLogin(email, ip);
 
   const user = await deps.prisma.user.findUnique({ where: { email } });
   // Always one bcrypt comparison, against a dummy hash for an unknown email, and
   // one answer for both failures: the response says nothing about who has an account.
   const matches = await deps.hasher.verify(input.password, user?.passwordHash ?? null);
-  if (!user || !matches) throw invalidCredentials();
+  if (!user || !matches) {
+    await deps.rateLimits.loginFailed(email, ip);
+    throw invalidCredentials();
+  }
+  await deps.rateLimits.loginSucceeded(email, ip);
 
   const refresh = newRefreshToken();
   const session = await deps.prisma.session.create({

@@ -3,13 +3,16 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import { isRecordNotFound } from '../db/errors.ts';
 import type { Logger } from '../logger.ts';
 import { hashRefreshToken, newRefreshToken } from './refresh-tokens.ts';
-import { liveSessionFilter, revokeSessions, signedIn, type SessionLimits, type SignedIn } from './sessions.ts';
+import { clientKey } from './accounts.ts';
+import type { RateLimits } from './rate-limit.ts';
+import { liveSessionFilter, revokeSessions, signedIn, type ClientInfo, type SessionLimits, type SignedIn } from './sessions.ts';
 import type { AccessTokens } from './tokens.ts';
 
 export interface RefreshDeps {
   prisma: PrismaClient;
   tokens: AccessTokens;
   limits: SessionLimits;
+  rateLimits: RateLimits;
   logger: Logger;
 }
 
@@ -28,7 +31,8 @@ export const refreshRefused = () =>
  * - A token retired before that: someone replayed it, so the whole session is
  *   revoked (theft detection).
  */
-export async function refresh(deps: RefreshDeps, refreshToken: string): Promise<SignedIn> {
+export async function refresh(deps: RefreshDeps, refreshToken: string, client: ClientInfo): Promise<SignedIn> {
+  await deps.rateLimits.beforeRefresh(clientKey(client));
   if (refreshToken.length === 0 || refreshToken.length > MAX_TOKEN_LENGTH) throw refreshRefused();
   const presented = hashRefreshToken(refreshToken);
   const next = newRefreshToken();

@@ -42,7 +42,7 @@ builder.mutationFields((t) => ({
     type: AuthPayload,
     description: 'Exchanges a refresh token for a new pair on the same session. Each refresh token works once.',
     args: { refreshToken: t.arg.string({ required: true }) },
-    resolve: (_root, args, { services }) => refresh(services, args.refreshToken),
+    resolve: (_root, args, { services, client }) => refresh(services, args.refreshToken, client),
   }),
   changePassword: t.withAuth({ loggedIn: true }).field({
     type: AuthPayload,

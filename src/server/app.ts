@@ -6,6 +6,7 @@ import { schema } from '../schema/index.ts';
 import type { Services } from '../services.ts';
 import { useBodyLimit } from './body-limit.ts';
 import { createContextFactory, type Context, type ServerContext } from './context.ts';
+import { graphqlHardening } from './graphql-hardening.ts';
 import { GRAPHIQL_DEFAULT_DOCUMENT, GRAPHIQL_DEFAULT_HEADERS } from './graphiql.ts';
 import { useJwks } from './jwks.ts';
 import { maskError } from './mask-error.ts';
@@ -25,7 +26,7 @@ export function createApp({ config, services, logger, isDatabaseReady }: AppOpti
   const { http } = config;
   return createYoga<ServerContext, Context>({
     schema,
-    context: createContextFactory(services),
+    context: createContextFactory(services, config.trustProxy),
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
@@ -38,8 +39,10 @@ export function createApp({ config, services, logger, isDatabaseReady }: AppOpti
     maskedErrors: { maskError, isDev: false },
     cors: corsOptions(http.corsOrigins),
     logging: yogaLogger(logger),
+    batching: config.graphql.batchLimit > 0 ? { limit: config.graphql.batchLimit } : false,
     plugins: [
       useBodyLimit(http.maxBodyBytes),
+      ...graphqlHardening(config),
       useJwks(services.tokens.publicKeys),
       useReadinessCheck({ endpoint: '/ready', check: isDatabaseReady }),
       ...(http.introspection ? [] : [useDisableIntrospection()]),

@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { YogaInitialContext } from 'graphql-yoga';
+import proxyAddr from 'proxy-addr';
+import type { Config } from '../config.ts';
 import { ANONYMOUS, authenticate, type SignedInViewer, type Viewer } from '../auth/authenticate.ts';
 import type { ClientInfo } from '../auth/sessions.ts';
 import type { Services } from '../services.ts';
@@ -25,7 +27,8 @@ export interface ServerContext {
  * becomes a refusal that only fields needing a user report, so `signUp` and
  * `login` work whatever header the client still sends.
  */
-export function createContextFactory(services: Services) {
+export function createContextFactory(services: Services, trustProxy: Config['trustProxy']) {
+  const clientIp = clientIpResolver(trustProxy);
   return async ({ request, req }: YogaInitialContext & ServerContext): Promise<Context> => {
     const credential = readBearerToken(request.headers.get('authorization'));
     const viewer =
@@ -38,11 +41,22 @@ export function createContextFactory(services: Services) {
       services,
       viewer,
       client: {
-        ip: req?.socket.remoteAddress,
+        ip: req && clientIp(req),
         userAgent: request.headers.get('user-agent') ?? undefined,
       },
     };
   };
+}
+
+/**
+ * The socket's address, or with TRUST_PROXY the first X-Forwarded-For entry
+ * added by an untrusted hop: a client cannot choose its own address by sending
+ * the header itself.
+ */
+function clientIpResolver(trustProxy: Config['trustProxy']): (req: IncomingMessage) => string | undefined {
+  if (trustProxy === undefined) return (req) => req.socket.remoteAddress;
+  const trust = typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : proxyAddr.compile([...trustProxy]);
+  return (req) => proxyAddr(req, trust);
 }
 
 type Credential = { kind: 'none' } | { kind: 'malformed' } | { kind: 'bearer'; token: string };

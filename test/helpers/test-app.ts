@@ -4,6 +4,7 @@ import { buildKeyRing } from '../../src/auth/signing-keys.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { openDatabase, type Database } from '../../src/db/database.ts';
 import { createLogger } from '../../src/logger.ts';
+import { connectRedis } from '../../src/redis.ts';
 import { createApp, type App } from '../../src/server/app.ts';
 import { createServices, type Services } from '../../src/services.ts';
 import { createScratchPostgres } from './database.ts';
@@ -48,7 +49,8 @@ export interface TestApp {
  * TEST_DATABASE_URL), with bcrypt at its lowest cost and a fixed secret.
  */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const loaded = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'info', ...env });
+  // Rate limits are off unless a test turns them on: each test file signs up more than 20 users from one address.
+  const loaded = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'info', RATE_LIMIT: 'off', ...env });
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
   const { config } = loaded;
 
@@ -69,7 +71,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     onQuery: (sql) => queries.push(sql),
   });
   const keys = buildKeyRing({ privateKeys: config.tokens.privateKeys, secrets: config.tokens.secrets });
-  const services = createServices({ config, prisma: database.prisma, keys, logger });
+  const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
+  const services = createServices({ config, prisma: database.prisma, keys, logger, redis });
   const app = createApp({ config, services, logger, isDatabaseReady: () => database.isReady() });
 
   return {
@@ -93,6 +96,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       return { status: response.status, headers: response.headers, body: await response.json() };
     },
     async close() {
+      await redis?.quit();
       await database.close();
       await scratch?.drop();
     },

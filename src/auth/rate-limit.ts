@@ -1,0 +1,90 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { rateLimited } from '../errors.ts';
+
+export interface Limit {
+  points: number;
+  durationSeconds: number;
+}
+
+export interface RateLimitSettings {
+  /** Failed logins for one email from one client IP. */
+  loginFailuresPerEmailAndIp: Limit;
+  /** Failed logins for one email from all IPs: slows a distributed attack on one account. */
+  loginFailuresPerEmail: Limit;
+  /** Login attempts from one client IP. */
+  loginAttemptsPerIp: Limit;
+  signUpsPerIp: Limit;
+  refreshesPerIp: Limit;
+}
+
+/** Counted per attempt inside the resolvers, so aliases and batches cannot multiply attempts. */
+export interface RateLimits {
+  /** Before checking a password: refuses when the IP or the account is over its limit. */
+  beforeLogin(email: string, ip: string): Promise<void>;
+  loginFailed(email: string, ip: string): Promise<void>;
+  /** A success clears that email's failures from that IP (not from others). */
+  loginSucceeded(email: string, ip: string): Promise<void>;
+  beforeSignUp(ip: string): Promise<void>;
+  beforeRefresh(ip: string): Promise<void>;
+}
+
+export const NO_RATE_LIMITS: RateLimits = {
+  beforeLogin: async () => {},
+  loginFailed: async () => {},
+  loginSucceeded: async () => {},
+  beforeSignUp: async () => {},
+  beforeRefresh: async () => {},
+};
+
+/**
+ * Counters in memory, or in Redis when given, so that several instances share
+ * them. Should Redis fail, each instance falls back to its own memory rather
+ * than refusing or waving through every login.
+ */
+export function createRateLimits(settings: RateLimitSettings, redis?: Redis): RateLimits {
+  const limiter = (name: string, limit: Limit): RateLimiterAbstract => {
+    const options = { keyPrefix: `tollgate:${name}`, points: limit.points, duration: limit.durationSeconds };
+    const memory = new RateLimiterMemory(options);
+    return redis ? new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: memory }) : memory;
+  };
+  const failuresPerEmailAndIp = limiter('login-fail-email-ip', settings.loginFailuresPerEmailAndIp);
+  const failuresPerEmail = limiter('login-fail-email', settings.loginFailuresPerEmail);
+  const attemptsPerIp = limiter('login-ip', settings.loginAttemptsPerIp);
+  const signUpsPerIp = limiter('signup-ip', settings.signUpsPerIp);
+  const refreshesPerIp = limiter('refresh-ip', settings.refreshesPerIp);
+  const emailAndIp = (email: string, ip: string) => `${email}|${ip}`;
+
+  return {
+    async beforeLogin(email, ip) {
+      await consume(attemptsPerIp, ip);
+      await refuseIfSpent(failuresPerEmailAndIp, emailAndIp(email, ip), settings.loginFailuresPerEmailAndIp);
+      await refuseIfSpent(failuresPerEmail, email, settings.loginFailuresPerEmail);
+    },
+    async loginFailed(email, ip) {
+      await Promise.all([
+        failuresPerEmailAndIp.penalty(emailAndIp(email, ip)),
+        failuresPerEmail.penalty(email),
+      ]);
+    },
+    async loginSucceeded(email, ip) {
+      await failuresPerEmailAndIp.delete(emailAndIp(email, ip));
+    },
+    beforeSignUp: (ip) => consume(signUpsPerIp, ip),
+    beforeRefresh: (ip) => consume(refreshesPerIp, ip),
+  };
+}
+
+async function consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (error) {
+    if (error instanceof RateLimiterRes) throw rateLimited(error.msBeforeNext);
+    throw error;
+  }
+}
+
+async function refuseIfSpent(limiter: RateLimiterAbstract, key: string, limit: Limit): Promise<void> {
+  const used = await limiter.get(key);
+  if (used && used.consumedPoints >= limit.points) throw rateLimited(used.msBeforeNext);
+}
