@@ -34,8 +34,16 @@ export interface Config {
     readonly sessionMaxAgeSeconds: number;
     readonly refreshReuseGraceSeconds: number;
   };
-  readonly passwords: { readonly bcryptCost: number };
+  readonly passwords: {
+    readonly cost: number;
+    /** bcrypt worker threads (default: one per core). */
+    readonly threads: number | undefined;
+    /** How much lower the hashing threads' priority is than the event loop's (0 to 19). */
+    readonly niceIncrement: number;
+  };
   readonly rateLimit: RateLimitSettings & { readonly enabled: boolean };
+  /** How long audit events are kept. */
+  readonly auditRetentionSeconds: number;
   /** Shared store for rate-limit counters; unset: each instance counts in memory. */
   readonly redisUrl: string | undefined;
   /**
@@ -151,6 +159,8 @@ const envSchema = z.object({
   SESSION_MAX_AGE: optional(duration).default(90 * 86400),
   REFRESH_REUSE_GRACE: optional(seconds).default(10),
   BCRYPT_COST: optional(integer(4, 31)).default(12),
+  HASH_THREADS: optional(integer(1, 64)),
+  HASH_THREAD_NICE: optional(integer(0, 19)).default(10),
   GRAPHIQL: optional(flag),
   INTROSPECTION: optional(flag),
   CORS_ORIGINS: optional(z.string()),
@@ -161,6 +171,7 @@ const envSchema = z.object({
   RATE_LIMIT_LOGIN_IP: optional(limit).default({ points: 100, durationSeconds: 15 * 60 }),
   RATE_LIMIT_SIGNUP_IP: optional(limit).default({ points: 20, durationSeconds: 3600 }),
   RATE_LIMIT_REFRESH_IP: optional(limit).default({ points: 300, durationSeconds: 15 * 60 }),
+  AUDIT_RETENTION: optional(duration).default(90 * 86400),
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')),
   TRUST_PROXY: optional(trustProxy),
   GRAPHQL_MAX_ALIASES: optional(integer(1, 1000)).default(15),
@@ -226,7 +237,7 @@ export function loadConfig(env: Env = process.env): ConfigResult {
       sessionMaxAgeSeconds: e.SESSION_MAX_AGE,
       refreshReuseGraceSeconds: e.REFRESH_REUSE_GRACE,
     },
-    passwords: { bcryptCost: e.BCRYPT_COST },
+    passwords: { cost: e.BCRYPT_COST, threads: e.HASH_THREADS, niceIncrement: e.HASH_THREAD_NICE },
     rateLimit: {
       enabled: e.RATE_LIMIT === 'on',
       loginFailuresPerEmailAndIp: e.RATE_LIMIT_LOGIN_FAILURES_EMAIL_IP,
@@ -235,6 +246,7 @@ export function loadConfig(env: Env = process.env): ConfigResult {
       signUpsPerIp: e.RATE_LIMIT_SIGNUP_IP,
       refreshesPerIp: e.RATE_LIMIT_REFRESH_IP,
     },
+    auditRetentionSeconds: e.AUDIT_RETENTION,
     redisUrl: e.REDIS_URL,
     trustProxy: e.TRUST_PROXY,
     graphql: {

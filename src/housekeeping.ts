@@ -1,16 +1,20 @@
+import { pruneAuthEvents } from './auth/audit.ts';
 import { pruneEndedSessions } from './auth/prune.ts';
 import type { Services } from './services.ts';
 
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
-/** Prunes ended sessions now and then hourly; returns a function that stops it. */
-export function startHousekeeping(services: Services): () => void {
+/** Prunes ended sessions and old audit events now and then hourly; returns a function that stops it. */
+export function startHousekeeping(services: Services, auditRetentionSeconds: number): () => void {
   const run = async () => {
     try {
-      const pruned = await pruneEndedSessions(services.prisma, services.limits);
-      if (pruned.sessions + pruned.refreshTokens > 0) services.logger.info({ pruned }, 'pruned ended sessions');
+      const pruned = {
+        ...(await pruneEndedSessions(services.prisma, services.limits)),
+        authEvents: await pruneAuthEvents(services.prisma, auditRetentionSeconds),
+      };
+      if (pruned.sessions + pruned.refreshTokens + pruned.authEvents > 0) services.logger.info({ pruned }, 'pruned old rows');
     } catch (error) {
-      services.logger.warn({ err: error }, 'pruning ended sessions failed; retrying in an hour');
+      services.logger.warn({ err: error }, 'pruning failed; retrying in an hour');
     }
   };
   void run();

@@ -9,7 +9,7 @@ import { createLogger } from './logger.ts';
 import { connectRedis } from './redis.ts';
 import { createApp } from './server/app.ts';
 import { listen, stop } from './server/http-server.ts';
-import { createServices } from './services.ts';
+import { createServices, type Services } from './services.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -24,6 +24,7 @@ const logger = createLogger(config.log.level);
 // What is running so far; a signal at any moment, even mid-start, closes exactly that.
 let database: Database | undefined;
 let redis: Redis | undefined;
+let services: Services | undefined;
 let server: Server | undefined;
 let stopHousekeeping: (() => void) | undefined;
 let stopping = false;
@@ -34,6 +35,7 @@ async function shutdown(signal: NodeJS.Signals) {
   logger.info({ signal }, 'stopping: finishing requests in flight');
   stopHousekeeping?.();
   if (server) await stop(server, SHUTDOWN_GRACE_MS);
+  await services?.hasher.close();
   await database?.close();
   await redis?.quit().catch(() => {});
   logger.info('stopped');
@@ -60,12 +62,13 @@ try {
   database = db;
   if (config.redisUrl) redis = connectRedis(config.redisUrl, logger);
   if (!config.rateLimit.enabled) logger.warn('RATE_LIMIT=off: every rate limit is disabled; use this for benchmarks only');
-  const services = createServices({ config, prisma: db.prisma, keys, logger, redis });
-  const app = createApp({ config, services, logger, isDatabaseReady: () => db.isReady() });
+  const ready = createServices({ config, prisma: db.prisma, keys, logger, redis });
+  services = ready;
+  const app = createApp({ config, services: ready, logger, isDatabaseReady: () => db.isReady() });
   if (!stopping) {
     const listening = await listen(app, config.http.port, config.http.host);
     server = listening.server;
-    stopHousekeeping = startHousekeeping(services);
+    stopHousekeeping = startHousekeeping(ready, config.auditRetentionSeconds);
     logger.info(
       { url: `http://${config.http.host}:${listening.port}/graphql`, database: db.description, env: config.env },
       'listening',

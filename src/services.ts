@@ -6,6 +6,7 @@ import type { AuthenticateDeps } from './auth/authenticate.ts';
 import type { RefreshDeps } from './auth/refresh.ts';
 import { createPasswordHasher } from './auth/passwords.ts';
 import type { Redis } from 'ioredis';
+import { createAudit } from './auth/audit.ts';
 import { createRateLimits, NO_RATE_LIMITS } from './auth/rate-limit.ts';
 import type { SigningKey } from './auth/signing-keys.ts';
 import { createAccessTokens } from './auth/tokens.ts';
@@ -25,11 +26,15 @@ export function createServices(options: {
   redis?: Redis | undefined;
 }): Services {
   const { config, prisma, keys, logger, redis } = options;
+  const audit = createAudit(prisma, logger);
   return {
     prisma,
     logger,
-    rateLimits: config.rateLimit.enabled ? createRateLimits(config.rateLimit, redis) : NO_RATE_LIMITS,
-    hasher: createPasswordHasher(config.passwords.bcryptCost),
+    audit,
+    rateLimits: config.rateLimit.enabled
+      ? createRateLimits(config.rateLimit, redis, (limit, ip) => void audit.record({ type: 'RATE_LIMITED', detail: { limit } }, { ip }))
+      : NO_RATE_LIMITS,
+    hasher: createPasswordHasher(config.passwords),
     tokens: createAccessTokens({
       keys,
       issuer: config.tokens.issuer,

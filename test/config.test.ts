@@ -29,7 +29,7 @@ describe('settings', () => {
       sessionMaxAgeSeconds: 90 * 86400,
       refreshReuseGraceSeconds: 10,
     });
-    expect(config.passwords.bcryptCost).toBe(12);
+    expect(config.passwords.cost).toBe(12);
   });
 
   it('reads durations as seconds, minutes, hours or days', () => {
@@ -84,7 +84,7 @@ describe('settings', () => {
     expect(errorsOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, BCRYPT_COST: '9' })).toEqual([
       'BCRYPT_COST: must be at least 10 in production (got 9)',
     ]);
-    expect(configOf({ BCRYPT_COST: '4' }).passwords.bcryptCost).toBe(4);
+    expect(configOf({ BCRYPT_COST: '4' }).passwords.cost).toBe(4);
   });
 
   it('turns GraphiQL, introspection and every CORS origin off in production unless asked', () => {

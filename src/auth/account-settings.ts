@@ -4,7 +4,7 @@ import type { AccountDeps } from './accounts.ts';
 import { checkNewPassword, checkPasswordLength, normalizeName } from './account-rules.ts';
 import type { SignedInViewer } from './authenticate.ts';
 import { newRefreshToken } from './refresh-tokens.ts';
-import { revokeSessions, signedIn, type SignedIn } from './sessions.ts';
+import { revokeSessions, signedIn, type ClientInfo, type SignedIn } from './sessions.ts';
 
 async function checkCurrentPassword(deps: AccountDeps, user: User, password: string, field: string) {
   checkPasswordLength(password, field);
@@ -21,6 +21,7 @@ export async function changePassword(
   deps: AccountDeps,
   viewer: SignedInViewer,
   input: { currentPassword: string; newPassword: string },
+  client: ClientInfo,
 ): Promise<SignedIn> {
   const { user, session } = viewer;
   await checkCurrentPassword(deps, user, input.currentPassword, 'currentPassword');
@@ -42,6 +43,7 @@ export async function changePassword(
     });
     return tx.user.update({ where: { id: user.id }, data: { passwordHash } });
   });
+  await deps.audit.record({ type: 'PASSWORD_CHANGED', userId: user.id, sessionId: session.id }, client);
   return signedIn(deps.tokens, updated, session.id, next.token);
 }
 
@@ -52,8 +54,9 @@ export async function updateName(deps: AccountDeps, viewer: SignedInViewer, name
 }
 
 /** Deletes the account, its sessions and tokens, once the password is confirmed. The email is free again. */
-export async function deleteAccount(deps: AccountDeps, viewer: SignedInViewer, password: string): Promise<true> {
+export async function deleteAccount(deps: AccountDeps, viewer: SignedInViewer, password: string, client: ClientInfo): Promise<true> {
   await checkCurrentPassword(deps, viewer.user, password, 'password');
   await deps.prisma.user.delete({ where: { id: viewer.user.id } });
+  await deps.audit.record({ type: 'ACCOUNT_DELETED', userId: viewer.user.id }, client);
   return true;
 }

@@ -2,6 +2,7 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import { emailTaken, invalidCredentials } from '../errors.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { checkNewPassword, checkPasswordLength, normalizeEmail, normalizeName } from './account-rules.ts';
+import type { Audit } from './audit.ts';
 import type { PasswordHasher } from './passwords.ts';
 import type { RateLimits } from './rate-limit.ts';
 import { newRefreshToken } from './refresh-tokens.ts';
@@ -14,6 +15,7 @@ export interface AccountDeps {
   tokens: AccessTokens;
   limits: SessionLimits;
   rateLimits: RateLimits;
+  audit: Audit;
 }
 
 /** Requests without a known address (in-process calls) share one counter. */
@@ -51,6 +53,7 @@ export async function signUp(deps: AccountDeps, input: SignUpInput, client: Clie
       },
       include: { user: true },
     });
+    await deps.audit.record({ type: 'SIGN_UP', userId: session.user.id, sessionId: session.id }, client);
     return signedIn(deps.tokens, session.user, session.id, refresh.token);
   } catch (error) {
     if (isUniqueViolation(error)) throw emailTaken();
@@ -70,6 +73,7 @@ export async function login(deps: AccountDeps, input: LoginInput, client: Client
   const matches = await deps.hasher.verify(input.password, user?.passwordHash ?? null);
   if (!user || !matches) {
     await deps.rateLimits.loginFailed(email, ip);
+    await deps.audit.record({ type: 'LOGIN_FAILED', userId: user?.id }, client);
     throw invalidCredentials();
   }
   await deps.rateLimits.loginSucceeded(email, ip);
@@ -79,5 +83,6 @@ export async function login(deps: AccountDeps, input: LoginInput, client: Client
     data: { ...newSessionData(deps.limits, client, refresh.hash), userId: user.id },
     select: { id: true },
   });
+  await deps.audit.record({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: session.id }, client);
   return signedIn(deps.tokens, user, session.id, refresh.token);
 }

@@ -1,5 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import bcrypt from 'bcryptjs';
+import { Piscina } from 'piscina';
 
 export interface PasswordHasher {
   hash(password: string): Promise<string>;
@@ -8,16 +9,43 @@ export interface PasswordHasher {
    * none, so an unknown email costs as much time as a wrong password.
    */
   verify(password: string, hash: string | null): Promise<boolean>;
+  close(): Promise<void>;
 }
 
-export function createPasswordHasher(cost: number): PasswordHasher {
+export interface HasherOptions {
+  cost: number;
+  /** Worker threads; default: one per core. */
+  threads?: number;
+  /**
+   * How much lower the workers' scheduling priority is than the event loop's
+   * (Linux nice). With as many hashing threads as cores, the event loop would
+   * otherwise wait its turn behind them, and `me` would slow down in a login storm.
+   */
+  niceIncrement?: number;
+}
+
+type Task = { op: 'hash'; password: string; cost: number } | { op: 'compare'; password: string; hash: string };
+
+/** bcrypt in a pool of worker threads, so a storm of logins cannot stall the event loop. */
+export function createPasswordHasher(options: HasherOptions): PasswordHasher {
+  const threads = options.threads ?? availableParallelism();
+  const pool = new Piscina<Task, string | boolean>({
+    filename: new URL('./hash-worker.mjs', import.meta.url).href,
+    minThreads: threads,
+    maxThreads: threads,
+    niceIncrement: options.niceIncrement ?? 10,
+    idleTimeout: Number.POSITIVE_INFINITY,
+  });
+  const hash = async (password: string) => (await pool.run({ op: 'hash', password, cost: options.cost })) as string;
   let dummyHash: Promise<string> | undefined;
-  const getDummyHash = () => (dummyHash ??= bcrypt.hash(randomBytes(32).toString('base64'), cost));
+  const getDummyHash = () => (dummyHash ??= hash(randomBytes(32).toString('base64')));
+
   return {
-    hash: (password) => bcrypt.hash(password, cost),
-    async verify(password, hash) {
-      const matches = await bcrypt.compare(password, hash ?? (await getDummyHash()));
-      return hash !== null && matches;
+    hash,
+    async verify(password, storedHash) {
+      const matches = (await pool.run({ op: 'compare', password, hash: storedHash ?? (await getDummyHash()) })) as boolean;
+      return storedHash !== null && matches;
     },
+    close: () => pool.close(),
   };
 }

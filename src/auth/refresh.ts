@@ -4,6 +4,7 @@ import { isRecordNotFound } from '../db/errors.ts';
 import type { Logger } from '../logger.ts';
 import { hashRefreshToken, newRefreshToken } from './refresh-tokens.ts';
 import { clientKey } from './accounts.ts';
+import type { Audit } from './audit.ts';
 import type { RateLimits } from './rate-limit.ts';
 import { liveSessionFilter, revokeSessions, signedIn, type ClientInfo, type SessionLimits, type SignedIn } from './sessions.ts';
 import type { AccessTokens } from './tokens.ts';
@@ -13,6 +14,7 @@ export interface RefreshDeps {
   tokens: AccessTokens;
   limits: SessionLimits;
   rateLimits: RateLimits;
+  audit: Audit;
   logger: Logger;
 }
 
@@ -46,22 +48,27 @@ export async function refresh(deps: RefreshDeps, refreshToken: string, client: C
     });
     return current ? continueSession(tx, deps.limits, current.sessionId, next.hash, now) : null;
   });
-  if (rotated) return signedIn(deps.tokens, rotated.user, rotated.id, next.token);
+  if (rotated) {
+    await deps.audit.record({ type: 'REFRESH', userId: rotated.userId, sessionId: rotated.id }, client);
+    return signedIn(deps.tokens, rotated.user, rotated.id, next.token);
+  }
 
   const known = await deps.prisma.refreshToken.findUnique({
     where: { tokenHash: presented },
-    select: { sessionId: true, retiredAt: true },
+    select: { sessionId: true, retiredAt: true, session: { select: { userId: true } } },
   });
   if (!known?.retiredAt) throw refreshRefused();
 
   const graceMs = deps.limits.refreshReuseGraceSeconds * 1000;
   if (graceMs > 0 && now.getTime() - known.retiredAt.getTime() <= graceMs) {
     const session = await continueSession(deps.prisma, deps.limits, known.sessionId, next.hash, now);
+    await deps.audit.record({ type: 'REFRESH', userId: session.userId, sessionId: session.id, detail: { withinGrace: true } }, client);
     return signedIn(deps.tokens, session.user, session.id, next.token);
   }
 
   const revoked = await revokeSessions(deps.prisma, { id: known.sessionId }, 'refresh_token_reuse', now);
   if (revoked > 0) {
+    await deps.audit.record({ type: 'REFRESH_TOKEN_REUSE', userId: known.session.userId, sessionId: known.sessionId }, client);
     deps.logger.warn({ event: 'refresh_token_reuse', sessionId: known.sessionId }, 'a retired refresh token was presented again: session revoked');
   }
   throw refreshRefused();

@@ -2,10 +2,12 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import { unauthenticated } from '../errors.ts';
 import type { Viewer } from './authenticate.ts';
 import { hashRefreshToken } from './refresh-tokens.ts';
-import { isUuid, revokeSessions } from './sessions.ts';
+import { isUuid, revokeSessions, type ClientInfo } from './sessions.ts';
+import type { Audit } from './audit.ts';
 
 interface Deps {
   prisma: PrismaClient;
+  audit: Audit;
 }
 
 /**
@@ -13,25 +15,40 @@ interface Deps {
  * on its own, so an expired access token does not stand in the way), or else
  * the bearer's own. True when a live session ended.
  */
-export async function logout(deps: Deps, viewer: Viewer, refreshToken: string | null | undefined): Promise<boolean> {
+export async function logout(
+  deps: Deps,
+  viewer: Viewer,
+  refreshToken: string | null | undefined,
+  client: ClientInfo,
+): Promise<boolean> {
+  let session: { id: string; userId: string };
   if (refreshToken != null) {
     const token = await deps.prisma.refreshToken.findUnique({
       where: { tokenHash: hashRefreshToken(refreshToken) },
-      select: { sessionId: true },
+      select: { session: { select: { id: true, userId: true } } },
     });
-    return token ? (await revokeSessions(deps.prisma, { id: token.sessionId }, 'logout')) > 0 : false;
+    if (!token) return false;
+    session = token.session;
+  } else if (viewer.kind === 'user') {
+    session = viewer.session;
+  } else {
+    throw viewer.kind === 'refused' ? unauthenticated(viewer.reason) : unauthenticated();
   }
-  if (viewer.kind !== 'user') throw viewer.kind === 'refused' ? unauthenticated(viewer.reason) : unauthenticated();
-  return (await revokeSessions(deps.prisma, { id: viewer.session.id }, 'logout')) > 0;
+  const ended = (await revokeSessions(deps.prisma, { id: session.id }, 'logout')) > 0;
+  if (ended) await deps.audit.record({ type: 'LOGOUT', userId: session.userId, sessionId: session.id }, client);
+  return ended;
 }
 
-export async function logoutAll(deps: Deps, userId: string): Promise<true> {
-  await revokeSessions(deps.prisma, { userId }, 'logout_all');
+export async function logoutAll(deps: Deps, userId: string, client: ClientInfo): Promise<true> {
+  const count = await revokeSessions(deps.prisma, { userId }, 'logout_all');
+  await deps.audit.record({ type: 'LOGOUT_ALL', userId, detail: { sessions: count } }, client);
   return true;
 }
 
 /** Ends one of the user's own sessions; someone else's id is treated as unknown. */
-export async function revokeOwnSession(deps: Deps, userId: string, sessionId: string): Promise<boolean> {
+export async function revokeOwnSession(deps: Deps, userId: string, sessionId: string, client: ClientInfo): Promise<boolean> {
   if (!isUuid(sessionId)) return false;
-  return (await revokeSessions(deps.prisma, { id: sessionId, userId }, 'revoked_by_user')) > 0;
+  const ended = (await revokeSessions(deps.prisma, { id: sessionId, userId }, 'revoked_by_user')) > 0;
+  if (ended) await deps.audit.record({ type: 'SESSION_REVOKED', userId, sessionId }, client);
+  return ended;
 }

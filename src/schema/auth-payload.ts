@@ -51,6 +51,6 @@ builder.mutationFields((t) => ({
       currentPassword: t.arg.string({ required: true }),
       newPassword: t.arg.string({ required: true }),
     },
-    resolve: (_root, args, { services, viewer }) => changePassword(services, viewer, args),
+    resolve: (_root, args, { services, viewer, client }) => changePassword(services, viewer, args, client),
   }),
 }));

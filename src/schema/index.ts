@@ -2,5 +2,6 @@ import { builder } from './builder.ts';
 import './user.ts';
 import './auth-payload.ts';
 import './session.ts';
+import './auth-event.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

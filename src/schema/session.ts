@@ -35,15 +35,15 @@ builder.mutationFields((t) => ({
     args: { refreshToken: t.arg.string() },
     // A refresh token proves possession by itself; without one, a signed-in bearer is needed.
     authScopes: (_root, args) => (args.refreshToken != null ? true : { loggedIn: true }),
-    resolve: (_root, args, { services, viewer }) => logout(services, viewer, args.refreshToken),
+    resolve: (_root, args, { services, viewer, client }) => logout(services, viewer, args.refreshToken, client),
   }),
   logoutAll: t.withAuth({ loggedIn: true }).boolean({
     description: 'Ends every session of the caller, this one included.',
-    resolve: (_root, _args, { services, viewer }) => logoutAll(services, viewer.user.id),
+    resolve: (_root, _args, { services, viewer, client }) => logoutAll(services, viewer.user.id, client),
   }),
   revokeSession: t.withAuth({ loggedIn: true }).boolean({
     description: 'Ends one of the caller\'s sessions. False when the caller has no live session with this id.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, { services, viewer }) => revokeOwnSession(services, viewer.user.id, String(args.id)),
+    resolve: (_root, args, { services, viewer, client }) => revokeOwnSession(services, viewer.user.id, String(args.id), client),
   }),
 }));

@@ -37,17 +37,19 @@ builder.mutationFields((t) => ({
   deleteMe: t.withAuth({ loggedIn: true }).boolean({
     description: 'Deletes the caller\'s account and every session, once the password is confirmed.',
     args: { password: t.arg.string({ required: true }) },
-    resolve: (_root, args, { services, viewer }) => deleteAccount(services, viewer, args.password),
+    resolve: (_root, args, { services, viewer, client }) => deleteAccount(services, viewer, args.password, client),
   }),
   setRole: t.withAuth({ admin: true }).field({
     type: User,
     description: 'ADMIN only. Takes effect on the user\'s next request.',
     args: { userId: t.arg.id({ required: true }), role: t.arg({ type: Role, required: true }) },
-    resolve: (_root, args, { services, viewer }) => setRole(services, viewer.user.id, String(args.userId), args.role),
+    resolve: (_root, args, { services, viewer, client }) =>
+      setRole(services, viewer.user.id, String(args.userId), args.role, client),
   }),
   revokeUserSessions: t.withAuth({ admin: true }).boolean({
     description: 'ADMIN only. Ends every session of a user at once.',
     args: { userId: t.arg.id({ required: true }) },
-    resolve: (_root, args, { services, viewer }) => revokeUserSessions(services, viewer.user.id, String(args.userId)),
+    resolve: (_root, args, { services, viewer, client }) =>
+      revokeUserSessions(services, viewer.user.id, String(args.userId), client),
   }),
 }));

@@ -99,3 +99,13 @@ export interface AuthPayload {
   refreshToken: string;
   user: { id: string; email: string; name: string | null; role: 'USER' | 'ADMIN'; createdAt: string };
 }
+
+export const AUTH_EVENTS = /* GraphQL */ `
+  query AuthEvents($first: Int, $after: String, $userId: ID) {
+    authEvents(first: $first, after: $after, userId: $userId) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { cursor node { id type userId actorId sessionId ip userAgent detail createdAt } }
+    }
+  }
+`;

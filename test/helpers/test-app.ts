@@ -96,6 +96,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       return { status: response.status, headers: response.headers, body: await response.json() };
     },
     async close() {
+      await services.hasher.close();
       await redis?.quit();
       await database.close();
       await scratch?.drop();

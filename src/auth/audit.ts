@@ -1,0 +1,56 @@
+import type { AuthEventType, PrismaClient } from '../generated/prisma/client.ts';
+import type { Logger } from '../logger.ts';
+import type { ClientInfo } from './sessions.ts';
+
+export type { AuthEventType };
+
+export interface AuthEventInput {
+  type: AuthEventType;
+  userId?: string | null | undefined;
+  /** Who acted, when not the user (an admin). */
+  actorId?: string | undefined;
+  sessionId?: string | null | undefined;
+  /** Small facts only; never a password or a token. */
+  detail?: Record<string, string | number | boolean> | undefined;
+}
+
+export interface Audit {
+  record(event: AuthEventInput, client?: ClientInfo): Promise<void>;
+}
+
+const USER_AGENT_MAX_LENGTH = 512;
+
+/**
+ * Writes audit events to the AuthEvent table. A failed write is logged and does
+ * not fail the request it describes: losing a login to an audit hiccup would be
+ * worse than losing the line.
+ */
+export function createAudit(prisma: PrismaClient, logger: Logger): Audit {
+  return {
+    async record(event, client) {
+      try {
+        await prisma.authEvent.create({
+          data: {
+            type: event.type,
+            userId: event.userId ?? null,
+            actorId: event.actorId ?? null,
+            sessionId: event.sessionId ?? null,
+            ip: client?.ip ?? null,
+            userAgent: client?.userAgent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
+            ...(event.detail ? { detail: event.detail } : {}),
+          },
+        });
+      } catch (error) {
+        logger.error({ err: error, event: event.type }, 'could not write an audit event');
+      }
+    },
+  };
+}
+
+/** Deletes audit events older than the retention; returns how many. */
+export async function pruneAuthEvents(prisma: PrismaClient, retentionSeconds: number, now = new Date()): Promise<number> {
+  const { count } = await prisma.authEvent.deleteMany({
+    where: { createdAt: { lt: new Date(now.getTime() - retentionSeconds * 1000) } },
+  });
+  return count;
+}
