@@ -72,7 +72,6 @@ export async function login(deps: AccountDeps, input: LoginInput, client: Client
   // one answer for both failures: the response says nothing about who has an account.
   const matches = await deps.hasher.verify(input.password, user?.passwordHash ?? null);
   if (!user || !matches) {
-    await deps.rateLimits.loginFailed(email, ip);
     await deps.audit.record({ type: 'LOGIN_FAILED', userId: user?.id }, client);
     throw invalidCredentials();
   }

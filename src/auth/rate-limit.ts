@@ -20,9 +20,12 @@ export interface RateLimitSettings {
 
 /** Counted per attempt inside the resolvers, so aliases and batches cannot multiply attempts. */
 export interface RateLimits {
-  /** Before checking a password: refuses when the IP or the account is over its limit. */
+  /**
+   * Before checking a password: counts the attempt, and charges a failure to the
+   * email (from this IP and from all) that a success then gives back. Refuses
+   * when the IP or the account is over its limit.
+   */
   beforeLogin(email: string, ip: string): Promise<void>;
-  loginFailed(email: string, ip: string): Promise<void>;
   /** A success clears that email's failures from that IP (not from others). */
   loginSucceeded(email: string, ip: string): Promise<void>;
   beforeSignUp(ip: string): Promise<void>;
@@ -31,7 +34,6 @@ export interface RateLimits {
 
 export const NO_RATE_LIMITS: RateLimits = {
   beforeLogin: async () => {},
-  loginFailed: async () => {},
   loginSucceeded: async () => {},
   beforeSignUp: async () => {},
   beforeRefresh: async () => {},
@@ -60,41 +62,33 @@ export function createRateLimits(settings: RateLimitSettings, redis?: Redis, onL
   const refreshesPerIp = limiter('refresh-ip', settings.refreshesPerIp);
   const emailAndIp = (email: string, ip: string) => `${email}|${ip}`;
 
-  const consume = async (limiter: RateLimiterAbstract, name: LimitName, limit: Limit, ip: string) => {
+  const consume = async (limiter: RateLimiterAbstract, name: LimitName, limit: Limit, key: string, ip: string) => {
     try {
-      await limiter.consume(ip);
+      await limiter.consume(key);
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
       if (error.consumedPoints === limit.points + 1) onLimitReached(name, ip);
       throw rateLimited(error.msBeforeNext);
     }
   };
-  const penalise = async (limiter: RateLimiterAbstract, name: LimitName, limit: Limit, key: string, ip: string) => {
-    const used = await limiter.penalty(key);
-    if (used.consumedPoints === limit.points) onLimitReached(name, ip);
-  };
 
   return {
+    // A failure is charged before the password is checked and given back on
+    // success: attempts running side by side cannot all slip under the limit.
     async beforeLogin(email, ip) {
-      await consume(attemptsPerIp, 'login-ip', settings.loginAttemptsPerIp, ip);
-      await refuseIfSpent(failuresPerEmailAndIp, emailAndIp(email, ip), settings.loginFailuresPerEmailAndIp);
-      await refuseIfSpent(failuresPerEmail, email, settings.loginFailuresPerEmail);
-    },
-    async loginFailed(email, ip) {
-      await Promise.all([
-        penalise(failuresPerEmailAndIp, 'login-failures-email-ip', settings.loginFailuresPerEmailAndIp, emailAndIp(email, ip), ip),
-        penalise(failuresPerEmail, 'login-failures-email', settings.loginFailuresPerEmail, email, ip),
-      ]);
+      await consume(attemptsPerIp, 'login-ip', settings.loginAttemptsPerIp, ip, ip);
+      await consume(failuresPerEmailAndIp, 'login-failures-email-ip', settings.loginFailuresPerEmailAndIp, emailAndIp(email, ip), ip);
+      try {
+        await consume(failuresPerEmail, 'login-failures-email', settings.loginFailuresPerEmail, email, ip);
+      } catch (error) {
+        await failuresPerEmailAndIp.reward(emailAndIp(email, ip));
+        throw error;
+      }
     },
     async loginSucceeded(email, ip) {
-      await failuresPerEmailAndIp.delete(emailAndIp(email, ip));
+      await Promise.all([failuresPerEmailAndIp.delete(emailAndIp(email, ip)), failuresPerEmail.reward(email)]);
     },
-    beforeSignUp: (ip) => consume(signUpsPerIp, 'signup-ip', settings.signUpsPerIp, ip),
-    beforeRefresh: (ip) => consume(refreshesPerIp, 'refresh-ip', settings.refreshesPerIp, ip),
+    beforeSignUp: (ip) => consume(signUpsPerIp, 'signup-ip', settings.signUpsPerIp, ip, ip),
+    beforeRefresh: (ip) => consume(refreshesPerIp, 'refresh-ip', settings.refreshesPerIp, ip, ip),
   };
-}
-
-async function refuseIfSpent(limiter: RateLimiterAbstract, key: string, limit: Limit): Promise<void> {
-  const used = await limiter.get(key);
-  if (used && used.consumedPoints >= limit.points) throw rateLimited(used.msBeforeNext);
 }

@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { schema } from '../schema/index.ts';
 import type { Services } from '../services.ts';
+import { useBatchRateLimitStatus } from './batch-rate-limit.ts';
 import { useBodyLimit } from './body-limit.ts';
 import { createContextFactory, type Context, type ServerContext } from './context.ts';
 import { graphqlHardening } from './graphql-hardening.ts';
@@ -43,6 +44,7 @@ export function createApp({ config, services, logger, isDatabaseReady }: AppOpti
     plugins: [
       useBodyLimit(http.maxBodyBytes),
       ...graphqlHardening(config),
+      useBatchRateLimitStatus(),
       useJwks(services.tokens.publicKeys),
       useReadinessCheck({ endpoint: '/ready', check: isDatabaseReady }),
       ...(http.introspection ? [] : [useDisableIntrospection()]),

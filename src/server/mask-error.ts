@@ -15,7 +15,7 @@ export function maskError(error: unknown): Error {
   if (original instanceof AppError) {
     return located ?? createGraphQLError(original.message, { extensions: { ...original.extensions } });
   }
-  if (located && (!original || asGraphQLError(original))) return withoutLibraryDetail(located);
+  if (located && (!original || asGraphQLError(original))) return withCode(withoutLibraryDetail(located));
 
   return createGraphQLError('Something went wrong on our side.', {
     nodes: located?.nodes,
@@ -37,6 +37,19 @@ function withoutLibraryDetail(error: GraphQLError): GraphQLError {
   if (!('originalError' in extensions)) return error;
   delete extensions.originalError;
   if (extensions.http?.spec) extensions.http = { ...extensions.http, spec: false };
+  return error;
+}
+
+/**
+ * Every error a client sees carries a code. Some plugins' refusals come without
+ * one: GraphQL Armor's limits (validation) and CSRF prevention (a 4xx request).
+ */
+function withCode(error: GraphQLError): GraphQLError {
+  const extensions = error.extensions as Record<string, unknown> & { http?: { status?: number } };
+  if (typeof extensions.code !== 'string') {
+    const status = extensions.http?.status ?? 200;
+    extensions.code = status >= 400 && status < 500 ? 'BAD_REQUEST' : 'GRAPHQL_VALIDATION_FAILED';
+  }
   return error;
 }
 

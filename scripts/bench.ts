@@ -1,0 +1,140 @@
+// npm run bench
+// Starts the service as `npm start` would (RATE_LIMIT=off, a scratch DATA_DIR, or
+// DATABASE_URL when set) and measures it with autocannon over loopback:
+//   1. the bcrypt ceiling: cores ÷ one hash at BCRYPT_COST, timed here;
+//   2. `me` at full speed: requests/s, p50, p99 at 16 connections;
+//   3. `me` latency at a steady 100 requests/s, alone and during a login storm,
+//      and the storm's logins/s against the ceiling;
+//   4. login with an unknown email against a wrong password (equal timing);
+//   5. the service's memory (RSS) after the load.
+// Any other setting (HASH_THREAD_NICE, HASH_THREADS, BCRYPT_COST, …) passes through.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import bcrypt from 'bcryptjs';
+
+const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
+const COST = Number(process.env.BCRYPT_COST ?? 12);
+const PASSWORD = 'violet-harbour-lantern-42';
+
+const dataDir = await mkdtemp(join(tmpdir(), 'tollgate-bench-'));
+const child = spawn(
+  process.execPath,
+  ['--experimental-wasm-modules', '--disable-warning=ExperimentalWarning', '--import', 'tsx', 'src/main.ts'],
+  {
+    env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: 'bench-secret-of-at-least-thirty-two-bytes', RATE_LIMIT: 'off', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', BCRYPT_COST: String(COST) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
+const url = await new Promise<string>((resolve, reject) => {
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    const match = /"url":"(http:\/\/[^"]+)"/.exec(line);
+    if (match?.[1]) resolve(match[1]);
+  });
+  child.once('exit', (code) => reject(new Error(`the service exited with ${code}`)));
+});
+
+async function graphql<T>(query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown };
+  if (!body.data) throw new Error(`request failed: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+const SIGN_UP = 'mutation($email: String!, $password: String!) { signUp(email: $email, password: $password) { accessToken } }';
+const LOGIN = 'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }';
+const ME = '{ me { id email } }';
+
+function run(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+const post = (body: unknown, token?: string) => ({
+  method: 'POST' as const,
+  headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+  body: JSON.stringify(body),
+});
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+try {
+  const email = `bench-${Date.now()}@example.com`;
+  const { signUp } = await graphql<{ signUp: { accessToken: string } }>(SIGN_UP, { email, password: PASSWORD });
+  const token = signUp.accessToken;
+
+  // 1. The ceiling: what the cores can hash, timed with the same library.
+  const sample = bcrypt.hashSync(PASSWORD, COST);
+  const hashTimes: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now();
+    bcrypt.compareSync(PASSWORD, sample);
+    hashTimes.push(performance.now() - start);
+  }
+  const hashMs = median(hashTimes);
+  const cores = availableParallelism();
+  const ceiling = (cores * 1000) / hashMs;
+
+  // 2. `me` at full speed.
+  await run({ url, connections: 16, duration: 2, ...post({ query: ME }, token) }); // warm-up
+  const full = await run({ url, connections: 16, duration: DURATION_S, ...post({ query: ME }, token) });
+
+  // 3. `me` latency at a steady rate, alone and during a storm of correct logins.
+  const probe = () => run({ url, connections: 4, overallRate: 100, duration: DURATION_S, ...post({ query: ME }, token) });
+  const idle = await probe();
+  const [storm, meInStorm] = await Promise.all([
+    run({ url, connections: 32, duration: DURATION_S, ...post({ query: LOGIN, variables: { email, password: PASSWORD } }) }),
+    probe(),
+  ]);
+
+  // 4. Unknown email against wrong password, one at a time.
+  const timeLogin = async (loginEmail: string) => {
+    const start = performance.now();
+    await fetch(url, { ...post({ query: LOGIN, variables: { email: loginEmail, password: 'not-the-password-1' } }) });
+    return performance.now() - start;
+  };
+  const unknown: number[] = [];
+  const wrong: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    unknown.push(await timeLogin(`nobody-${i}@example.com`));
+    wrong.push(await timeLogin(email));
+  }
+
+  // 5. Memory after the load.
+  const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
+  const rssMiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+
+  const loginsPerSecond = storm.requests.average;
+  const unknownMs = median(unknown);
+  const wrongMs = median(wrong);
+  const rows = [
+    ['database', process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'],
+    ['bcrypt cost / one hash / cores', `${COST} / ${ms(hashMs)} / ${cores}`],
+    ['hash ceiling (cores ÷ one hash)', `${ceiling.toFixed(1)} logins/s`],
+    ['me at full speed: req/s, p50, p99 (16 conn.)', `${full.requests.average.toFixed(0)} req/s, ${ms(full.latency.p50)}, ${ms(full.latency.p99)}`],
+    ['me at 100 req/s, alone: p50, p99', `${ms(idle.latency.p50)}, ${ms(idle.latency.p99)}`],
+    ['me at 100 req/s, during the storm: p50, p99', `${ms(meInStorm.latency.p50)}, ${ms(meInStorm.latency.p99)}`],
+    ['storm p99 ÷ idle p99', `${(meInStorm.latency.p99 / Math.max(idle.latency.p99, 1)).toFixed(2)}× (goal ≤ 2)`],
+    ['logins/s in the storm (32 conn.)', `${loginsPerSecond.toFixed(1)} = ${((100 * loginsPerSecond) / ceiling).toFixed(0)}% of the ceiling (goal ≥ 90%)`],
+    ['login p50: unknown email / wrong password', `${ms(unknownMs)} / ${ms(wrongMs)} (${((100 * Math.abs(unknownMs - wrongMs)) / wrongMs).toFixed(1)}% apart; goal ≤ 10%)`],
+    ['RSS after load', `${rssMiB.toFixed(0)} MiB`],
+    ['errors / non-2xx', `${[full, idle, storm, meInStorm].reduce((n, r) => n + r.errors, 0)} / ${[full, idle, storm, meInStorm].reduce((n, r) => n + r.non2xx, 0)}`],
+  ];
+  console.log(`\nTollgate benchmark, ${new Date().toISOString()}, ${DURATION_S} s per load\n`);
+  console.log('| measure | result |\n| --- | --- |');
+  for (const [label, value] of rows) console.log(`| ${label} | ${value} |`);
+} finally {
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+  await rm(dataDir, { recursive: true, force: true });
+}
