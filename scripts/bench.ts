@@ -114,7 +114,7 @@ try {
   const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
   const rssMiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 
-  const loginsPerSecond = storm.requests.average;
+  const loginsPerSecond = storm.requests.total / storm.duration;
   const unknownMs = median(unknown);
   const wrongMs = median(wrong);
   const rows = [
