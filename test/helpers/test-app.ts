@@ -49,8 +49,20 @@ export interface TestApp {
  * TEST_DATABASE_URL), with bcrypt at its lowest cost and a fixed secret.
  */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  // Rate limits are off unless a test turns them on: each test file signs up more than 20 users from one address.
-  const loaded = loadConfig({ NODE_ENV: 'test', BCRYPT_COST: '4', JWT_SECRET: TEST_SECRET, LOG_LEVEL: 'info', RATE_LIMIT: 'off', ...env });
+  const loaded = loadConfig({
+    NODE_ENV: 'test',
+    BCRYPT_COST: '4',
+    JWT_SECRET: TEST_SECRET,
+    LOG_LEVEL: 'info',
+    // Off unless a test turns them on: each test file signs up more than 20 users from one address.
+    RATE_LIMIT: 'off',
+    // One plain hashing thread per app: tests check behaviour, not scheduling (the
+    // process tests and `npm run bench` run the default pool), and many apps share
+    // the test runner's two cores.
+    HASH_THREADS: '1',
+    HASH_THREAD_NICE: '0',
+    ...env,
+  });
   if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
   const { config } = loaded;
 
