@@ -1,15 +1,15 @@
+import type { Redis } from 'ioredis';
+import type { AccountDeps } from './auth/accounts.ts';
+import { createAudit } from './auth/audit.ts';
+import type { AuthenticateDeps } from './auth/authenticate.ts';
+import { createPasswordHasher } from './auth/passwords.ts';
+import { createRateLimits, NO_RATE_LIMITS } from './auth/rate-limit.ts';
+import type { RefreshDeps } from './auth/refresh.ts';
+import type { SigningKey } from './auth/signing-keys.ts';
+import { createAccessTokens } from './auth/tokens.ts';
 import type { Config } from './config.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import type { Logger } from './logger.ts';
-import type { AccountDeps } from './auth/accounts.ts';
-import type { AuthenticateDeps } from './auth/authenticate.ts';
-import type { RefreshDeps } from './auth/refresh.ts';
-import { createPasswordHasher } from './auth/passwords.ts';
-import type { Redis } from 'ioredis';
-import { createAudit } from './auth/audit.ts';
-import { createRateLimits, NO_RATE_LIMITS } from './auth/rate-limit.ts';
-import type { SigningKey } from './auth/signing-keys.ts';
-import { createAccessTokens } from './auth/tokens.ts';
 
 /** Everything a request needs, built once at start. */
 export interface Services extends AccountDeps, AuthenticateDeps, RefreshDeps {
