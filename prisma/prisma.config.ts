@@ -8,5 +8,7 @@ process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= '/dev/null';
 export default defineConfig({
   schema: 'schema.prisma',
   migrations: { path: 'migrations' },
-  datasource: { url: process.env.DATABASE_URL ?? 'postgresql://localhost/tollgate' },
+  // Only `prisma migrate deploy` (with the native engine) reads it; generating the
+  // client needs no database.
+  ...(process.env.DATABASE_URL ? { datasource: { url: process.env.DATABASE_URL } } : {}),
 });
