@@ -6,7 +6,7 @@ import type { Audit } from './audit.ts';
 import type { PasswordHasher } from './passwords.ts';
 import type { RateLimits } from './rate-limit.ts';
 import { newRefreshToken } from './refresh-tokens.ts';
-import { newSessionData, signedIn, type ClientInfo, type SessionLimits, type SignedIn } from './sessions.ts';
+import { clientKey, newSessionData, signedIn, type ClientInfo, type SessionLimits, type SignedIn } from './sessions.ts';
 import type { AccessTokens } from './tokens.ts';
 
 export interface AccountDeps {
@@ -18,8 +18,6 @@ export interface AccountDeps {
   audit: Audit;
 }
 
-/** Requests without a known address (in-process calls) share one counter. */
-export const clientKey = (client: ClientInfo) => client.ip ?? 'unknown';
 
 export interface SignUpInput {
   email: string;

@@ -3,10 +3,9 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 import { isRecordNotFound } from '../db/errors.ts';
 import type { Logger } from '../logger.ts';
 import { hashRefreshToken, newRefreshToken } from './refresh-tokens.ts';
-import { clientKey } from './accounts.ts';
 import type { Audit } from './audit.ts';
 import type { RateLimits } from './rate-limit.ts';
-import { liveSessionFilter, revokeSessions, signedIn, type ClientInfo, type SessionLimits, type SignedIn } from './sessions.ts';
+import { clientKey, liveSessionFilter, revokeSessions, signedIn, type ClientInfo, type SessionLimits, type SignedIn } from './sessions.ts';
 import type { AccessTokens } from './tokens.ts';
 
 export interface RefreshDeps {

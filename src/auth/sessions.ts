@@ -6,6 +6,9 @@ export interface ClientInfo {
   userAgent?: string | undefined;
 }
 
+/** Requests without a known address (in-process calls) share one rate-limit key. */
+export const clientKey = (client: ClientInfo) => client.ip ?? 'unknown';
+
 export interface SessionLimits {
   /** A session whose refresh token goes unused this long ends. */
   refreshTokenTtlSeconds: number;
@@ -63,11 +66,6 @@ export function liveSessionFilter(limits: SessionLimits, now = new Date()) {
   };
 }
 
-export function isSessionLive(session: Session, limits: SessionLimits, now = new Date()): boolean {
-  const idleUntil = session.lastUsedAt.getTime() + limits.refreshTokenTtlSeconds * 1000;
-  return session.revokedAt === null && session.expiresAt > now && idleUntil > now.getTime();
-}
-
 /**
  * The session named by an access token, with its user, in one round trip, or
  * null when it is gone, ended, or belongs to someone else.
@@ -79,11 +77,11 @@ export async function findLiveSession(
 ): Promise<{ session: Session; user: User } | null> {
   if (!isUuid(claims.sid) || !isUuid(claims.sub)) return null;
   const found = await prisma.session.findUnique({
-    where: { id: claims.sid },
+    where: { id: claims.sid, userId: claims.sub, ...liveSessionFilter(limits) },
     include: { user: true },
     relationLoadStrategy: 'join',
   });
-  if (!found || found.userId !== claims.sub || !isSessionLive(found, limits)) return null;
+  if (!found) return null;
   const { user, ...session } = found;
   return { session, user };
 }
