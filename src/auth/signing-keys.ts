@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, createSecretKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 
 export type SigningAlgorithm = 'HS256' | 'ES256' | 'RS256';
 
@@ -6,8 +6,8 @@ export type SigningAlgorithm = 'HS256' | 'ES256' | 'RS256';
 export interface SigningKey {
   kid: string;
   alg: SigningAlgorithm;
-  signWith: KeyObject | string;
-  verifyWith: KeyObject | string;
+  signWith: KeyObject;
+  verifyWith: KeyObject;
   /** For asymmetric keys: the public half as published in the JWKS. */
   publicJwk?: JsonWebKey & { kid: string; alg: SigningAlgorithm; use: 'sig' };
 }
@@ -18,8 +18,11 @@ const MIN_RSA_BITS = 2048;
 export const keyIdOf = (secret: string) =>
   createHash('sha256').update('tollgate:kid:').update(secret).digest('base64url').slice(0, 16);
 
+// A key object, built once: given a string, jsonwebtoken first tries to read it as
+// a PEM public key and builds a new key object on every sign and verify.
 export function secretKey(secret: string): SigningKey {
-  return { kid: keyIdOf(secret), alg: 'HS256', signWith: secret, verifyWith: secret };
+  const key = createSecretKey(Buffer.from(secret, 'utf8'));
+  return { kid: keyIdOf(secret), alg: 'HS256', signWith: key, verifyWith: key };
 }
 
 /** An ES256 (P-256) or RS256 (2048 bits or more) key from PEM; throws with a one-line reason otherwise. */
