@@ -43,6 +43,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     embedded = await startEmbeddedPostgres({
       dataDir: options.dataDir && embeddedDatabaseDir(options.dataDir),
       maxConnections: poolSize + EMBEDDED_SPARE_CONNECTIONS,
+      onUnexpectedExit: (reason) => logger.fatal({ reason }, 'the embedded database stopped'),
     });
     url = embedded.url;
   }

@@ -1,7 +1,6 @@
-import { mkdir } from 'node:fs/promises';
+import { once } from 'node:events';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { Worker } from 'node:worker_threads';
 
 /** Where the embedded database keeps its files inside DATA_DIR. */
 export const embeddedDatabaseDir = (dataDir: string) => join(dataDir, 'pglite');
@@ -12,34 +11,61 @@ export interface EmbeddedPostgres {
   close(): Promise<void>;
 }
 
+type WorkerMessage = { type: 'listening'; address: string } | { type: 'failed'; message: string };
+
+const CLOSE_TIMEOUT_MS = 10_000;
+
 /**
- * Starts PGlite (on disk under `dataDir`, or in memory when it is omitted) and
- * serves it on a loopback port chosen by the system, so the application and the
- * migration engine reach it through the same `pg` driver as a real server.
+ * Starts PGlite (on disk under `dataDir`, or in memory when it is omitted) on a
+ * thread of its own and serves it on a loopback port chosen by the system, so the
+ * application and the migration engine reach it through the same `pg` driver as
+ * a real server.
  */
 export async function startEmbeddedPostgres(options: {
-  dataDir?: string;
+  dataDir?: string | undefined;
   maxConnections: number;
+  /** Called if the database thread ends while the service still needs it. */
+  onUnexpectedExit?: (reason: string) => void;
 }): Promise<EmbeddedPostgres> {
-  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
-  const db = await PGlite.create(options.dataDir);
-  const server = new PGLiteSocketServer({
-    db,
-    host: '127.0.0.1',
-    port: 0,
-    maxConnections: options.maxConnections,
+  const worker = new Worker(new URL('./embedded-postgres-worker.mjs', import.meta.url), {
+    workerData: { dataDir: options.dataDir, maxConnections: options.maxConnections },
   });
-  try {
-    await server.start();
-  } catch (error) {
-    await db.close();
-    throw error;
+  let closing = false;
+  worker.once('error', (error) => {
+    if (!closing) options.onUnexpectedExit?.(error.message);
+  });
+  worker.once('exit', (code) => {
+    if (!closing) options.onUnexpectedExit?.(`the embedded database thread exited with code ${code}`);
+  });
+
+  const started = await firstMessage(worker);
+  if (started.type !== 'listening') {
+    closing = true;
+    await worker.terminate();
+    throw new Error(`the embedded database could not start: ${started.message}`);
   }
+
   return {
-    url: `postgresql://postgres@${server.getServerConn()}/postgres`,
+    url: `postgresql://postgres@${started.address}/postgres`,
     async close() {
-      await server.stop();
-      await db.close();
+      if (closing) return;
+      closing = true;
+      worker.postMessage({ type: 'close' });
+      const timer = setTimeout(() => void worker.terminate(), CLOSE_TIMEOUT_MS);
+      try {
+        await once(worker, 'exit');
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
+}
+
+/** The worker's first message; a crash before it becomes a `failed` message. */
+function firstMessage(worker: Worker): Promise<WorkerMessage> {
+  return new Promise((resolve) => {
+    worker.once('message', (message: WorkerMessage) => resolve(message));
+    worker.once('error', (error) => resolve({ type: 'failed', message: error.message }));
+    worker.once('exit', (code) => resolve({ type: 'failed', message: `thread exited with code ${code}` }));
+  });
 }

@@ -1,0 +1,35 @@
+// Runs PGlite and its socket server on a thread of their own: the database's
+// work (WebAssembly and file I/O, a good part of each login) then never holds up
+// the service's event loop.
+import { mkdir } from 'node:fs/promises';
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+const { dataDir, maxConnections } = workerData;
+
+async function start() {
+  if (dataDir) await mkdir(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir);
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
+  try {
+    await server.start();
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return { db, server };
+}
+
+try {
+  const { db, server } = await start();
+  parentPort.once('message', async () => {
+    await server.stop();
+    await db.close();
+    parentPort.close();
+  });
+  parentPort.postMessage({ type: 'listening', address: server.getServerConn() });
+} catch (error) {
+  parentPort.postMessage({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  parentPort.close();
+}
