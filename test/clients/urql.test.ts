@@ -1,0 +1,140 @@
+import { CombinedError } from '@urql/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Login, Logout, Me, Sessions, SignUp } from '../../examples/operations.ts';
+import { TokenStore } from '../../examples/token-store.ts';
+import { createClient } from '../../examples/urql/client.ts';
+import { freshEmail, LOGIN_FAILURES_ALLOWED, PASSWORD, SERVICE_START_TIMEOUT, recordingFetch, runExample, startClientService, waitUntilExpired, type ClientService } from './support.ts';
+
+// The urql example (examples/urql/) against the real service.
+
+let service: ClientService;
+beforeAll(async () => {
+  service = await startClientService();
+}, SERVICE_START_TIMEOUT);
+afterAll(() => service?.stop());
+
+/** A signed-up user behind an example client whose requests are recorded. */
+async function signedUp() {
+  const email = freshEmail('urql');
+  const wire = recordingFetch();
+  const tokens = new TokenStore();
+  const client = createClient({ url: service.url, tokens, fetch: wire.fetch });
+  const { data, error } = await client.mutation(SignUp, { email, password: PASSWORD }).toPromise();
+  if (!data) throw error ?? new Error('signUp returned no data');
+  tokens.set(data.signUp);
+  return { email, wire, tokens, client, session: data.signUp };
+}
+
+/** The error a result carries. */
+function errorOf(result: { error?: CombinedError }): CombinedError {
+  if (!result.error) throw new Error('expected an error');
+  return result.error;
+}
+
+describe('urql example', () => {
+  it('sends the access token as a bearer token', async () => {
+    const { email, wire, client, session } = await signedUp();
+    const { data } = await client.query(Me, {}).toPromise();
+    expect(data?.me?.email).toBe(email);
+    expect(wire.sent.at(-1)).toEqual({ operationName: 'Me', token: session.accessToken });
+  });
+
+  it('after the access token expires, refreshes once, stores the rotated pair and retries', async () => {
+    const { email, wire, tokens, client, session } = await signedUp();
+    await waitUntilExpired(session.accessToken);
+
+    const { data, error } = await client.query(Me, {}).toPromise();
+
+    expect(error).toBeUndefined();
+    expect(data?.me?.email).toBe(email);
+    expect(wire.names()).toEqual(['SignUp', 'Me', 'Refresh', 'Me']);
+    expect(tokens.accessToken).not.toBe(session.accessToken);
+    expect(tokens.refreshToken).not.toBe(session.refreshToken);
+    expect(wire.sent[1]?.token).toBe(session.accessToken);
+    expect(wire.sent[3]?.token).toBe(tokens.accessToken);
+  });
+
+  it('shares one refresh among operations that fail together', async () => {
+    const { email, wire, client, session } = await signedUp();
+    await waitUntilExpired(session.accessToken);
+
+    const [me, sessions] = await Promise.all([client.query(Me, {}).toPromise(), client.query(Sessions, {}).toPromise()]);
+
+    expect(me.data?.me?.email).toBe(email);
+    expect(sessions.data?.sessions).toEqual([expect.objectContaining({ current: true })]);
+    expect(wire.count('Refresh')).toBe(1);
+    // Both went out with the expired token before the refresh.
+    const expired = wire.sent.filter((request) => request.token === session.accessToken && request.operationName !== 'Refresh');
+    expect(expired.map((request) => request.operationName).sort()).toEqual(['Me', 'Sessions']);
+    expect(wire.sent).toHaveLength(6);
+  });
+
+  it('surfaces TOKEN_REVOKED after logout, without trying to refresh', async () => {
+    const { wire, tokens, client } = await signedUp();
+    const logout = await client.mutation(Logout, { refreshToken: tokens.refreshToken ?? null }).toPromise();
+    expect(logout.data?.logout).toBe(true);
+
+    const error = errorOf(await client.query(Me, {}).toPromise());
+
+    expect(error.graphQLErrors[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'TOKEN_REVOKED' });
+    expect(wire.count('Refresh')).toBe(0);
+  });
+
+  it('when the refresh fails, surfaces its UNAUTHENTICATED (as networkError) and forgets the tokens', async () => {
+    const { tokens, client, session } = await signedUp();
+    // Another tab holding the same pair logs out.
+    const otherTab = createClient({ url: service.url, tokens: new TokenStore(session) });
+    await otherTab.mutation(Logout, { refreshToken: session.refreshToken }).toPromise();
+    await waitUntilExpired(session.accessToken);
+
+    const error = errorOf(await client.query(Me, {}).toPromise());
+
+    // authExchange hands what refreshAuth threw (refresh's CombinedError) to the operation as its networkError.
+    expect(error.networkError).toBeInstanceOf(CombinedError);
+    const refreshError = error.networkError as CombinedError;
+    expect(refreshError.graphQLErrors[0]?.path).toEqual(['refresh']);
+    expect(refreshError.graphQLErrors[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED' });
+    expect(tokens.accessToken).toBeUndefined();
+  });
+
+  it('shows BAD_USER_INPUT with the field, and EMAIL_TAKEN', async () => {
+    const client = createClient({ url: service.url, tokens: new TokenStore() });
+    const badEmail = errorOf(await client.mutation(SignUp, { email: 'not-an-email', password: PASSWORD }).toPromise());
+    expect(badEmail.graphQLErrors[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'email' });
+
+    const weak = errorOf(await client.mutation(SignUp, { email: freshEmail('urql'), password: 'password' }).toPromise());
+    expect(weak.graphQLErrors[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'password' });
+
+    const { email } = await signedUp();
+    const taken = errorOf(await client.mutation(SignUp, { email, password: PASSWORD }).toPromise());
+    expect(taken.graphQLErrors[0]?.extensions).toEqual({ code: 'EMAIL_TAKEN', field: 'email' });
+  });
+
+  it('shows a wrong password as UNAUTHENTICATED without reason, then RATE_LIMITED with Retry-After', async () => {
+    const { email } = await signedUp();
+    const client = createClient({ url: service.url, tokens: new TokenStore() });
+    const login = async () => errorOf(await client.mutation(Login, { email, password: 'not-the-password' }).toPromise());
+    for (let attempt = 0; attempt < LOGIN_FAILURES_ALLOWED; attempt++) {
+      expect((await login()).graphQLErrors[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED' });
+    }
+    const limited = await login();
+    expect(limited.graphQLErrors[0]?.extensions).toEqual({ code: 'RATE_LIMITED', retryAfter: expect.any(Number) });
+    const response = limited.response as Response;
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe(String(limited.graphQLErrors[0]?.extensions.retryAfter));
+  });
+
+  it('runs examples/urql/main.ts from signUp to logout', { timeout: 60_000 }, async () => {
+    const run = await runExample('examples/urql/main.ts', { TOLLGATE_URL: service.url });
+
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/^signUp: urql-example-\S+@example\.com, access token valid for 3 s$/),
+      expect.stringMatching(/^me: urql-example-/),
+      expect.stringMatching(/^waiting 3\.25 s for the access token to expire$/),
+      expect.stringMatching(/^me again: urql-example-\S+ \(the access token was refreshed on the way\)$/),
+      'logout: true',
+    ]);
+  });
+});
