@@ -1,0 +1,284 @@
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createScratchPostgres, testDatabaseKind } from '../helpers/database.ts';
+import { startService, type RunningService } from '../helpers/service-process.ts';
+import { STRONG_PASSWORD, uniqueEmail } from '../helpers/test-app.ts';
+
+// GraphiQL as a person meets it: the page `npm start` serves at /graphql, opened
+// in Debian's Chromium, driven through its editors and buttons. Then a frontend
+// on another origin calling the same service from that browser, preflights and all.
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+// CI installs Chromium (.ci/run), so there a missing browser fails the launch rather than skipping.
+const skip = !existsSync(CHROMIUM) && !process.env.CI;
+if (skip) console.warn(`${CHROMIUM} does not exist: skipping the GraphiQL browser tests (apt-get install chromium)`);
+
+// Tall enough for the whole default document and a sign-up result to be drawn:
+// the editors only render the lines in view.
+const VIEWPORT = { width: 1400, height: 1400 };
+const UI_TIMEOUT = 30_000;
+
+/** An editor's text as drawn, line by line (the editors reuse line elements, so order by position). */
+async function editorText(editor: Locator): Promise<string> {
+  interface DrawnLine {
+    textContent: string | null;
+    style: { top: string };
+  }
+  const lines = await editor.locator('.view-line').evaluateAll((elements) =>
+    (elements as unknown as DrawnLine[]).map((line) => ({ top: parseFloat(line.style.top), text: line.textContent ?? '' })),
+  );
+  return lines
+    .sort((a, b) => a.top - b.top)
+    .map((line) => line.text.replace(/\u00a0/g, ' '))
+    .join('\n');
+}
+
+/** The text with every space and line break gone: long values are wrapped over several drawn lines. */
+const squeezed = (text: string) => text.replace(/\s+/g, '');
+
+/**
+ * Replaces an editor's whole content by pasting, as the README tells a person to:
+ * typed or inserted text over a selection gets brackets and quotes auto-closed.
+ */
+async function replaceContent(page: Page, editor: Locator, text: string): Promise<void> {
+  interface ClipboardWindow {
+    navigator: { clipboard: { writeText(text: string): Promise<void> } };
+  }
+  await page.evaluate((value) => (globalThis as unknown as ClipboardWindow).navigator.clipboard.writeText(value), text);
+  await editor.locator('.view-lines').click();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('ControlOrMeta+V');
+  await expect.poll(() => editorText(editor), { timeout: UI_TIMEOUT }).toBe(text);
+}
+
+class GraphiQL {
+  readonly queryEditor: Locator;
+  readonly headersEditor: Locator;
+  readonly response: Locator;
+  readonly runButton: Locator;
+
+  constructor(readonly page: Page) {
+    this.queryEditor = page.locator('.graphiql-query-editor');
+    // Variables and headers share the pane below the query; only the open one is shown.
+    this.headersEditor = page.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden)');
+    this.response = page.locator('.graphiql-response');
+    this.runButton = page.locator('.graphiql-execute-button');
+  }
+
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.queryEditor.locator('.view-line').first().waitFor({ timeout: UI_TIMEOUT });
+  }
+
+  async openHeaders(): Promise<void> {
+    await this.page.locator('.graphiql-editor-tools button[data-name="headers"]').click();
+    await this.headersEditor.locator('.view-line').first().waitFor({ timeout: UI_TIMEOUT });
+  }
+
+  /** Runs the only operation in the editor; waits until the button knows there is just one. */
+  async run(): Promise<void> {
+    await expect.poll(() => this.runButton.getAttribute('aria-haspopup'), { timeout: UI_TIMEOUT }).toBeNull();
+    await this.runButton.click();
+  }
+
+  /** Runs one operation of several: the run button then offers them by name. */
+  async runOperation(name: string): Promise<void> {
+    await this.runButton.click();
+    await this.page.getByRole('menuitem', { name, exact: true }).click({ timeout: UI_TIMEOUT });
+  }
+
+  /** Waits for the result pane to hold `pattern` (matched against the text without spaces) and returns that text. */
+  async waitForResult(pattern: RegExp): Promise<string> {
+    await expect.poll(async () => squeezed(await editorText(this.response)), { timeout: UI_TIMEOUT }).toMatch(pattern);
+    return squeezed(await editorText(this.response));
+  }
+
+  async accessTokenFromResult(): Promise<string> {
+    const result = await this.waitForResult(/"accessToken":"[\w.-]+"/);
+    return /"accessToken":"([\w.-]+)"/.exec(result)![1]!;
+  }
+}
+
+describe.skipIf(skip)(`GraphiQL in Chromium (${testDatabaseKind})`, { timeout: 120_000 }, () => {
+  let dataDir: string;
+  let scratch: Awaited<ReturnType<typeof createScratchPostgres>>;
+  let service: RunningService;
+  let browser: Browser;
+  let context: BrowserContext | undefined;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'tollgate-browser-'));
+    scratch = await createScratchPostgres();
+    service = await startService({ DATA_DIR: dataDir, ...(scratch ? { DATABASE_URL: scratch.url } : {}) });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.stop();
+    await scratch?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  // A fresh profile for each test: GraphiQL keeps its tabs and headers in local storage.
+  async function newPage(): Promise<Page> {
+    context = await browser.newContext({ viewport: VIEWPORT, permissions: ['clipboard-read', 'clipboard-write'] });
+    return context.newPage();
+  }
+  afterEach(async ({ task }) => {
+    await context?.close();
+    context = undefined;
+    // What the service logged explains most failures seen only through the page.
+    if (task.result?.state === 'fail') console.error(`service output:\n${service.output.slice(-30).join('\n')}`);
+  });
+
+  it('loads at /graphql with everything from the service itself, and nothing fails', async () => {
+    const page = await newPage();
+    const ownOrigin = new URL(service.url).origin;
+    const requested: string[] = [];
+    const failed: string[] = [];
+    const pageErrors: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
+    page.on('requestfailed', (request) => failed.push(`${request.url()}: ${request.failure()?.errorText}`));
+    page.on('response', (response) => {
+      if (response.status() >= 400) failed.push(`${response.url()}: HTTP ${response.status()}`);
+    });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+
+    const response = await page.goto(service.url, { waitUntil: 'networkidle', timeout: UI_TIMEOUT });
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-type']).toMatch(/^text\/html/);
+    const graphiql = new GraphiQL(page);
+    await graphiql.queryEditor.locator('.view-line').first().waitFor({ timeout: UI_TIMEOUT });
+    // The schema is fetched once the page runs: the documentation explorer has it.
+    await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+    await page.getByText('Root Types').waitFor({ timeout: UI_TIMEOUT });
+
+    expect(requested.length).toBeGreaterThan(1);
+    // Blob URLs (the editors' workers) belong to the page's origin; data: URLs reach no host.
+    const elsewhere = requested.filter((url) => !url.startsWith('data:') && new URL(url).origin !== ownOrigin);
+    expect(elsewhere).toEqual([]);
+    expect(failed).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('opens with the sign-up, login and me flow and an example Authorization header', async () => {
+    const graphiql = new GraphiQL(await newPage());
+    await graphiql.open(service.url);
+
+    const text = await editorText(graphiql.queryEditor);
+    expect(text).toContain('signUp(');
+    expect(text).toContain('login(');
+    expect(text).toMatch(/\bme \{/);
+    await graphiql.runButton.click();
+    await expect.poll(() => graphiql.page.getByRole('menuitem').allInnerTexts(), { timeout: UI_TIMEOUT }).toEqual(['SignUp', 'Login', 'Me']);
+    await graphiql.page.keyboard.press('Escape');
+
+    await graphiql.openHeaders();
+    expect(JSON.parse(await editorText(graphiql.headersEditor))).toEqual({ Authorization: 'Bearer <accessToken>' });
+  });
+
+  it('runs the default document as the README says: SignUp, token into the headers, Me', async () => {
+    const graphiql = new GraphiQL(await newPage());
+    await graphiql.open(service.url);
+
+    await graphiql.runOperation('SignUp');
+    const token = await graphiql.accessTokenFromResult();
+    await graphiql.openHeaders();
+    await replaceContent(graphiql.page, graphiql.headersEditor, JSON.stringify({ Authorization: `Bearer ${token}` }));
+    await graphiql.runOperation('Me');
+    await graphiql.waitForResult(/"me":\{"id":"[^"]+","email":"ada@example\.com"/);
+  });
+
+  it('signs up from a typed document, then shows me with the token put in the headers pane', async () => {
+    const graphiql = new GraphiQL(await newPage());
+    await graphiql.open(service.url);
+    const email = uniqueEmail('graphiql');
+
+    await replaceContent(
+      graphiql.page,
+      graphiql.queryEditor,
+      `mutation { signUp(email: "${email}", password: "${STRONG_PASSWORD}") { accessToken user { email } } }`,
+    );
+    await graphiql.run();
+    const token = await graphiql.accessTokenFromResult();
+    expect(await graphiql.waitForResult(/"user":/)).toContain(`"user":{"email":"${email}"}`);
+
+    await graphiql.openHeaders();
+    await replaceContent(graphiql.page, graphiql.headersEditor, `{"Authorization": "Bearer ${token}"}`);
+    await replaceContent(graphiql.page, graphiql.queryEditor, '{ me { email } }');
+    await graphiql.run();
+    await graphiql.waitForResult(new RegExp(`"me":\\{"email":"${email.replace(/[.]/g, '\\.')}"\\}`));
+  });
+
+  describe('a frontend on another origin', () => {
+    // A development server on another port: same host, so a different origin but
+    // the same (loopback) address space, which the browser lets a page call.
+    let frontend: Server;
+    let frontendUrl: string;
+    beforeAll(async () => {
+      frontend = createServer((_request, response) => {
+        response.setHeader('content-type', 'text/html');
+        response.end('<!doctype html><title>Frontend</title>');
+      });
+      frontend.listen(0, '127.0.0.1');
+      await once(frontend, 'listening');
+      frontendUrl = `http://127.0.0.1:${(frontend.address() as AddressInfo).port}/`;
+    });
+    afterAll(async () => {
+      frontend.closeAllConnections();
+      frontend.close();
+      await once(frontend, 'close');
+    });
+
+    it('signs up and asks for me with an Authorization header, which takes a preflight', async () => {
+      const page = await newPage();
+      const blocked: string[] = [];
+      page.on('console', (message) => {
+        if (/CORS/i.test(message.text())) blocked.push(message.text());
+      });
+      await page.goto(frontendUrl);
+      expect(new URL(page.url()).origin).not.toBe(new URL(service.url).origin);
+      const email = uniqueEmail('frontend');
+
+      interface Answer {
+        data?: { signUp?: { accessToken: string }; me?: { email: string } | null } | null;
+        errors?: unknown[];
+      }
+      const answers = await page.evaluate(
+        async ({ url, email, password }) => {
+          const operations = [
+            { query: 'mutation ($email: String!, $password: String!) { signUp(email: $email, password: $password) { accessToken } }', variables: { email, password } },
+            { query: '{ me { email } }', variables: {} },
+          ];
+          const results: Answer[] = [];
+          let token: string | undefined;
+          for (const operation of operations) {
+            const response = await fetch(url, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+              body: JSON.stringify(operation),
+            });
+            const answer = (await response.json()) as Answer;
+            token ??= answer.data?.signUp?.accessToken;
+            results.push(answer);
+          }
+          return results;
+        },
+        { url: service.url, email, password: STRONG_PASSWORD },
+      );
+
+      expect(blocked).toEqual([]);
+      expect(answers[0]?.data?.signUp?.accessToken).toEqual(expect.any(String));
+      expect(answers[1]).toEqual({ data: { me: { email } } });
+    });
+  });
+});
