@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENDED_SESSION_RETENTION_SECONDS, pruneEndedSessions } from '../../src/auth/prune.ts';
-import { SIGN_UP, type AuthPayload } from '../helpers/documents.ts';
+import { SIGN_UP } from '../helpers/documents.ts';
 import { expectData } from '../helpers/expect-graphql.ts';
 import { createTestApp, STRONG_PASSWORD, uniqueEmail, type TestApp } from '../helpers/test-app.ts';
 import { payloadOf } from '../helpers/tokens.ts';
@@ -15,9 +15,7 @@ const DAY = 86400 * 1000;
 const longAgo = () => new Date(Date.now() - ENDED_SESSION_RETENTION_SECONDS * 1000 - DAY);
 
 async function newSession(): Promise<string> {
-  const { signUp } = expectData(
-    await t.graphql<{ signUp: AuthPayload }>(SIGN_UP, { email: uniqueEmail('prune'), password: STRONG_PASSWORD }),
-  );
+  const { signUp } = expectData(await t.graphql(SIGN_UP, { email: uniqueEmail('prune'), password: STRONG_PASSWORD }));
   return String(payloadOf(signUp.accessToken).sid);
 }
 

@@ -15,37 +15,39 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    tokenType\n    expiresIn\n    refreshToken\n    user { id email name role createdAt }\n  }\n": typeof types.AuthPayloadFieldsFragmentDoc,
-    "\n  mutation SignUp($email: String!, $password: String!, $name: String) {\n    signUp(email: $email, password: $password, name: $name) { ...AuthPayloadFields }\n  }\n  \n": typeof types.SignUpDocument,
-    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { ...AuthPayloadFields }\n  }\n  \n": typeof types.LoginDocument,
+    "\n  mutation SignUp($email: String!, $password: String!, $name: String) {\n    signUp(email: $email, password: $password, name: $name) { ...AuthPayloadFields }\n  }\n": typeof types.SignUpDocument,
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { ...AuthPayloadFields }\n  }\n": typeof types.LoginDocument,
     "\n  query Me {\n    me { id email name role createdAt }\n  }\n": typeof types.MeDocument,
-    "\n  mutation Refresh($refreshToken: String!) {\n    refresh(refreshToken: $refreshToken) { ...AuthPayloadFields }\n  }\n  \n": typeof types.RefreshDocument,
+    "\n  mutation Refresh($refreshToken: String!) {\n    refresh(refreshToken: $refreshToken) { ...AuthPayloadFields }\n  }\n": typeof types.RefreshDocument,
     "\n  mutation Logout($refreshToken: String) {\n    logout(refreshToken: $refreshToken)\n  }\n": typeof types.LogoutDocument,
     "\n  mutation LogoutAll {\n    logoutAll\n  }\n": typeof types.LogoutAllDocument,
     "\n  query Sessions {\n    sessions { id createdAt lastUsedAt userAgent current }\n  }\n": typeof types.SessionsDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": typeof types.RevokeSessionDocument,
-    "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) { ...AuthPayloadFields }\n  }\n  \n": typeof types.ChangePasswordDocument,
+    "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) { ...AuthPayloadFields }\n  }\n": typeof types.ChangePasswordDocument,
     "\n  mutation UpdateMe($name: String) {\n    updateMe(name: $name) { id email name role createdAt }\n  }\n": typeof types.UpdateMeDocument,
     "\n  mutation DeleteMe($password: String!) {\n    deleteMe(password: $password)\n  }\n": typeof types.DeleteMeDocument,
     "\n  mutation SetRole($userId: ID!, $role: Role!) {\n    setRole(userId: $userId, role: $role) { id email name role createdAt }\n  }\n": typeof types.SetRoleDocument,
     "\n  mutation RevokeUserSessions($userId: ID!) {\n    revokeUserSessions(userId: $userId)\n  }\n": typeof types.RevokeUserSessionsDocument,
     "\n  query AuthEvents($first: Int, $after: String, $userId: ID) {\n    authEvents(first: $first, after: $after, userId: $userId) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id type userId actorId sessionId ip userAgent detail createdAt } }\n    }\n  }\n": typeof types.AuthEventsDocument,
+    "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id email name role createdAt } }\n    }\n  }\n": typeof types.UsersPageDocument,
 };
 const documents: Documents = {
     "\n  fragment AuthPayloadFields on AuthPayload {\n    accessToken\n    tokenType\n    expiresIn\n    refreshToken\n    user { id email name role createdAt }\n  }\n": types.AuthPayloadFieldsFragmentDoc,
-    "\n  mutation SignUp($email: String!, $password: String!, $name: String) {\n    signUp(email: $email, password: $password, name: $name) { ...AuthPayloadFields }\n  }\n  \n": types.SignUpDocument,
-    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { ...AuthPayloadFields }\n  }\n  \n": types.LoginDocument,
+    "\n  mutation SignUp($email: String!, $password: String!, $name: String) {\n    signUp(email: $email, password: $password, name: $name) { ...AuthPayloadFields }\n  }\n": types.SignUpDocument,
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { ...AuthPayloadFields }\n  }\n": types.LoginDocument,
     "\n  query Me {\n    me { id email name role createdAt }\n  }\n": types.MeDocument,
-    "\n  mutation Refresh($refreshToken: String!) {\n    refresh(refreshToken: $refreshToken) { ...AuthPayloadFields }\n  }\n  \n": types.RefreshDocument,
+    "\n  mutation Refresh($refreshToken: String!) {\n    refresh(refreshToken: $refreshToken) { ...AuthPayloadFields }\n  }\n": types.RefreshDocument,
     "\n  mutation Logout($refreshToken: String) {\n    logout(refreshToken: $refreshToken)\n  }\n": types.LogoutDocument,
     "\n  mutation LogoutAll {\n    logoutAll\n  }\n": types.LogoutAllDocument,
     "\n  query Sessions {\n    sessions { id createdAt lastUsedAt userAgent current }\n  }\n": types.SessionsDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": types.RevokeSessionDocument,
-    "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) { ...AuthPayloadFields }\n  }\n  \n": types.ChangePasswordDocument,
+    "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) { ...AuthPayloadFields }\n  }\n": types.ChangePasswordDocument,
     "\n  mutation UpdateMe($name: String) {\n    updateMe(name: $name) { id email name role createdAt }\n  }\n": types.UpdateMeDocument,
     "\n  mutation DeleteMe($password: String!) {\n    deleteMe(password: $password)\n  }\n": types.DeleteMeDocument,
     "\n  mutation SetRole($userId: ID!, $role: Role!) {\n    setRole(userId: $userId, role: $role) { id email name role createdAt }\n  }\n": types.SetRoleDocument,
     "\n  mutation RevokeUserSessions($userId: ID!) {\n    revokeUserSessions(userId: $userId)\n  }\n": types.RevokeUserSessionsDocument,
     "\n  query AuthEvents($first: Int, $after: String, $userId: ID) {\n    authEvents(first: $first, after: $after, userId: $userId) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id type userId actorId sessionId ip userAgent detail createdAt } }\n    }\n  }\n": types.AuthEventsDocument,
+    "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id email name role createdAt } }\n    }\n  }\n": types.UsersPageDocument,
 };
 
 /**
@@ -69,11 +71,11 @@ export function graphql(source: "\n  fragment AuthPayloadFields on AuthPayload {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation SignUp($email: String!, $password: String!, $name: String) {\n    signUp(email: $email, password: $password, name: $name) { ...AuthPayloadFields }\n  }\n  \n"): (typeof documents)["\n  mutation SignUp($email: String!, $password: String!, $name: String) {\n    signUp(email: $email, password: $password, name: $name) { ...AuthPayloadFields }\n  }\n  \n"];
+export function graphql(source: "\n  mutation SignUp($email: String!, $password: String!, $name: String) {\n    signUp(email: $email, password: $password, name: $name) { ...AuthPayloadFields }\n  }\n"): (typeof documents)["\n  mutation SignUp($email: String!, $password: String!, $name: String) {\n    signUp(email: $email, password: $password, name: $name) { ...AuthPayloadFields }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { ...AuthPayloadFields }\n  }\n  \n"): (typeof documents)["\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { ...AuthPayloadFields }\n  }\n  \n"];
+export function graphql(source: "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { ...AuthPayloadFields }\n  }\n"): (typeof documents)["\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) { ...AuthPayloadFields }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -81,7 +83,7 @@ export function graphql(source: "\n  query Me {\n    me { id email name role cre
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation Refresh($refreshToken: String!) {\n    refresh(refreshToken: $refreshToken) { ...AuthPayloadFields }\n  }\n  \n"): (typeof documents)["\n  mutation Refresh($refreshToken: String!) {\n    refresh(refreshToken: $refreshToken) { ...AuthPayloadFields }\n  }\n  \n"];
+export function graphql(source: "\n  mutation Refresh($refreshToken: String!) {\n    refresh(refreshToken: $refreshToken) { ...AuthPayloadFields }\n  }\n"): (typeof documents)["\n  mutation Refresh($refreshToken: String!) {\n    refresh(refreshToken: $refreshToken) { ...AuthPayloadFields }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -101,7 +103,7 @@ export function graphql(source: "\n  mutation RevokeSession($id: ID!) {\n    rev
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) { ...AuthPayloadFields }\n  }\n  \n"): (typeof documents)["\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) { ...AuthPayloadFields }\n  }\n  \n"];
+export function graphql(source: "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) { ...AuthPayloadFields }\n  }\n"): (typeof documents)["\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) { ...AuthPayloadFields }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -122,6 +124,10 @@ export function graphql(source: "\n  mutation RevokeUserSessions($userId: ID!) {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AuthEvents($first: Int, $after: String, $userId: ID) {\n    authEvents(first: $first, after: $after, userId: $userId) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id type userId actorId sessionId ip userAgent detail createdAt } }\n    }\n  }\n"): (typeof documents)["\n  query AuthEvents($first: Int, $after: String, $userId: ID) {\n    authEvents(first: $first, after: $after, userId: $userId) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id type userId actorId sessionId ip userAgent detail createdAt } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id email name role createdAt } }\n    }\n  }\n"): (typeof documents)["\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id email name role createdAt } }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -2,6 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { queryText } from './documents.ts';
+import type { TypedArgs } from './test-app.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const NODE_ARGS = ['--experimental-wasm-modules', '--disable-warning=ExperimentalWarning', '--import', 'tsx', 'src/main.ts'];
@@ -63,16 +66,27 @@ export interface PostResult<TData> {
 }
 
 /** A GraphQL request over the network, as a script or a browser would send it. */
-export async function postGraphQL<TData = Record<string, unknown>>(
+export function postGraphQL<TData, TVariables>(
+  url: string,
+  document: TypedDocumentNode<TData, TVariables>,
+  ...args: TypedArgs<TVariables, [token: string]>
+): Promise<PostResult<TData>>;
+export function postGraphQL<TData = Record<string, unknown>>(
   url: string,
   query: string,
-  variables: Record<string, unknown> = {},
+  variables?: Record<string, unknown>,
   token?: string,
-): Promise<PostResult<TData>> {
+): Promise<PostResult<TData>>;
+export async function postGraphQL(
+  url: string,
+  document: TypedDocumentNode | string,
+  variables: unknown = {},
+  token?: string,
+): Promise<PostResult<unknown>> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query: queryText(document), variables }),
   });
-  return { status: response.status, body: (await response.json()) as PostResult<TData>['body'] };
+  return { status: response.status, body: (await response.json()) as PostResult<unknown>['body'] };
 }

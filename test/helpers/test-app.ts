@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { buildKeyRing } from '../../src/auth/signing-keys.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { openDatabase, type Database } from '../../src/db/database.ts';
@@ -8,6 +9,7 @@ import { connectRedis } from '../../src/redis.ts';
 import { createApp, type App } from '../../src/server/app.ts';
 import { createServices, type Services } from '../../src/services.ts';
 import { createScratchPostgres } from './database.ts';
+import { queryText } from './documents.ts';
 
 export const TEST_SECRET = randomBytes(32).toString('base64url');
 
@@ -25,6 +27,14 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+/**
+ * The arguments after a typed document: its variables, which may be left out
+ * only when the operation requires none, then the optional `Rest`.
+ */
+export type TypedArgs<TVariables, Rest extends unknown[]> = {} extends TVariables
+  ? [variables?: NoInfer<TVariables>, ...rest: Partial<Rest>]
+  : [variables: NoInfer<TVariables>, ...rest: Partial<Rest>];
+
 export interface TestApp {
   app: App;
   config: Config;
@@ -36,6 +46,12 @@ export interface TestApp {
   logs: Array<Record<string, unknown>>;
   /** The raw log output, for checks that nothing secret was written. */
   logText(): string;
+  /** Sends a typed document: the result and the variables are the operation's. */
+  graphql<TData, TVariables>(
+    document: TypedDocumentNode<TData, TVariables>,
+    ...args: TypedArgs<TVariables, [options: RequestOptions]>
+  ): Promise<GraphQLResponse<TData>>;
+  /** Sends a document as text, for the requests a typed document cannot make. */
   graphql<TData = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -84,7 +100,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   });
   const keys = buildKeyRing({ privateKeys: config.tokens.privateKeys, secrets: config.tokens.secrets });
   const redis = config.redisUrl ? connectRedis(config.redisUrl, logger) : undefined;
-  const services = createServices({ config, prisma: database.prisma, keys, logger, redis });
+  const services = createServices({ config, prisma: database.prisma, sql: database.sql, keys, logger, redis });
   const app = createApp({ config, services, logger, isDatabaseReady: () => database.isReady() });
 
   return {
@@ -97,13 +113,13 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       return logChunks.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
     },
     logText: () => logChunks.join(''),
-    async graphql(query, variables, options = {}) {
+    async graphql(document: TypedDocumentNode | string, variables?: unknown, options: RequestOptions = {}) {
       const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
       if (options.token) headers.authorization = `Bearer ${options.token}`;
       const response = await app.fetch('http://tollgate.test/graphql', {
         method: 'POST',
         headers,
-        body: JSON.stringify({ query, variables }),
+        body: JSON.stringify({ query: queryText(document), variables }),
       });
       return { status: response.status, headers: response.headers, body: await response.json() };
     },

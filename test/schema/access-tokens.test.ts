@@ -2,7 +2,8 @@ import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyIdOf } from '../../src/auth/signing-keys.ts';
-import { LOGIN, ME, SIGN_UP, type AuthPayload } from '../helpers/documents.ts';
+import type { MeQuery } from '../generated/graphql.ts';
+import { LOGIN, ME, SIGN_UP } from '../helpers/documents.ts';
 import { expectData, expectError } from '../helpers/expect-graphql.ts';
 import { claimsFor, expiredTokenFor, forge, headerOf, nowSeconds, payloadOf } from '../helpers/tokens.ts';
 import {
@@ -14,8 +15,6 @@ import {
   type RequestOptions,
   type TestApp,
 } from '../helpers/test-app.ts';
-
-type MeData = { me: { id: string; email: string; name: string | null; role: string; createdAt: string } | null };
 
 /** Another secret of the right length, which the app does not know. */
 const OTHER_SECRET = randomBytes(32).toString('base64url');
@@ -38,7 +37,7 @@ interface Account {
 
 async function signUpOn(app: TestApp, name = 'Ada'): Promise<Account> {
   const email = uniqueEmail('tokens');
-  const { signUp } = expectData(await app.graphql<{ signUp: AuthPayload }>(SIGN_UP, { email, password: STRONG_PASSWORD, name }));
+  const { signUp } = expectData(await app.graphql(SIGN_UP, { email, password: STRONG_PASSWORD, name }));
   const sid = payloadOf(signUp.accessToken).sid;
   if (typeof sid !== 'string') throw new Error('the issued access token has no sid');
   return { email, userId: signUp.user.id, sessionId: sid, accessToken: signUp.accessToken };
@@ -48,10 +47,10 @@ const signUpFresh = (name?: string) => signUpOn(t, name);
 
 const base64urlJson = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-const me = (options: RequestOptions) => t.graphql<MeData>(ME, {}, options);
+const me = (options: RequestOptions) => t.graphql(ME, {}, options);
 
 /** A refusal of `me`: one UNAUTHENTICATED error with `reason`, and `me` null. */
-function expectRefused(response: GraphQLResponse<MeData>, reason: 'TOKEN_EXPIRED' | 'TOKEN_INVALID' | 'TOKEN_REVOKED') {
+function expectRefused(response: GraphQLResponse<MeQuery>, reason: 'TOKEN_EXPIRED' | 'TOKEN_INVALID' | 'TOKEN_REVOKED') {
   expect(response.status).toBe(200);
   const error = expectError(response, 'UNAUTHENTICATED', { reason });
   expect(error.path).toEqual(['me']);
@@ -258,11 +257,7 @@ describe('database round trips', () => {
 describe('signing in with a stale token in the header', () => {
   it('login still succeeds when an expired access token is sent', async () => {
     const account = await signUpFresh();
-    const response = await t.graphql<{ login: AuthPayload }>(
-      LOGIN,
-      { email: account.email, password: STRONG_PASSWORD },
-      { token: expiredTokenFor(account) },
-    );
+    const response = await t.graphql(LOGIN, { email: account.email, password: STRONG_PASSWORD }, { token: expiredTokenFor(account) });
     const { login } = expectData(response);
     expect(login.user.id).toBe(account.userId);
     expect(expectData(await me({ token: login.accessToken })).me?.id).toBe(account.userId);
@@ -271,11 +266,7 @@ describe('signing in with a stale token in the header', () => {
   it('signUp still succeeds when an expired access token is sent', async () => {
     const account = await signUpFresh();
     const email = uniqueEmail('tokens');
-    const response = await t.graphql<{ signUp: AuthPayload }>(
-      SIGN_UP,
-      { email, password: STRONG_PASSWORD },
-      { token: expiredTokenFor(account) },
-    );
+    const response = await t.graphql(SIGN_UP, { email, password: STRONG_PASSWORD }, { token: expiredTokenFor(account) });
     const { signUp } = expectData(response);
     expect(signUp.user.email).toBe(email);
   });
@@ -294,14 +285,14 @@ describe('a key ring of two secrets', () => {
     const account = await signUpOn(ring);
     expect(headerOf(account.accessToken).kid).toBe(keyIdOf(FIRST));
     expect(() => jwt.verify(account.accessToken, FIRST, { algorithms: ['HS256'] })).not.toThrow();
-    const { me: user } = expectData(await ring.graphql<MeData>(ME, {}, { token: account.accessToken }));
+    const { me: user } = expectData(await ring.graphql(ME, {}, { token: account.accessToken }));
     expect(user?.id).toBe(account.userId);
   });
 
   it('accepts a token signed with the second secret under its kid', async () => {
     const account = await signUpOn(ring);
     const token = forge(claimsFor(account), { key: SECOND, header: { kid: keyIdOf(SECOND) } });
-    const { me: user } = expectData(await ring.graphql<MeData>(ME, {}, { token }));
+    const { me: user } = expectData(await ring.graphql(ME, {}, { token }));
     expect(user?.id).toBe(account.userId);
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../generated/graphql.ts';
 import { CHANGE_PASSWORD, DELETE_ME, LOGIN, LOGOUT, ME, REFRESH, REVOKE_USER_SESSIONS, SESSIONS, SET_ROLE, SIGN_UP, UPDATE_ME, type AuthPayload } from '../helpers/documents.ts';
 import { expectData, expectError } from '../helpers/expect-graphql.ts';
 import { expiredTokenFor, payloadOf } from '../helpers/tokens.ts';
@@ -10,11 +11,6 @@ beforeAll(async () => {
   t = await createTestApp();
 });
 afterAll(() => t.close());
-
-type Role = 'USER' | 'ADMIN';
-type UserData = { id: string; email: string; name: string | null; role: Role; createdAt: string };
-type MeData = { me: UserData | null };
-type RefreshData = { refresh: { accessToken: string; refreshToken: string; user: { id: string } } };
 
 // ---------------------------------------------------------------------------
 // Helpers: accounts, sessions and the checks repeated below
@@ -44,11 +40,11 @@ const accountOf = (payload: AuthPayload): Account => ({
 
 async function signUpFresh(name?: string): Promise<Account> {
   const email = uniqueEmail('control');
-  const { signUp } = expectData(await t.graphql<{ signUp: AuthPayload }>(SIGN_UP, { email, password: STRONG_PASSWORD, name }));
+  const { signUp } = expectData(await t.graphql(SIGN_UP, { email, password: STRONG_PASSWORD, name }));
   return accountOf(signUp);
 }
 
-const login = (email: string, password: string) => t.graphql<{ login: AuthPayload }>(LOGIN, { email, password });
+const login = (email: string, password: string) => t.graphql(LOGIN, { email, password });
 
 /** A further session of the same account, from a new login. */
 async function loginAgain(account: Pick<Account, 'email'>, password = STRONG_PASSWORD): Promise<Account> {
@@ -61,7 +57,7 @@ async function makeAdmin(account: Account): Promise<Account> {
   return account;
 }
 
-const me = (token?: string) => t.graphql<MeData>(ME, {}, { token });
+const me = (token?: string) => t.graphql(ME, {}, { token });
 
 /** The token works: `me` returns its user. */
 async function expectSignedIn(token: string, userId: string) {
@@ -78,7 +74,7 @@ async function expectRefused(token: string, reason: 'TOKEN_EXPIRED' | 'TOKEN_REV
   expect(response.body.data).toEqual({ me: null });
 }
 
-const refresh = (refreshToken: string) => t.graphql<RefreshData>(REFRESH, { refreshToken });
+const refresh = (refreshToken: string) => t.graphql(REFRESH, { refreshToken });
 
 async function expectRefreshRefused(refreshToken: string) {
   const response = await refresh(refreshToken);
@@ -87,19 +83,19 @@ async function expectRefreshRefused(refreshToken: string) {
 }
 
 const changePassword = (token: string | undefined, currentPassword: string, newPassword: string) =>
-  t.graphql<{ changePassword: AuthPayload }>(CHANGE_PASSWORD, { currentPassword, newPassword }, { token });
+  t.graphql(CHANGE_PASSWORD, { currentPassword, newPassword }, { token });
 
 const updateMe = (token: string | undefined, variables: { name?: string | null }) =>
-  t.graphql<{ updateMe: UserData }>(UPDATE_ME, variables, { token });
+  t.graphql(UPDATE_ME, variables, { token });
 
 const deleteMe = (token: string | undefined, password: string) =>
-  t.graphql<{ deleteMe: boolean }>(DELETE_ME, { password }, { token });
+  t.graphql(DELETE_ME, { password }, { token });
 
 const setRole = (token: string | undefined, userId: string, role: Role) =>
-  t.graphql<{ setRole: UserData }>(SET_ROLE, { userId, role }, { token });
+  t.graphql(SET_ROLE, { userId, role }, { token });
 
 const revokeUserSessions = (token: string | undefined, userId: string) =>
-  t.graphql<{ revokeUserSessions: boolean }>(REVOKE_USER_SESSIONS, { userId }, { token });
+  t.graphql(REVOKE_USER_SESSIONS, { userId }, { token });
 
 /** A single error with `code` (and `extensions`) on a root field, whose data is therefore null. */
 function expectFailure(response: GraphQLResponse<unknown>, code: string, extensions: Record<string, unknown> = {}) {
@@ -168,7 +164,7 @@ describe('changePassword', () => {
     await loginAgain(account);
     await loginAgain(account);
     const { changePassword: payload } = expectData(await changePassword(account.accessToken, STRONG_PASSWORD, NEW_PASSWORD));
-    const { sessions } = expectData(await t.graphql<{ sessions: Array<{ id: string; current: boolean }> }>(SESSIONS, {}, { token: payload.accessToken }));
+    const { sessions } = expectData(await t.graphql(SESSIONS, {}, { token: payload.accessToken }));
     expect(sessions).toEqual([expect.objectContaining({ id: account.sessionId, current: true })]);
   });
 
@@ -239,7 +235,7 @@ describe('changePassword', () => {
 
   it('refuses the access token of a logged-out session with UNAUTHENTICATED reason TOKEN_REVOKED and keeps the password', async () => {
     const account = await signUpFresh();
-    expect(expectData(await t.graphql<{ logout: boolean }>(LOGOUT, {}, { token: account.accessToken })).logout).toBe(true);
+    expect(expectData(await t.graphql(LOGOUT, {}, { token: account.accessToken })).logout).toBe(true);
     const response = await changePassword(account.accessToken, STRONG_PASSWORD, NEW_PASSWORD);
     expectFailure(response, 'UNAUTHENTICATED', { reason: 'TOKEN_REVOKED' });
     expectData(await login(account.email, STRONG_PASSWORD));
@@ -332,9 +328,7 @@ describe('deleteMe', () => {
     const account = await signUpFresh();
     expectData(await deleteMe(account.accessToken, STRONG_PASSWORD));
     expectFailure(await login(account.email, STRONG_PASSWORD), 'UNAUTHENTICATED');
-    const { signUp } = expectData(
-      await t.graphql<{ signUp: AuthPayload }>(SIGN_UP, { email: account.email, password: NEW_PASSWORD }),
-    );
+    const { signUp } = expectData(await t.graphql(SIGN_UP, { email: account.email, password: NEW_PASSWORD }));
     expect(signUp.user.email).toBe(account.email);
     expect(signUp.user.id).not.toBe(account.userId);
     await expectSignedIn(signUp.accessToken, signUp.user.id);

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCommonPassword } from '../../src/auth/common-passwords.ts';
-import { LOGIN, ME, SIGN_UP, type AuthPayload } from '../helpers/documents.ts';
+import type { LoginMutation, LoginMutationVariables, SignUpMutation, SignUpMutationVariables } from '../generated/graphql.ts';
+import { LOGIN, ME, SIGN_UP } from '../helpers/documents.ts';
 import { expectData, expectError } from '../helpers/expect-graphql.ts';
 import { expiredTokenFor, payloadOf } from '../helpers/tokens.ts';
 import {
@@ -20,21 +21,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-type SignUpResult = { signUp: AuthPayload };
-type LoginResult = { login: AuthPayload };
-type MeResult = { me: { id: string; email: string; name: string | null } | null };
+const signUp = (variables: SignUpMutationVariables, options?: RequestOptions) => t.graphql(SIGN_UP, variables, options);
 
-interface SignUpVariables {
-  email: string;
-  password: string;
-  name?: string | null;
-}
-
-const signUp = (variables: SignUpVariables, options?: RequestOptions) =>
-  t.graphql<SignUpResult>(SIGN_UP, { ...variables }, options);
-
-const login = (variables: { email: string; password: string }, options?: RequestOptions) =>
-  t.graphql<LoginResult>(LOGIN, { ...variables }, options);
+const login = (variables: LoginMutationVariables, options?: RequestOptions) => t.graphql(LOGIN, variables, options);
 
 /** Signs up a fresh account and returns its email, password and payload. */
 async function newAccount(password = STRONG_PASSWORD) {
@@ -268,7 +257,7 @@ describe('login', () => {
     const { login: payload } = expectData(await login({ email, password }));
     expect(payload.tokenType).toBe('Bearer');
     expect(payload.user).toMatchObject({ id: signedUp.user.id, email });
-    const { me } = expectData(await t.graphql<MeResult>(ME, {}, { token: payload.accessToken }));
+    const { me } = expectData(await t.graphql(ME, {}, { token: payload.accessToken }));
     expect(me).toMatchObject({ id: signedUp.user.id, email });
   });
 
@@ -330,7 +319,7 @@ describe('a stale or garbage Authorization header', () => {
   ];
 
   it('is really refused by a field that reads it', async () => {
-    const response = await t.graphql<MeResult>(ME, {}, { token: expiredToken() });
+    const response = await t.graphql(ME, {}, { token: expiredToken() });
     expectError(response, 'UNAUTHENTICATED', { reason: 'TOKEN_EXPIRED' });
   });
 
@@ -406,7 +395,7 @@ describe('the logs', () => {
   it('contain no password and no token after successful and failed signUps and logins', async () => {
     const secrets: string[] = [];
     /** Notes the tokens a response handed out, so the check below covers them too. */
-    const keep = <TData extends Partial<SignUpResult & LoginResult>>(response: GraphQLResponse<TData>) => {
+    const keep = <TData extends Partial<SignUpMutation & LoginMutation>>(response: GraphQLResponse<TData>) => {
       const payload = response.body.data?.signUp ?? response.body.data?.login;
       if (payload) secrets.push(payload.accessToken, payload.refreshToken);
       return response;
@@ -436,7 +425,7 @@ describe('the logs', () => {
     expectFailure(keep(await login({ email, password: wrongPassword })));
     expectFailure(keep(await login({ email: uniqueEmail('nobody'), password })));
     const { login: payload } = expectData(keep(await login({ email, password }, { token: 'garbage' })));
-    expectData(await t.graphql<MeResult>(ME, {}, { token: payload.accessToken }));
+    expectData(await t.graphql(ME, {}, { token: payload.accessToken }));
 
     // Both successes handed out a pair; the logs must hold none of it.
     expect(secrets.length).toBe(6 + 4);

@@ -19,25 +19,6 @@ import { expectData, expectError } from '../helpers/expect-graphql.ts';
 import { createTestApp, STRONG_PASSWORD, uniqueEmail, type RequestOptions, type TestApp } from '../helpers/test-app.ts';
 import { payloadOf } from '../helpers/tokens.ts';
 
-interface EventNode {
-  id: string;
-  type: string;
-  userId: string | null;
-  actorId: string | null;
-  sessionId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  detail: Record<string, unknown> | null;
-  createdAt: string;
-}
-interface EventsData {
-  authEvents: {
-    totalCount: number;
-    pageInfo: { hasNextPage: boolean; endCursor: string | null };
-    edges: Array<{ cursor: string; node: EventNode }>;
-  };
-}
-
 const AGENT = { headers: { 'user-agent': 'AuditTest/1.0' } } satisfies RequestOptions;
 const SECOND_PASSWORD = 'quiet-meadow-compass-77';
 
@@ -51,11 +32,11 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function signUp(email = uniqueEmail('audit')): Promise<AuthPayload> {
-  return expectData(await t.graphql<{ signUp: AuthPayload }>(SIGN_UP, { email, password: STRONG_PASSWORD }, AGENT)).signUp;
+  return expectData(await t.graphql(SIGN_UP, { email, password: STRONG_PASSWORD }, AGENT)).signUp;
 }
 
-async function eventsOf(userId: string): Promise<EventNode[]> {
-  const data = expectData(await t.graphql<EventsData>(AUTH_EVENTS, { userId, first: 100 }, { token: admin.accessToken }));
+async function eventsOf(userId: string) {
+  const data = expectData(await t.graphql(AUTH_EVENTS, { userId, first: 100 }, { token: admin.accessToken }));
   return data.authEvents.edges.map((edge) => edge.node);
 }
 
@@ -65,7 +46,7 @@ describe('the audit trail', () => {
   it('records sign-up, login success and failure with the user, session and user agent', async () => {
     const account = await signUp();
     await t.graphql(LOGIN, { email: account.user.email, password: 'not-the-password-1' }, AGENT);
-    const login = expectData(await t.graphql<{ login: AuthPayload }>(LOGIN, { email: account.user.email, password: STRONG_PASSWORD }, AGENT));
+    const login = expectData(await t.graphql(LOGIN, { email: account.user.email, password: STRONG_PASSWORD }, AGENT));
     const events = (await eventsOf(account.user.id)).reverse();
     expect(events.map((e) => e.type)).toEqual(['SIGN_UP', 'LOGIN_FAILED', 'LOGIN_SUCCEEDED']);
     expect(events[0]).toMatchObject({ sessionId: payloadOf(account.accessToken).sid, userAgent: 'AuditTest/1.0' });
@@ -89,13 +70,13 @@ describe('the audit trail', () => {
 
   it('records logoutAll, revokeSession, password change and account deletion', async () => {
     const account = await signUp();
-    const second = expectData(await t.graphql<{ login: AuthPayload }>(LOGIN, { email: account.user.email, password: STRONG_PASSWORD })).login;
-    expectData(await t.graphql(REVOKE_SESSION, { id: payloadOf(second.accessToken).sid }, { token: account.accessToken }));
+    const second = expectData(await t.graphql(LOGIN, { email: account.user.email, password: STRONG_PASSWORD })).login;
+    expectData(await t.graphql(REVOKE_SESSION, { id: String(payloadOf(second.accessToken).sid) }, { token: account.accessToken }));
     const changed = expectData(
-      await t.graphql<{ changePassword: AuthPayload }>(CHANGE_PASSWORD, { currentPassword: STRONG_PASSWORD, newPassword: SECOND_PASSWORD }, { token: account.accessToken }),
+      await t.graphql(CHANGE_PASSWORD, { currentPassword: STRONG_PASSWORD, newPassword: SECOND_PASSWORD }, { token: account.accessToken }),
     ).changePassword;
     expectData(await t.graphql(LOGOUT_ALL, {}, { token: changed.accessToken }));
-    const again = expectData(await t.graphql<{ login: AuthPayload }>(LOGIN, { email: account.user.email, password: SECOND_PASSWORD })).login;
+    const again = expectData(await t.graphql(LOGIN, { email: account.user.email, password: SECOND_PASSWORD })).login;
     expectData(await t.graphql(DELETE_ME, { password: SECOND_PASSWORD }, { token: again.accessToken }));
     expect(await typesOf(account.user.id)).toEqual([
       'SIGN_UP',
@@ -145,11 +126,11 @@ describe('authEvents', () => {
   it('pages newest first with cursors and a total count', async () => {
     const account = await signUp();
     for (let i = 0; i < 4; i++) await t.graphql(LOGIN, { email: account.user.email, password: STRONG_PASSWORD });
-    const firstPage = expectData(await t.graphql<EventsData>(AUTH_EVENTS, { userId: account.user.id, first: 3 }, { token: admin.accessToken }));
+    const firstPage = expectData(await t.graphql(AUTH_EVENTS, { userId: account.user.id, first: 3 }, { token: admin.accessToken }));
     expect(firstPage.authEvents.totalCount).toBe(5);
     expect(firstPage.authEvents.pageInfo.hasNextPage).toBe(true);
     const secondPage = expectData(
-      await t.graphql<EventsData>(
+      await t.graphql(
         AUTH_EVENTS,
         { userId: account.user.id, first: 3, after: firstPage.authEvents.pageInfo.endCursor },
         { token: admin.accessToken },
@@ -162,9 +143,21 @@ describe('authEvents', () => {
     expect(secondPage.authEvents.pageInfo.hasNextPage).toBe(false);
   });
 
+  it('refuses a negative page size or a cursor it never handed out as BAD_USER_INPUT', async () => {
+    const forged = Buffer.from('GPC:S:not-an-id').toString('base64');
+    for (const [variables, field] of [
+      [{ first: -1 }, 'first'],
+      [{ after: forged }, 'after'],
+      [{ after: 'garbage' }, 'after'],
+    ] as const) {
+      const error = expectError(await t.graphql(AUTH_EVENTS, variables, { token: admin.accessToken }), 'BAD_USER_INPUT');
+      expect(error.extensions?.field).toBe(field);
+    }
+  });
+
   it('answers an unknown or malformed userId with an empty page', async () => {
     for (const userId of ['00000000-0000-7000-8000-000000000000', 'not-a-uuid']) {
-      const data = expectData(await t.graphql<EventsData>(AUTH_EVENTS, { userId }, { token: admin.accessToken }));
+      const data = expectData(await t.graphql(AUTH_EVENTS, { userId }, { token: admin.accessToken }));
       expect(data.authEvents).toMatchObject({ totalCount: 0, edges: [] });
     }
   });

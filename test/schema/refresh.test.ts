@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOGIN, LOGOUT, LOGOUT_ALL, ME, REFRESH, REVOKE_SESSION, SESSIONS, SIGN_UP, type AuthPayload } from '../helpers/documents.ts';
+import type { LogoutMutationVariables, RefreshMutation } from '../generated/graphql.ts';
+import { LOGIN, LOGOUT, LOGOUT_ALL, ME, REFRESH, REVOKE_SESSION, SESSIONS, SIGN_UP } from '../helpers/documents.ts';
 import { expectData, expectError } from '../helpers/expect-graphql.ts';
 import { expiredTokenFor, payloadOf } from '../helpers/tokens.ts';
 import {
@@ -15,13 +16,6 @@ import {
 // refresh (rotation, reuse grace, theft detection, session limits), logout,
 // logoutAll, sessions and revokeSession, all through HTTP. The database is
 // touched only to set a scene (move a timestamp into the past) or to check a row.
-
-
-type RefreshData = { refresh: AuthPayload };
-type MeData = { me: { id: string; email: string } | null };
-type SessionsData = {
-  sessions: Array<{ id: string; createdAt: string; lastUsedAt: string; userAgent: string | null; current: boolean }>;
-};
 
 let t: TestApp;
 beforeAll(async () => {
@@ -59,25 +53,25 @@ const pairOf = (payload: { accessToken: string; refreshToken: string; user: { id
 
 async function signUpOn(app: TestApp, options?: RequestOptions): Promise<Account> {
   const email = uniqueEmail('refresh');
-  const response = await app.graphql<{ signUp: AuthPayload }>(SIGN_UP, { email, password: STRONG_PASSWORD }, options);
+  const response = await app.graphql(SIGN_UP, { email, password: STRONG_PASSWORD }, options);
   return { email, ...pairOf(expectData(response).signUp) };
 }
 
 /** A further session of the same account. */
 async function loginOn(app: TestApp, email: string, options?: RequestOptions): Promise<Account> {
-  const response = await app.graphql<{ login: AuthPayload }>(LOGIN, { email, password: STRONG_PASSWORD }, options);
+  const response = await app.graphql(LOGIN, { email, password: STRONG_PASSWORD }, options);
   return { email, ...pairOf(expectData(response).login) };
 }
 
 const refreshOn = (app: TestApp, refreshToken: string, options?: RequestOptions) =>
-  app.graphql<RefreshData>(REFRESH, { refreshToken }, options);
+  app.graphql(REFRESH, { refreshToken }, options);
 
 /** Refreshes and returns the new pair, failing the test on any error. */
 async function refreshedOn(app: TestApp, refreshToken: string, options?: RequestOptions): Promise<Pair> {
   return pairOf(expectData(await refreshOn(app, refreshToken, options)).refresh);
 }
 
-const meOn = (app: TestApp, token: string) => app.graphql<MeData>(ME, {}, { token });
+const meOn = (app: TestApp, token: string) => app.graphql(ME, {}, { token });
 
 /** `me` answers with this user. */
 async function expectWorks(app: TestApp, accessToken: string, userId: string) {
@@ -94,7 +88,7 @@ async function expectRevoked(app: TestApp, accessToken: string) {
 }
 
 /** A refused refresh: HTTP 200, one UNAUTHENTICATED error (no bearer reason), no data. */
-function expectRefreshRefused(response: GraphQLResponse<RefreshData>) {
+function expectRefreshRefused(response: GraphQLResponse<RefreshMutation>) {
   expect(response.status).toBe(200);
   const error = expectError(response, 'UNAUTHENTICATED');
   expect(error.extensions).not.toHaveProperty('reason');
@@ -353,8 +347,7 @@ describe('session limits', () => {
 });
 
 describe('logout', () => {
-  const logout = (variables: { refreshToken?: string }, options?: RequestOptions) =>
-    t.graphql<{ logout: boolean }>(LOGOUT, variables, options);
+  const logout = (variables: LogoutMutationVariables, options?: RequestOptions) => t.graphql(LOGOUT, variables, options);
 
   it('with a refresh token and no Authorization header returns true and ends that session: its access token gets TOKEN_REVOKED', async () => {
     const account = await signUpOn(t);
@@ -402,7 +395,7 @@ describe('logout', () => {
 });
 
 describe('logoutAll', () => {
-  const logoutAll = (token: string) => t.graphql<{ logoutAll: boolean }>(LOGOUT_ALL, {}, { token });
+  const logoutAll = (token: string) => t.graphql(LOGOUT_ALL, {}, { token });
 
   it("ends every session of the caller: both logins' access tokens then get TOKEN_REVOKED", async () => {
     const first = await signUpOn(t);
@@ -423,7 +416,7 @@ describe('logoutAll', () => {
 });
 
 describe('sessions', () => {
-  const sessions = (token?: string) => t.graphql<SessionsData>(SESSIONS, {}, token ? { token } : {});
+  const sessions = (token?: string) => t.graphql(SESSIONS, {}, token ? { token } : {});
 
   it('lists the two live sessions after signUp and login', async () => {
     const first = await signUpOn(t);
@@ -452,7 +445,7 @@ describe('sessions', () => {
   it('leaves out ended sessions', async () => {
     const first = await signUpOn(t);
     const ended = await loginOn(t, first.email);
-    expect(expectData(await t.graphql<{ logout: boolean }>(LOGOUT, {}, { token: ended.accessToken })).logout).toBe(true);
+    expect(expectData(await t.graphql(LOGOUT, {}, { token: ended.accessToken })).logout).toBe(true);
     const listed = expectData(await sessions(first.accessToken)).sessions;
     expect(listed.map((s) => s.id)).toEqual([first.sessionId]);
   });
@@ -465,8 +458,7 @@ describe('sessions', () => {
 });
 
 describe('revokeSession', () => {
-  const revokeSession = (id: string, token: string) =>
-    t.graphql<{ revokeSession: boolean }>(REVOKE_SESSION, { id }, { token });
+  const revokeSession = (id: string, token: string) => t.graphql(REVOKE_SESSION, { id }, { token });
 
   it('ends one of the caller\'s own sessions and returns true: its access token then gets TOKEN_REVOKED', async () => {
     const caller = await signUpOn(t);

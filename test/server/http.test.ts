@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOGIN, ME, SIGN_UP, type AuthPayload } from '../helpers/documents.ts';
+import { LOGIN, ME, queryText, SIGN_UP } from '../helpers/documents.ts';
 import { expectData } from '../helpers/expect-graphql.ts';
 import { createTestApp, uniqueEmail, type GraphQLResponse, type TestApp } from '../helpers/test-app.ts';
 
@@ -186,14 +186,14 @@ describe('in development', () => {
 
   describe('content negotiation', () => {
     it('answers accept: application/json with an application/json body', async () => {
-      const response = await postJson(t, JSON.stringify({ query: ME }), { accept: 'application/json' });
+      const response = await postJson(t, JSON.stringify({ query: queryText(ME) }), { accept: 'application/json' });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^application\/json\b/);
       expect(await response.json()).toEqual({ data: { me: null } });
     });
 
     it('answers accept: application/graphql-response+json with that content type', async () => {
-      const response = await postJson(t, JSON.stringify({ query: ME }), { accept: 'application/graphql-response+json' });
+      const response = await postJson(t, JSON.stringify({ query: queryText(ME) }), { accept: 'application/graphql-response+json' });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^application\/graphql-response\+json\b/);
       expect(await response.json()).toEqual({ data: { me: null } });
@@ -208,8 +208,8 @@ describe('in development', () => {
 
     beforeAll(async () => {
       const email = uniqueEmail('logs');
-      const { signUp } = expectData(await t.graphql<{ signUp: AuthPayload }>(SIGN_UP, { email, password }));
-      const { login } = expectData(await t.graphql<{ login: AuthPayload }>(LOGIN, { email, password }));
+      const { signUp } = expectData(await t.graphql(SIGN_UP, { email, password }));
+      const { login } = expectData(await t.graphql(LOGIN, { email, password }));
       tokens.push(signUp.accessToken, signUp.refreshToken, login.accessToken, login.refreshToken);
       expectData(await t.graphql(ME, {}, { token: login.accessToken }));
       // Failures too: these are the requests most likely to be logged.
@@ -236,7 +236,7 @@ describe('in development', () => {
     it('never holds a password from a request body that is not valid JSON', async () => {
       // A client that pastes the password in unquoted: the parser's message quotes the body.
       const typo = `typo-garden-window-${randomBytes(4).toString('hex')}`;
-      const response = await postJson(t, `{"query": ${JSON.stringify(LOGIN)}, "variables": {"email": "a@example.com", "password": ${typo}}}`);
+      const response = await postJson(t, `{"query": ${JSON.stringify(queryText(LOGIN))}, "variables": {"email": "a@example.com", "password": ${typo}}}`);
       expect(response.status).toBe(400);
       expect(t.logText()).not.toContain(typo);
     });
@@ -305,7 +305,7 @@ describe('an unexpected error', () => {
   beforeAll(async () => {
     t = await createTestApp({ NODE_ENV: 'development' });
     await t.close();
-    response = await postJson(t, JSON.stringify({ query: LOGIN, variables: { email: uniqueEmail('masked'), password } }));
+    response = await postJson(t, JSON.stringify({ query: queryText(LOGIN), variables: { email: uniqueEmail('masked'), password } }));
     text = await response.text();
   });
 
@@ -332,8 +332,8 @@ describe('an unexpected error', () => {
     const entries = t.logs.filter((entry) => entry.level === 'error');
     expect(entries.length).toBeGreaterThan(0);
     const logged = JSON.stringify(entries);
-    expect(logged).toMatch(/prisma/i);
-    expect(logged).toContain('findUnique');
+    // The database was closed under the request: the log says so, with the stack.
+    expect(logged).toMatch(/pool after calling end/);
     expect(logged).toMatch(/"stack"/);
   });
 

@@ -39,8 +39,7 @@ function verifyLikeADownstreamService(token: string, jwks: Jwks): Record<string,
 }
 
 async function signUpOn(t: TestApp): Promise<AuthPayload> {
-  const response = await t.graphql<{ signUp: AuthPayload }>(SIGN_UP, { email: uniqueEmail('keys'), password: STRONG_PASSWORD });
-  return expectData(response).signUp;
+  return expectData(await t.graphql(SIGN_UP, { email: uniqueEmail('keys'), password: STRONG_PASSWORD })).signUp;
 }
 
 describe('with JWT_PRIVATE_KEY (ES256), served on a real port', () => {
@@ -86,8 +85,8 @@ describe('with JWT_PRIVATE_KEY (ES256), served on a real port', () => {
     const secondKid = jwks.keys[1]!.kid;
     const claims = claimsFor({ userId: user.id, sessionId: String(payloadOf(accessToken).sid) });
     const token = jwt.sign(claims, pem(ecNext.privateKey), { algorithm: 'ES256', header: { alg: 'ES256', typ: 'at+jwt', kid: secondKid } });
-    const { me } = expectData(await t.graphql<{ me: { id: string } }>(ME, {}, { token }));
-    expect(me.id).toBe(user.id);
+    const { me } = expectData(await t.graphql(ME, {}, { token }));
+    expect(me?.id).toBe(user.id);
   });
 
   it('still accepts tokens signed with JWT_SECRET, for a move from HS256 to ES256', async () => {

@@ -1,8 +1,10 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen, stop } from '../../src/server/http-server.ts';
-import { LOGIN, REFRESH, SIGN_UP, type AuthPayload } from '../helpers/documents.ts';
+import type { LoginMutation } from '../generated/graphql.ts';
+import { LOGIN, queryText, REFRESH, SIGN_UP } from '../helpers/documents.ts';
 import { expectData, expectError } from '../helpers/expect-graphql.ts';
 import { createTestApp, STRONG_PASSWORD, uniqueEmail, type GraphQLResponse, type TestApp } from '../helpers/test-app.ts';
 
@@ -29,10 +31,6 @@ const FAILURES_PER_EMAIL = 5;
 const LOGINS_PER_IP = 8;
 const SIGN_UPS_PER_IP = 3;
 const REFRESHES_PER_IP = 4;
-
-type LoginData = { login: AuthPayload };
-type SignUpData = { signUp: AuthPayload };
-type RefreshData = { refresh: AuthPayload };
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -92,17 +90,23 @@ async function post(s: Served, body: unknown, options: SendOptions = {}): Promis
   return { status: response.status, headers: response.headers, json: await response.json() };
 }
 
-async function send<TData>(s: Served, query: string, variables: Record<string, unknown>, options?: SendOptions): Promise<GraphQLResponse<TData>> {
-  const { status, headers, json } = await post(s, { query, variables }, options);
+/** POSTs one operation; a typed document fixes the result and the variables. */
+async function send<TData = Record<string, unknown>, TVariables = Record<string, unknown>>(
+  s: Served,
+  document: TypedDocumentNode<TData, TVariables> | string,
+  variables: NoInfer<TVariables>,
+  options?: SendOptions,
+): Promise<GraphQLResponse<TData>> {
+  const { status, headers, json } = await post(s, { query: queryText(document), variables }, options);
   return { status, headers, body: json as GraphQLResponse<TData>['body'] };
 }
 
 const login = (s: Served, email: string, password: string, ip?: string) =>
-  send<LoginData>(s, LOGIN, { email, password }, { forwardedFor: ip });
+  send(s, LOGIN, { email, password }, { forwardedFor: ip });
 const signUp = (s: Served, email: string, ip?: string) =>
-  send<SignUpData>(s, SIGN_UP, { email, password: STRONG_PASSWORD }, { forwardedFor: ip });
+  send(s, SIGN_UP, { email, password: STRONG_PASSWORD }, { forwardedFor: ip });
 const refresh = (s: Served, refreshToken: string, ip?: string) =>
-  send<RefreshData>(s, REFRESH, { refreshToken }, { forwardedFor: ip });
+  send(s, REFRESH, { refreshToken }, { forwardedFor: ip });
 
 interface Account {
   email: string;
@@ -117,7 +121,7 @@ async function newAccount(s: Served, prefix = 'limits'): Promise<Account> {
 }
 
 /** A login answered normally: HTTP 200 and a session for this email. */
-function expectSignedIn(response: GraphQLResponse<LoginData>, email: string) {
+function expectSignedIn(response: GraphQLResponse<LoginMutation>, email: string) {
   const { login: payload } = expectData(response);
   expect(payload.user.email).toBe(email);
 }
@@ -316,7 +320,7 @@ describe('with rate limits on behind a trusted proxy (TRUST_PROXY=loopback: X-Fo
     it('hold a batch of 5 failing logins for one email to the limit: at most 3 are checked, the rest are RATE_LIMITED', async () => {
       const { email } = await newAccount(s);
       const ip = newIp();
-      const batch = Array.from({ length: 5 }, () => ({ query: LOGIN, variables: { email, password: wrongPassword() } }));
+      const batch = Array.from({ length: 5 }, () => ({ query: queryText(LOGIN), variables: { email, password: wrongPassword() } }));
       const { json } = await post(s, batch, { forwardedFor: ip });
       expect(Array.isArray(json)).toBe(true);
       const outcomes = (json as Array<GraphQLResponse['body']>).map(outcomeOf);
@@ -337,7 +341,7 @@ describe('with rate limits on behind a trusted proxy (TRUST_PROXY=loopback: X-Fo
       const { email } = await newAccount(s);
       const ip = newIp();
       await failLogins(s, email, ip, FAILURES_PER_EMAIL_AND_IP);
-      const batch = Array.from({ length: 2 }, () => ({ query: LOGIN, variables: { email, password: STRONG_PASSWORD } }));
+      const batch = Array.from({ length: 2 }, () => ({ query: queryText(LOGIN), variables: { email, password: STRONG_PASSWORD } }));
       const { status, headers, json } = await post(s, batch, { forwardedFor: ip });
       expect((json as Array<GraphQLResponse['body']>).map(outcomeOf)).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
       expect({ status, retryAfter: headers.get('retry-after') }).toEqual({ status: 429, retryAfter: expect.stringMatching(/^[1-9]\d*$/) });
