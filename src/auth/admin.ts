@@ -1,8 +1,10 @@
-import { isRecordNotFound } from '../db/errors.ts';
-import { badUserInput } from '../errors.ts';
+import { isRecordNotFound, isUniqueViolation } from '../db/errors.ts';
+import { badUserInput, emailTaken } from '../errors.ts';
 import type { PrismaClient, Role, User } from '../generated/prisma/client.ts';
 import type { Logger } from '../logger.ts';
+import { checkNewPassword, normalizeEmail, normalizeName } from './account-rules.ts';
 import type { Audit } from './audit.ts';
+import type { PasswordHasher } from './passwords.ts';
 import { isUuid, revokeSessions, type ClientInfo } from './sessions.ts';
 
 interface Deps {
@@ -11,15 +13,58 @@ interface Deps {
   audit: Audit;
 }
 
+/**
+ * Who acts: an admin's user id, or null for the admin command line, which has
+ * no account (whoever can reach the database and its settings can run it).
+ */
+export type ActorId = string | null;
+
 const noSuchUser = () => badUserInput('userId', 'No user has this id.');
 
+export interface NewUserInput {
+  email: string;
+  password: string;
+  name?: string | null | undefined;
+}
+
+/** The sign-up rules for a new account, before any database work: its normalized email and name. */
+export function checkNewUser(input: NewUserInput): { email: string; name: string | null } {
+  const email = normalizeEmail(input.email);
+  const name = normalizeName(input.name);
+  checkNewPassword(input.password, email);
+  return { email, name };
+}
+
+/** An account made by an admin: the rules of `signUp`, with a chosen role and no session. */
+export async function createUser(
+  deps: Deps & { hasher: PasswordHasher },
+  actorId: ActorId,
+  input: NewUserInput & { role: Role },
+  client: ClientInfo,
+): Promise<User> {
+  const { email, name } = checkNewUser(input);
+  // Cheap early answer; the unique index below is what settles a race.
+  if (await deps.prisma.user.findUnique({ where: { email }, select: { id: true } })) throw emailTaken();
+  const passwordHash = await deps.hasher.hash(input.password);
+  let user: User;
+  try {
+    user = await deps.prisma.user.create({ data: { email, name, passwordHash, role: input.role } });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw emailTaken();
+    throw error;
+  }
+  deps.logger.info({ event: 'user_created', userId: user.id, role: user.role, by: actorId }, 'user created');
+  await deps.audit.record({ type: 'SIGN_UP', userId: user.id, actorId: actorId ?? undefined, detail: { role: user.role } }, client);
+  return user;
+}
+
 /** Takes effect on the user's very next request: each request reads the role afresh. */
-export async function setRole(deps: Deps, actorId: string, userId: string, role: Role, client: ClientInfo): Promise<User> {
+export async function setRole(deps: Deps, actorId: ActorId, userId: string, role: Role, client: ClientInfo): Promise<User> {
   if (!isUuid(userId)) throw noSuchUser();
   try {
     const user = await deps.prisma.user.update({ where: { id: userId }, data: { role } });
     deps.logger.info({ event: 'role_change', userId, role, by: actorId }, 'role changed');
-    await deps.audit.record({ type: 'ROLE_CHANGED', userId, actorId, detail: { role } }, client);
+    await deps.audit.record({ type: 'ROLE_CHANGED', userId, actorId: actorId ?? undefined, detail: { role } }, client);
     return user;
   } catch (error) {
     if (isRecordNotFound(error)) throw noSuchUser();
@@ -27,10 +72,11 @@ export async function setRole(deps: Deps, actorId: string, userId: string, role:
   }
 }
 
-export async function revokeUserSessions(deps: Deps, actorId: string, userId: string, client: ClientInfo): Promise<true> {
+/** Ends every session of a user at once; returns how many were live. */
+export async function revokeUserSessions(deps: Deps, actorId: ActorId, userId: string, client: ClientInfo): Promise<number> {
   if (!isUuid(userId) || (await deps.prisma.user.count({ where: { id: userId } })) === 0) throw noSuchUser();
   const count = await revokeSessions(deps.prisma, { userId }, 'revoked_by_admin');
   deps.logger.info({ event: 'sessions_revoked_by_admin', userId, sessions: count, by: actorId }, 'sessions revoked');
-  await deps.audit.record({ type: 'USER_SESSIONS_REVOKED', userId, actorId, detail: { sessions: count } }, client);
-  return true;
+  await deps.audit.record({ type: 'USER_SESSIONS_REVOKED', userId, actorId: actorId ?? undefined, detail: { sessions: count } }, client);
+  return count;
 }

@@ -1,5 +1,6 @@
 import { isUuid } from '../auth/sessions.ts';
 import { builder } from './builder.ts';
+import { isUuidKey, withPageArgChecks } from './page-args.ts';
 
 const AuthEventType = builder.enumType('AuthEventType', {
   values: [
@@ -35,7 +36,8 @@ builder.prismaObject('AuthEvent', {
 });
 
 builder.queryField('authEvents', (t) =>
-  t.withAuth({ admin: true }).prismaConnection(
+  withPageArgChecks(
+    t.withAuth({ admin: true }).prismaConnection(
     {
       type: 'AuthEvent',
       cursor: 'id',
@@ -47,6 +49,8 @@ builder.queryField('authEvents', (t) =>
         services.prisma.authEvent.findMany({ ...query, where: eventFilter(args.userId), orderBy: { id: 'desc' } }),
     },
     { description: 'A page of audit events.' },
+    ),
+    isUuidKey,
   ),
 );
 

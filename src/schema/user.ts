@@ -1,6 +1,7 @@
 import { deleteAccount, updateName } from '../auth/account-settings.ts';
 import { revokeUserSessions, setRole } from '../auth/admin.ts';
 import { builder } from './builder.ts';
+import { isUuidKey, withPageArgChecks } from './page-args.ts';
 
 export const Role = builder.enumType('Role', { values: ['USER', 'ADMIN'] as const });
 
@@ -27,6 +28,26 @@ builder.queryField('me', (t) =>
   }),
 );
 
+// A page of at most 100 users (a larger `first` is cut to 100), 20 when `first`
+// is left out. Ids are UUIDv7, so ordering by id is ordering by sign-up time, and
+// unique, so every user appears on exactly one page.
+builder.queryField('users', (t) =>
+  withPageArgChecks(
+    t.withAuth({ admin: true }).prismaConnection(
+      {
+        type: 'User',
+        cursor: 'id',
+        description: 'ADMIN only. Every account, oldest first; 20 a page unless `first` asks for another size, at most 100.',
+        totalCount: (_connection, _args, { services }) => services.prisma.user.count(),
+        resolve: (query, _root, _args, { services }) => services.prisma.user.findMany({ ...query, orderBy: { id: 'asc' } }),
+      },
+      { name: 'UserConnection', description: 'A page of users.' },
+      { name: 'UserEdge' },
+    ),
+    isUuidKey,
+  ),
+);
+
 builder.mutationFields((t) => ({
   updateMe: t.withAuth({ loggedIn: true }).field({
     type: User,
@@ -49,7 +70,9 @@ builder.mutationFields((t) => ({
   revokeUserSessions: t.withAuth({ admin: true }).boolean({
     description: 'ADMIN only. Ends every session of a user at once.',
     args: { userId: t.arg.id({ required: true }) },
-    resolve: (_root, args, { services, viewer, client }) =>
-      revokeUserSessions(services, viewer.user.id, String(args.userId), client),
+    resolve: async (_root, args, { services, viewer, client }) => {
+      await revokeUserSessions(services, viewer.user.id, String(args.userId), client);
+      return true;
+    },
   }),
 }));

@@ -1,0 +1,47 @@
+import { createUser, revokeUserSessions, setRole } from '../auth/admin.ts';
+import { normalizeEmail } from '../auth/account-rules.ts';
+import type { User } from '../generated/prisma/client.ts';
+import type { Services } from '../services.ts';
+import type { Command } from './args.ts';
+import { CLI_CLIENT, CliError } from './environment.ts';
+import { formatUserTable, listUsers } from './list-users.ts';
+
+type DatabaseCommand = Exclude<Command, { name: 'help' }>;
+
+/**
+ * Runs one command through the same auth functions the API calls, with no
+ * acting user (null). Returns what to print on stdout. `password` is only
+ * for create-user.
+ */
+export async function runCommand(services: Services, command: DatabaseCommand, password?: string): Promise<string> {
+  switch (command.name) {
+    case 'create-user': {
+      if (password === undefined) throw new Error('create-user needs a password');
+      const input = { email: command.email, name: command.userName, password, role: command.admin ? 'ADMIN' : 'USER' } as const;
+      const user = await createUser(services, null, input, CLI_CLIENT);
+      return `Created ${user.email} (${user.role}), id ${user.id}.\n`;
+    }
+    case 'promote':
+    case 'demote': {
+      const user = await userByEmail(services, command.email);
+      const updated = await setRole(services, null, user.id, command.name === 'promote' ? 'ADMIN' : 'USER', CLI_CLIENT);
+      return `${updated.email} is now ${updated.role}.\n`;
+    }
+    case 'revoke-sessions': {
+      const user = await userByEmail(services, command.email);
+      const ended = await revokeUserSessions(services, null, user.id, CLI_CLIENT);
+      return `Ended ${ended} session${ended === 1 ? '' : 's'} of ${user.email}.\n`;
+    }
+    case 'list': {
+      const rows = await listUsers(services);
+      return command.json ? `${JSON.stringify(rows, null, 2)}\n` : formatUserTable(rows);
+    }
+  }
+}
+
+async function userByEmail(services: Services, email: string): Promise<User> {
+  const normalized = normalizeEmail(email);
+  const user = await services.prisma.user.findUnique({ where: { email: normalized } });
+  if (!user) throw new CliError(`No user has the email ${normalized}.`);
+  return user;
+}

@@ -1,0 +1,165 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScratchPostgres, testDatabaseKind } from '../helpers/database.ts';
+import { AUTH_EVENTS, LOGIN, ME } from '../helpers/documents.ts';
+import { postGraphQL, startService, type RunningService } from '../helpers/service-process.ts';
+import { STRONG_PASSWORD, uniqueEmail } from '../helpers/test-app.ts';
+import { runAdmin, type AdminRun } from './run-admin.ts';
+
+// `npm run admin` as an operator runs it: a real process on the service's
+// settings. Process starts cost seconds, so the steps build on each other.
+// The embedded database serves one process at a time: there the service runs
+// only between CLI steps; on PostgreSQL it keeps running beside them.
+
+const embedded = testDatabaseKind === 'pglite';
+const SLOW = 180_000;
+
+let dataDir: string;
+let scratch: Awaited<ReturnType<typeof createScratchPostgres>>;
+let env: Record<string, string>;
+let service: RunningService | undefined;
+/** Every run, to check at the end that no password was ever printed. */
+const runs: AdminRun[] = [];
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'tollgate-admin-'));
+  scratch = await createScratchPostgres();
+  env = { DATA_DIR: dataDir, ...(scratch ? { DATABASE_URL: scratch.url } : {}) };
+});
+afterAll(async () => {
+  await service?.stop();
+  await scratch?.drop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function admin(args: string[], stdin?: string): Promise<AdminRun> {
+  // The embedded database is the service's while it runs.
+  if (embedded) await stopService();
+  const run = await runAdmin(args, env, stdin);
+  runs.push(run);
+  return run;
+}
+
+async function serviceUrl(): Promise<string> {
+  service ??= await startService(env);
+  return service.url;
+}
+
+async function stopService() {
+  await service?.stop();
+  service = undefined;
+}
+
+async function login(email: string) {
+  const { body } = await postGraphQL(await serviceUrl(), LOGIN, { email, password: STRONG_PASSWORD });
+  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+  return body.data!.login;
+}
+
+const adminEmail = uniqueEmail('cli-admin');
+const userEmail = uniqueEmail('cli-user');
+let userToken: string;
+let adminToken: string;
+
+describe(`npm run admin (${testDatabaseKind})`, () => {
+  it('prints its commands with --help, and refuses unknown commands and bad arguments with exit code 1', async () => {
+    // None of these opens the database, so they may run side by side.
+    const [help, unknown, missing, wrongOption] = await Promise.all([
+      runAdmin(['--help'], env),
+      runAdmin(['frobnicate'], env),
+      runAdmin(['promote'], env),
+      runAdmin(['list', '--admin'], env),
+    ]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/create-user --email <email>/);
+    expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining('Unknown command "frobnicate"') });
+    expect(unknown.stderr).toContain('--help');
+    expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining('promote needs --email') });
+    expect(wrongOption).toMatchObject({ code: 1, stderr: expect.stringContaining('list does not take --admin') });
+  }, SLOW);
+
+  it('creates an admin and a user with the password read from stdin, never printing it', async () => {
+    const created = await admin(['create-user', '--email', adminEmail.toUpperCase(), '--name', 'Ada', '--admin'], `${STRONG_PASSWORD}\n`);
+    expect(created.stderr).toBe('');
+    expect(created).toMatchObject({ code: 0, stdout: expect.stringContaining(`Created ${adminEmail} (ADMIN)`) });
+    const user = await admin(['create-user', '--email', userEmail], `${STRONG_PASSWORD}\r\n`);
+    expect(user).toMatchObject({ code: 0, stdout: expect.stringContaining(`Created ${userEmail} (USER)`) });
+    for (const run of [created, user]) expect(run.stdout + run.stderr).not.toContain(STRONG_PASSWORD);
+  }, SLOW);
+
+  it('refuses a bad email, a weak password and a taken email with the API\'s messages and exit code 1', async () => {
+    // Refused before the database opens, so side by side.
+    const [badEmail, weak] = await Promise.all([
+      admin(['create-user', '--email', 'not-an-email'], `${STRONG_PASSWORD}\n`),
+      admin(['create-user', '--email', uniqueEmail('cli-weak')], 'qwerty123\n'),
+    ]);
+    expect(badEmail).toMatchObject({ code: 1, stdout: '', stderr: expect.stringContaining('Email must look like name@example.com.') });
+    expect(weak).toMatchObject({ code: 1, stdout: '', stderr: expect.stringContaining('This password is too common; choose another.') });
+    expect(weak.stderr).not.toContain('qwerty123');
+    const taken = await admin(['create-user', '--email', adminEmail], 'another-good-passphrase-7\n');
+    expect(taken).toMatchObject({ code: 1, stdout: '', stderr: expect.stringContaining('An account with this email already exists.') });
+  }, SLOW);
+
+  it('makes accounts that sign in through the API, the admin with role ADMIN', async () => {
+    const signedIn = await login(adminEmail);
+    expect(signedIn.user).toMatchObject({ email: adminEmail, name: 'Ada', role: 'ADMIN' });
+    adminToken = signedIn.accessToken;
+    const user = await login(userEmail);
+    expect(user.user.role).toBe('USER');
+    userToken = user.accessToken;
+  }, SLOW);
+
+  it.runIf(embedded)('refuses to open the embedded database while the service has it', async () => {
+    await serviceUrl();
+    const run = await runAdmin(['list'], env);
+    expect(run).toMatchObject({ code: 1, stdout: '' });
+    expect(run.stderr).toMatch(/the embedded database in .* is in use by process \d+; .*: stop the service first\./);
+  }, SLOW);
+
+  it('promotes and demotes, and lists users with their role and live sessions', async () => {
+    const promoted = await admin(['promote', '--email', userEmail]);
+    expect(promoted).toMatchObject({ code: 0, stdout: `${userEmail} is now ADMIN.\n` });
+    const demoted = await admin(['demote', '--email', adminEmail]);
+    expect(demoted).toMatchObject({ code: 0, stdout: `${adminEmail} is now USER.\n` });
+    const unknown = await admin(['promote', '--email', uniqueEmail('nobody')]);
+    expect(unknown).toMatchObject({ code: 1, stderr: expect.stringMatching(/^tollgate admin: No user has the email /) });
+
+    const listed = await admin(['list', '--json']);
+    expect(listed.code).toBe(0);
+    const rows = JSON.parse(listed.stdout) as Array<Record<string, unknown>>;
+    expect(rows).toEqual([
+      { id: expect.any(String), email: adminEmail, name: 'Ada', role: 'USER', createdAt: expect.any(String), liveSessions: 1 },
+      { id: expect.any(String), email: userEmail, name: null, role: 'ADMIN', createdAt: expect.any(String), liveSessions: 1 },
+    ]);
+  }, SLOW);
+
+  it('revokes a user\'s sessions: a token from before is refused', async () => {
+    const revoked = await admin(['revoke-sessions', '--email', userEmail]);
+    expect(revoked).toMatchObject({ code: 0, stdout: `Ended 1 session of ${userEmail}.\n` });
+
+    const url = await serviceUrl();
+    const refused = await postGraphQL(url, ME, {}, userToken);
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_REVOKED' });
+    // The demoted admin's session lives on, with the new role.
+    expect((await postGraphQL(url, ME, {}, adminToken)).body.data?.me?.role).toBe('USER');
+  }, SLOW);
+
+  it('writes audit events as the API does, with no acting user and its own user agent', async () => {
+    const promoted = await login(userEmail);
+    const { body } = await postGraphQL(await serviceUrl(), AUTH_EVENTS, { userId: promoted.user.id, first: 10 }, promoted.accessToken);
+    expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+    const events = body.data!.authEvents.edges.map((edge) => edge.node).reverse();
+    const byCli = { actorId: null, ip: null, userAgent: 'tollgate-admin', sessionId: null };
+    expect(events.map((event) => event.type)).toEqual(['SIGN_UP', 'LOGIN_SUCCEEDED', 'ROLE_CHANGED', 'USER_SESSIONS_REVOKED', 'LOGIN_SUCCEEDED']);
+    expect(events[0]).toMatchObject({ ...byCli, detail: { role: 'USER' } });
+    expect(events[2]).toMatchObject({ ...byCli, detail: { role: 'ADMIN' } });
+    expect(events[3]).toMatchObject({ ...byCli, detail: { sessions: 1 } });
+  }, SLOW);
+
+  it('never printed a password', () => {
+    expect(runs.length).toBeGreaterThan(5);
+    for (const run of runs) expect(run.stdout + run.stderr).not.toContain(STRONG_PASSWORD);
+  });
+});
