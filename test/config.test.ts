@@ -113,4 +113,30 @@ describe('settings', () => {
       expect.stringMatching(/^REFRESH_TOKEN_TTL: /),
     ]);
   });
+
+  it('turns metrics on outside production, on the public port', () => {
+    expect(configOf({}).metrics).toEqual({ enabled: true, port: undefined });
+    expect(configOf({ NODE_ENV: 'test' }).metrics).toEqual({ enabled: true, port: undefined });
+    expect(configOf({ METRICS: 'off' }).metrics).toEqual({ enabled: false, port: undefined });
+  });
+
+  it('turns metrics off in production unless METRICS=on', () => {
+    expect(configOf({ NODE_ENV: 'production', JWT_SECRET: SECRET }).metrics.enabled).toBe(false);
+    expect(configOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, METRICS: 'on' }).metrics.enabled).toBe(true);
+  });
+
+  it('reads METRICS_PORT, which must differ from PORT and needs the metrics on', () => {
+    expect(configOf({ METRICS_PORT: '9464' }).metrics).toEqual({ enabled: true, port: 9464 });
+    expect(configOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, METRICS: 'on', METRICS_PORT: '9464' }).metrics.port).toBe(9464);
+    expect(errorsOf({ METRICS_PORT: '4000' })).toEqual(['METRICS_PORT: must differ from PORT (both are 4000)']);
+    expect(errorsOf({ METRICS_PORT: 'ninety' })).toEqual([expect.stringMatching(/^METRICS_PORT: must be a whole number/)]);
+    expect(errorsOf({ METRICS: 'off', METRICS_PORT: '9464' })).toEqual([expect.stringMatching(/^METRICS_PORT: metrics are off/)]);
+    expect(errorsOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, METRICS_PORT: '9464' })).toEqual([
+      expect.stringMatching(/^METRICS_PORT: metrics are off .*METRICS=on/),
+    ]);
+  });
+
+  it('refuses a METRICS value other than on or off', () => {
+    expect(errorsOf({ METRICS: 'yes' })).toEqual([expect.stringMatching(/^METRICS: /)]);
+  });
 });

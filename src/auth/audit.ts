@@ -23,11 +23,13 @@ const USER_AGENT_MAX_LENGTH = 512;
 /**
  * Writes audit events to the AuthEvent table. A failed write is logged and does
  * not fail the request it describes: losing a login to an audit hiccup would be
- * worse than losing the line.
+ * worse than losing the line. `onEvent` hears of every event, written or not
+ * (the metrics count them).
  */
-export function createAudit(prisma: PrismaClient, logger: Logger): Audit {
+export function createAudit(prisma: PrismaClient, logger: Logger, onEvent?: (type: AuthEventType) => void): Audit {
   return {
     async record(event, client) {
+      onEvent?.(event.type);
       try {
         await prisma.authEvent.create({
           data: {

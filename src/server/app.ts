@@ -10,7 +10,9 @@ import { createContextFactory, type Context, type ServerContext } from './contex
 import { graphqlHardening } from './graphql-hardening.ts';
 import { GRAPHIQL_DEFAULT_DOCUMENT, GRAPHIQL_DEFAULT_HEADERS } from './graphiql.ts';
 import { useJwks } from './jwks.ts';
-import { maskError } from './mask-error.ts';
+import { maskError, useRequestErrorLog } from './mask-error.ts';
+import { useMetricsEndpoint, useOperationMetrics } from './metrics.ts';
+import { useRequestId } from './request-id.ts';
 
 export type App = YogaServerInstance<ServerContext, Context>;
 
@@ -25,6 +27,7 @@ export interface AppOptions {
 /** The whole HTTP surface, with no port: `main.ts` listens, tests call `app.fetch`. */
 export function createApp({ config, services, logger, isDatabaseReady }: AppOptions): App {
   const { http } = config;
+  const { metrics } = services;
   return createYoga<ServerContext, Context>({
     schema,
     context: createContextFactory(services, config.trustProxy),
@@ -42,6 +45,12 @@ export function createApp({ config, services, logger, isDatabaseReady }: AppOpti
     logging: yogaLogger(logger),
     batching: config.graphql.batchLimit > 0 ? { limit: config.graphql.batchLimit } : false,
     plugins: [
+      // First, so that every response has an id, and the error log runs before the metrics read the codes.
+      useRequestId(),
+      useRequestErrorLog(),
+      ...(metrics ? [useOperationMetrics(metrics)] : []),
+      // With METRICS_PORT, main.ts serves them on that port instead.
+      ...(metrics && config.metrics.port === undefined ? [useMetricsEndpoint(metrics.registry)] : []),
       useBodyLimit(http.maxBodyBytes),
       ...graphqlHardening(config),
       useBatchRateLimitStatus(),
@@ -53,17 +62,21 @@ export function createApp({ config, services, logger, isDatabaseReady }: AppOpti
 }
 
 /**
- * Bearer tokens travel in a header, never a cookie, so credentials stay off. An
- * empty list must mean no origin: Yoga reads an empty `origin` as "any".
+ * Bearer tokens travel in a header, never a cookie, so credentials stay off. A
+ * listed origin is echoed back with `Vary: Origin`; any other gets no CORS header.
+ * Given the list itself, Yoga would answer an unlisted origin with
+ * `Access-Control-Allow-Origin: null` (which a sandboxed page, whose origin is
+ * "null", passes), send a lone listed origin to everyone, and read an empty list
+ * as "any".
  */
 function corsOptions(origins: Config['http']['corsOrigins']) {
-  if (origins !== '*' && origins.length === 0) return false;
-  return {
-    origin: origins === '*' ? '*' : [...origins],
-    allowedHeaders: ['authorization', 'content-type'],
-    methods: ['GET', 'POST'],
-    credentials: false,
-  };
+  const options = { allowedHeaders: ['authorization', 'content-type'], methods: ['GET', 'POST'], credentials: false };
+  // Told '*', Yoga echoes the request's origin with `Vary: Origin`.
+  const echo = { ...options, origin: '*' };
+  if (origins === '*' || origins.includes('*')) return echo;
+  if (origins.length === 0) return false;
+  const allowed = new Set(origins);
+  return (request: Request) => (allowed.has(request.headers.get('origin') ?? '') ? echo : false);
 }
 
 /** Yoga's own log lines go to the service log; its debug output (which can echo variables) does not. */

@@ -4,12 +4,20 @@ import proxyAddr from 'proxy-addr';
 import type { Config } from '../config.ts';
 import { ANONYMOUS, authenticate, type SignedInViewer, type Viewer } from '../auth/authenticate.ts';
 import type { ClientInfo } from '../auth/sessions.ts';
+import type { Logger } from '../logger.ts';
 import type { Services } from '../services.ts';
+import { maskAndLog } from './mask-error.ts';
+import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';
+import { requestLogger } from './request-logger.ts';
 
 export interface Context {
   services: Services;
   viewer: Viewer;
   client: ClientInfo;
+  /** This request's id, as in its `X-Request-Id` response header. */
+  requestId: string;
+  /** The service logger with `requestId` on every line (also `services.logger` here): log through it. */
+  logger: Logger;
 }
 
 /** The context of a field that requires a signed-in user. */
@@ -20,6 +28,8 @@ export interface SignedInContext extends Context {
 /** What the Node HTTP adapter adds to each request; absent under `yoga.fetch`. */
 export interface ServerContext {
   req?: IncomingMessage;
+  /** Set by `useRequestId` when the request arrives. */
+  requestId?: string;
 }
 
 /**
@@ -29,16 +39,26 @@ export interface ServerContext {
  */
 export function createContextFactory(services: Services, trustProxy: Config['trustProxy']) {
   const clientIp = clientIpResolver(trustProxy);
-  return async ({ request, req }: YogaInitialContext & ServerContext): Promise<Context> => {
+  return async ({ request, req, requestId: id }: YogaInitialContext & ServerContext): Promise<Context> => {
+    const requestId = id ?? requestIdFrom(request.headers.get(REQUEST_ID_HEADER));
+    const logger = requestLogger(services.logger, requestId);
+    // Resolvers hand `services` to src/auth, whose log lines then carry the request's id too.
+    const scoped: Services = { ...services, logger };
     const credential = readBearerToken(request.headers.get('authorization'));
-    const viewer =
-      credential.kind === 'none'
-        ? ANONYMOUS
-        : credential.kind === 'malformed'
-          ? ({ kind: 'refused', reason: 'TOKEN_INVALID' } as const)
-          : await authenticate(services, credential.token);
+    let viewer: Viewer = ANONYMOUS;
+    if (credential.kind === 'malformed') viewer = { kind: 'refused', reason: 'TOKEN_INVALID' };
+    if (credential.kind === 'bearer') {
+      try {
+        viewer = await authenticate(scoped, credential.token);
+      } catch (error) {
+        // The database failed, say: logged here with the request's id, rather than by Yoga without it.
+        throw maskAndLog(error, logger);
+      }
+    }
     return {
-      services,
+      services: scoped,
+      requestId,
+      logger,
       viewer,
       client: {
         ip: req && clientIp(req),

@@ -1,12 +1,15 @@
 import type { GraphQLError } from 'graphql';
-import { createGraphQLError } from 'graphql-yoga';
+import { createGraphQLError, isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { AppError, ErrorCode } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { Context } from './context.ts';
 
 /**
  * Expected failures keep their message and code (graphql-js copies an
  * AppError's `extensions` onto the error it reports); GraphQL's own errors
  * (parse, validation) pass as they are; anything else becomes one generic
- * message. Yoga logs the original of every error this replaces.
+ * message. The original of every error this replaces is logged: by
+ * `maskAndLog` with the request's id where the request is known, otherwise by Yoga.
  */
 export function maskError(error: unknown): Error {
   const located = asGraphQLError(error);
@@ -24,6 +27,38 @@ export function maskError(error: unknown): Error {
     path: located?.path,
     extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
   });
+}
+
+/** `maskError`, logging the original with `logger` when it is replaced. */
+export function maskAndLog(error: unknown, logger: Logger): Error {
+  const masked = maskError(error);
+  if (masked !== error) logger.error({ err: error }, 'unexpected error');
+  return masked;
+}
+
+/**
+ * Masks execution errors within the request, so each replaced one is logged
+ * with the request's id. Yoga's masking, which runs after this, then finds
+ * nothing left to replace.
+ */
+export function useRequestErrorLog(): Plugin<Context> {
+  return {
+    onExecute() {
+      return {
+        onExecuteDone({ args, result, setResult }) {
+          if (isAsyncIterable(result) || !result.errors?.length) return;
+          const { logger } = args.contextValue;
+          let replaced = false;
+          const errors = result.errors.map((error) => {
+            const masked = maskAndLog(error, logger) as GraphQLError;
+            replaced ||= masked !== error;
+            return masked;
+          });
+          if (replaced) setResult({ ...result, errors });
+        },
+      };
+    },
+  };
 }
 
 /**

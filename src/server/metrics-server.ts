@@ -1,0 +1,30 @@
+import { createServer, type Server } from 'node:http';
+import type { Registry } from 'prom-client';
+import { METRICS_PATH, scrape } from './metrics.ts';
+
+/**
+ * Serves `GET /metrics` and nothing else on a port of its own (METRICS_PORT),
+ * so the metrics can stay off the public port. Resolves with the port bound.
+ */
+export async function listenMetrics(registry: Registry, port: number, host: string): Promise<{ server: Server; port: number }> {
+  const server = createServer((req, res) => {
+    const path = req.url?.split('?', 1)[0];
+    if (path !== METRICS_PATH) {
+      res.writeHead(404).end();
+      return;
+    }
+    scrape(registry, req.method).then(
+      ({ status, headers, body }) => res.writeHead(status, headers).end(body ?? undefined),
+      () => res.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  return { server, port: typeof address === 'object' && address ? address.port : port };
+}
