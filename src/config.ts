@@ -21,6 +21,10 @@ export interface Config {
     readonly url: string | undefined;
     readonly dataDir: string;
     readonly poolSize: number;
+    /** PostgreSQL cancels a statement running longer (a server only). */
+    readonly statementTimeoutSeconds: number;
+    /** How long to wait for a new connection before the request fails. */
+    readonly connectTimeoutSeconds: number;
   };
   readonly tokens: {
     /** HS256 secrets. Unset with no private key outside production: a random secret kept in `dataDir`. */
@@ -61,6 +65,12 @@ export interface Config {
     readonly batchLimit: number;
   };
   readonly log: { readonly level: string };
+  readonly metrics: {
+    /** Prometheus metrics at `/metrics`. */
+    readonly enabled: boolean;
+    /** Serves them on this port (bound to `http.host`) only, not on the public one. Unset: on the public port. */
+    readonly port: number | undefined;
+  };
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -150,6 +160,8 @@ const envSchema = z.object({
   ),
   DATA_DIR: optional(z.string()).default('./data'),
   DATABASE_POOL_SIZE: optional(integer(1, 100)).default(10),
+  DATABASE_STATEMENT_TIMEOUT: optional(duration).default(10),
+  DATABASE_CONNECT_TIMEOUT: optional(duration).default(5),
   JWT_SECRET: optional(secretList),
   JWT_PRIVATE_KEY: optional(privateKeyList),
   JWT_ISSUER: optional(z.string()).default('tollgate'),
@@ -181,6 +193,8 @@ const envSchema = z.object({
   GRAPHQL_MAX_COST: optional(integer(1, 1_000_000)).default(5000),
   GRAPHQL_BATCH_LIMIT: optional(integer(0, 100)).default(0),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
+  METRICS: optional(z.enum(['on', 'off'])),
+  METRICS_PORT: optional(integer(0, 65535)),
 });
 
 type Env = Record<string, string | undefined>;
@@ -208,6 +222,13 @@ export function loadConfig(env: Env = process.env): ConfigResult {
   if (e.REFRESH_TOKEN_TTL > e.SESSION_MAX_AGE) {
     errors.push('REFRESH_TOKEN_TTL: must not be longer than SESSION_MAX_AGE');
   }
+  const metricsEnabled = e.METRICS === undefined ? !production : e.METRICS === 'on';
+  if (e.METRICS_PORT !== undefined && !metricsEnabled) {
+    errors.push(`METRICS_PORT: metrics are off (METRICS=${e.METRICS ?? 'off, the production default'}); set METRICS=on to serve them`);
+  }
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+    errors.push(`METRICS_PORT: must differ from PORT (both are ${e.PORT})`);
+  }
   if (errors.length > 0) return { ok: false, errors };
 
   const corsOrigins = e.CORS_ORIGINS
@@ -226,7 +247,13 @@ export function loadConfig(env: Env = process.env): ConfigResult {
       corsOrigins,
       maxBodyBytes: e.MAX_BODY_BYTES,
     },
-    database: { url: e.DATABASE_URL, dataDir: e.DATA_DIR, poolSize: e.DATABASE_POOL_SIZE },
+    database: {
+      url: e.DATABASE_URL,
+      dataDir: e.DATA_DIR,
+      poolSize: e.DATABASE_POOL_SIZE,
+      statementTimeoutSeconds: e.DATABASE_STATEMENT_TIMEOUT,
+      connectTimeoutSeconds: e.DATABASE_CONNECT_TIMEOUT,
+    },
     tokens: {
       secrets: e.JWT_SECRET,
       privateKeys: e.JWT_PRIVATE_KEY,
@@ -258,6 +285,7 @@ export function loadConfig(env: Env = process.env): ConfigResult {
       batchLimit: e.GRAPHQL_BATCH_LIMIT,
     },
     log: { level: e.LOG_LEVEL },
+    metrics: { enabled: metricsEnabled, port: e.METRICS_PORT },
   };
   return { ok: true, config: deepFreeze(config) };
 }

@@ -9,6 +9,7 @@ import { createLogger } from './logger.ts';
 import { connectRedis } from './redis.ts';
 import { createApp } from './server/app.ts';
 import { listen, stop } from './server/http-server.ts';
+import { listenMetrics } from './server/metrics-server.ts';
 import { createServices, type Services } from './services.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -26,6 +27,7 @@ let database: Database | undefined;
 let redis: Redis | undefined;
 let services: Services | undefined;
 let server: Server | undefined;
+let metricsServer: Server | undefined;
 let stopHousekeeping: (() => void) | undefined;
 let stopping = false;
 
@@ -35,6 +37,7 @@ async function shutdown(signal: NodeJS.Signals) {
   logger.info({ signal }, 'stopping: finishing requests in flight');
   stopHousekeeping?.();
   if (server) await stop(server, SHUTDOWN_GRACE_MS);
+  if (metricsServer) await stop(metricsServer, 0);
   await services?.hasher.close();
   await database?.close();
   await redis?.quit().catch(() => {});
@@ -53,18 +56,18 @@ try {
   });
   if (useDevelopmentSecret) logger.warn('JWT_SECRET is unset: signing with the development secret kept in DATA_DIR');
 
-  const db = await openDatabase({
-    url: config.database.url,
-    dataDir: config.database.dataDir,
-    poolSize: config.database.poolSize,
-    logger,
-  });
+  const db = await openDatabase({ ...config.database, logger });
   database = db;
   if (config.redisUrl) redis = connectRedis(config.redisUrl, logger);
   if (!config.rateLimit.enabled) logger.warn('RATE_LIMIT=off: every rate limit is disabled; use this for benchmarks only');
-  const ready = createServices({ config, prisma: db.prisma, keys, logger, redis });
+  const ready = createServices({ config, prisma: db.prisma, sql: db.sql, keys, logger, redis, poolStats: () => db.poolStats() });
   services = ready;
   const app = createApp({ config, services: ready, logger, isDatabaseReady: () => db.isReady() });
+  if (!stopping && ready.metrics && config.metrics.port !== undefined) {
+    const serving = await listenMetrics(ready.metrics.registry, config.metrics.port, config.http.host);
+    metricsServer = serving.server;
+    logger.info({ metricsUrl: `http://${config.http.host}:${serving.port}/metrics` }, 'serving metrics');
+  }
   if (!stopping) {
     const listening = await listen(app, config.http.port, config.http.host);
     server = listening.server;

@@ -8,28 +8,38 @@ import type { RefreshDeps } from './auth/refresh.ts';
 import type { SigningKey } from './auth/signing-keys.ts';
 import { createAccessTokens } from './auth/tokens.ts';
 import type { Config } from './config.ts';
+import type { Sql } from './db/sql.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import type { Logger } from './logger.ts';
+import { createMetrics, type Metrics, type PoolStats } from './metrics.ts';
 
 /** Everything a request needs, built once at start. */
 export interface Services extends AccountDeps, AuthenticateDeps, RefreshDeps {
   logger: Logger;
+  /** This instance's metrics; undefined when METRICS is off. */
+  metrics: Metrics | undefined;
 }
 
 export function createServices(options: {
   config: Config;
   prisma: PrismaClient;
+  sql: Sql;
   /** The key ring (from JWT_PRIVATE_KEY and JWT_SECRET, or the development secret). */
   keys: readonly SigningKey[];
   logger: Logger;
   /** Shared store for rate-limit counters when several instances run. */
   redis?: Redis | undefined;
+  /** The database pool's use, for the metrics. */
+  poolStats?: (() => PoolStats | undefined) | undefined;
 }): Services {
-  const { config, prisma, keys, logger, redis } = options;
-  const audit = createAudit(prisma, logger);
+  const { config, prisma, sql, keys, logger, redis } = options;
+  const metrics = config.metrics.enabled ? createMetrics({ poolStats: options.poolStats }) : undefined;
+  const audit = createAudit(prisma, logger, metrics && ((type) => metrics.authEvent(type)));
   return {
     prisma,
+    sql,
     logger,
+    metrics,
     audit,
     rateLimits: config.rateLimit.enabled
       ? createRateLimits(config.rateLimit, redis, (limit, ip) => void audit.record({ type: 'RATE_LIMITED', detail: { limit } }, { ip }))

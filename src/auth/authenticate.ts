@@ -1,4 +1,5 @@
-import type { PrismaClient, Session, User } from '../generated/prisma/client.ts';
+import type { Sql } from '../db/sql.ts';
+import type { Session, User } from '../generated/prisma/client.ts';
 import type { TokenRefusal } from '../errors.ts';
 import { findLiveSession, type SessionLimits } from './sessions.ts';
 import type { AccessTokens } from './tokens.ts';
@@ -14,7 +15,7 @@ export type SignedInViewer = Extract<Viewer, { kind: 'user' }>;
 export const ANONYMOUS: Viewer = Object.freeze({ kind: 'anonymous' });
 
 export interface AuthenticateDeps {
-  prisma: PrismaClient;
+  sql: Sql;
   tokens: AccessTokens;
   limits: SessionLimits;
 }
@@ -23,7 +24,7 @@ export interface AuthenticateDeps {
 export async function authenticate(deps: AuthenticateDeps, accessToken: string): Promise<Viewer> {
   const check = deps.tokens.verify(accessToken);
   if (!check.ok) return { kind: 'refused', reason: check.reason };
-  const live = await findLiveSession(deps.prisma, check.claims, deps.limits);
+  const live = await findLiveSession(deps.sql, check.claims, deps.limits);
   if (!live) return { kind: 'refused', reason: 'TOKEN_REVOKED' };
   return { kind: 'user', ...live };
 }

@@ -1,4 +1,5 @@
-import type { PrismaClient, Session, User } from '../generated/prisma/client.ts';
+import type { Sql } from '../db/sql.ts';
+import type { PrismaClient, Role, Session, User } from '../generated/prisma/client.ts';
 import type { AccessTokenClaims, AccessTokens } from './tokens.ts';
 
 export interface ClientInfo {
@@ -57,33 +58,57 @@ export function newSessionData(limits: SessionLimits, client: ClientInfo, refres
   };
 }
 
+/**
+ * What makes a session live at `now`: not revoked, before its absolute end, and
+ * used since the idle limit. The one definition, read by the Prisma filter below
+ * and by the SQL of `findLiveSession`.
+ */
+function liveSessionBounds(limits: SessionLimits, now: Date) {
+  return { endsAfter: now, usedAfter: new Date(now.getTime() - limits.refreshTokenTtlSeconds * 1000) };
+}
+
 /** The Prisma filter for sessions that have not ended by `now`. */
 export function liveSessionFilter(limits: SessionLimits, now = new Date()) {
-  return {
-    revokedAt: null,
-    expiresAt: { gt: now },
-    lastUsedAt: { gt: new Date(now.getTime() - limits.refreshTokenTtlSeconds * 1000) },
-  };
+  const { endsAfter, usedAfter } = liveSessionBounds(limits, now);
+  return { revokedAt: null, expiresAt: { gt: endsAfter }, lastUsedAt: { gt: usedAfter } };
 }
+
+const LIVE_SESSION_QUERY = {
+  name: 'tollgate_live_session',
+  text: `SELECT s.id, s."userId", s."createdAt", s."lastUsedAt", s."expiresAt", s."revokedAt", s."revokedReason",
+                s."userAgent", s.ip, u.email, u."passwordHash", u.name, u.role, u."createdAt", u."updatedAt"
+           FROM "Session" s JOIN "User" u ON u.id = s."userId"
+          WHERE s.id = $1 AND s."userId" = $2
+            AND s."revokedAt" IS NULL AND s."expiresAt" > $3 AND s."lastUsedAt" > $4`,
+};
+
+type LiveSessionRow = [
+  id: string, userId: string, createdAt: Date, lastUsedAt: Date, expiresAt: Date, revokedAt: Date | null,
+  revokedReason: string | null, userAgent: string | null, ip: string | null,
+  email: string, passwordHash: string, name: string | null, role: Role, userCreatedAt: Date, userUpdatedAt: Date,
+];
 
 /**
  * The session named by an access token, with its user, in one round trip, or
- * null when it is gone, ended, or belongs to someone else.
+ * null when it is gone, ended, or belongs to someone else. Every authenticated
+ * request runs this, so it is plain SQL (a test holds it equal to Prisma's rows).
  */
 export async function findLiveSession(
-  prisma: PrismaClient,
+  sql: Sql,
   claims: Pick<AccessTokenClaims, 'sub' | 'sid'>,
   limits: SessionLimits,
+  now = new Date(),
 ): Promise<{ session: Session; user: User } | null> {
   if (!isUuid(claims.sid) || !isUuid(claims.sub)) return null;
-  const found = await prisma.session.findUnique({
-    where: { id: claims.sid, userId: claims.sub, ...liveSessionFilter(limits) },
-    include: { user: true },
-    relationLoadStrategy: 'join',
-  });
-  if (!found) return null;
-  const { user, ...session } = found;
-  return { session, user };
+  const { endsAfter, usedAfter } = liveSessionBounds(limits, now);
+  const [row] = await sql.rows({ ...LIVE_SESSION_QUERY, values: [claims.sid, claims.sub, endsAfter, usedAfter] });
+  if (!row) return null;
+  const [id, userId, createdAt, lastUsedAt, expiresAt, revokedAt, revokedReason, userAgent, ip, email, passwordHash, name, role, userCreatedAt, userUpdatedAt] =
+    row as LiveSessionRow;
+  return {
+    session: { id, userId, createdAt, lastUsedAt, expiresAt, revokedAt, revokedReason, userAgent, ip },
+    user: { id: userId, email, passwordHash, name, role, createdAt: userCreatedAt, updatedAt: userUpdatedAt },
+  };
 }
 
 /** Ends every live session matching `where`; returns how many ended. */

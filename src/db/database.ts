@@ -1,11 +1,17 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import type { Logger } from '../logger.ts';
 import { embeddedDatabaseDir, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
 import { applyMigrations } from './migrations.ts';
+import { createSql, type Sql } from './sql.ts';
 
 export interface Database {
   readonly prisma: PrismaClient;
+  /** Plain SQL on the same pool, for the hottest query. */
+  readonly sql: Sql;
+  /** Connections of the pool: open, idle, and requests waiting for one. */
+  poolStats(): { total: number; idle: number; waiting: number };
   /** Which database this is, for the start-up log line: never the URL, which may hold a password. */
   readonly description: string;
   /** True while the database answers a trivial query within `timeoutMs`. */
@@ -19,6 +25,10 @@ export interface DatabaseOptions {
   /** Where the embedded database keeps its files (in `pglite/` below it); omitted, it lives in memory. */
   dataDir?: string | undefined;
   poolSize: number;
+  /** PostgreSQL cancels a statement running longer (a server only); default 10 s. */
+  statementTimeoutSeconds?: number | undefined;
+  /** How long to wait for a new connection; default 5 s. */
+  connectTimeoutSeconds?: number | undefined;
   logger: Logger;
   /** Called for every SQL statement Prisma sends (tests count round trips with it). */
   onQuery?: (sql: string) => void;
@@ -52,10 +62,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const applied = await applyMigrations(url, (line) => logger.trace({ engine: line }, 'schema engine'));
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
 
-    const adapter = new PrismaPg(
-      { connectionString: url, max: poolSize },
-      { onPoolError: (error) => logger.warn({ err: error }, 'database connection lost') },
-    );
+    const pool = new pg.Pool({ connectionString: url, max: poolSize, ...timeouts(options, embedded !== undefined) });
+    const adapter = new PrismaPg(pool, {
+      onPoolError: (error) => logger.warn({ err: error }, 'database connection lost'),
+    });
     const prisma = options.onQuery
       ? new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] })
       : new PrismaClient({ adapter });
@@ -66,10 +76,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
     return {
       prisma,
+      sql: createSql(pool, options.onQuery),
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
       description: embedded ? `embedded PGlite (${options.dataDir ?? 'in memory'})` : 'PostgreSQL',
       isReady: (timeoutMs = 2000) => answersWithin(prisma, timeoutMs),
       async close() {
         await prisma.$disconnect();
+        await pool.end();
         await embedded?.close();
       },
     };
@@ -77,6 +90,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     await embedded?.close();
     throw error;
   }
+}
+
+/**
+ * A server cancels a statement at `statement_timeout`; a moment later the client
+ * gives up too and drops the connection, so a link that went silent (a cut network)
+ * cannot hold a request, or `/ready`, forever. The embedded database runs in this
+ * process: nothing to time out there.
+ */
+function timeouts(options: DatabaseOptions, embedded: boolean): pg.PoolConfig {
+  const connectionTimeoutMillis = (options.connectTimeoutSeconds ?? 5) * 1000;
+  if (embedded) return { connectionTimeoutMillis };
+  const statementMillis = (options.statementTimeoutSeconds ?? 10) * 1000;
+  return { connectionTimeoutMillis, keepAlive: true, statement_timeout: statementMillis, query_timeout: statementMillis + 1000 };
 }
 
 async function answersWithin(prisma: PrismaClient, timeoutMs: number): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { lockDataDir } from './data-dir-lock.ts';
 
 /** Where the embedded database keeps its files inside DATA_DIR. */
 export const embeddedDatabaseDir = (dataDir: string) => join(dataDir, 'pglite');
@@ -27,9 +28,11 @@ export async function startEmbeddedPostgres(options: {
   /** Called if the database thread ends while the service still needs it. */
   onUnexpectedExit?: (reason: string) => void;
 }): Promise<EmbeddedPostgres> {
+  const unlock = options.dataDir ? await lockDataDir(options.dataDir) : async () => {};
   const worker = new Worker(new URL('./embedded-postgres-worker.mjs', import.meta.url), {
     workerData: { dataDir: options.dataDir, maxConnections: options.maxConnections },
   });
+  const exited = once(worker, 'exit');
   let closing = false;
   worker.once('error', (error) => {
     if (!closing) options.onUnexpectedExit?.(error.message);
@@ -42,6 +45,7 @@ export async function startEmbeddedPostgres(options: {
   if (started.type !== 'listening') {
     closing = true;
     await worker.terminate();
+    await unlock();
     throw new Error(`the embedded database could not start: ${started.message}`);
   }
 
@@ -53,9 +57,10 @@ export async function startEmbeddedPostgres(options: {
       worker.postMessage({ type: 'close' });
       const timer = setTimeout(() => void worker.terminate(), CLOSE_TIMEOUT_MS);
       try {
-        await once(worker, 'exit');
+        await exited;
       } finally {
         clearTimeout(timer);
+        await unlock();
       }
     },
   };
