@@ -5,8 +5,9 @@
 //   2. `me` at full speed: requests/s, p50, p99 at 16 connections;
 //   3. `me` latency at a steady 100 requests/s, alone and during a login storm,
 //      and the storm's logins/s against the ceiling;
-//   4. login with an unknown email against a wrong password (equal timing);
-//   5. the service's memory (RSS) after the load.
+//   4. sign-ups/s against the same ceiling (each a new account);
+//   5. login with an unknown email against a wrong password (equal timing);
+//   6. the service's memory (RSS) after the load.
 // Any other setting (HASH_THREAD_NICE, HASH_THREADS, BCRYPT_COST, …) passes through.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -97,7 +98,24 @@ try {
     probe(),
   ]);
 
-  // 4. Unknown email against wrong password, one at a time.
+  // 4. Sign-ups, each with a fresh email: a hash each, like a login.
+  let signUps = 0;
+  const signUpStorm = await run({
+    url,
+    connections: 32,
+    duration: DURATION_S,
+    requests: [
+      {
+        ...post({}),
+        setupRequest: (request) => ({
+          ...request,
+          body: JSON.stringify({ query: SIGN_UP, variables: { email: `bench-${Date.now()}-${++signUps}@example.com`, password: PASSWORD } }),
+        }),
+      },
+    ],
+  });
+
+  // 5. Unknown email against wrong password, one at a time.
   const timeLogin = async (loginEmail: string) => {
     const start = performance.now();
     await fetch(url, { ...post({ query: LOGIN, variables: { email: loginEmail, password: 'not-the-password-1' } }) });
@@ -110,13 +128,15 @@ try {
     wrong.push(await timeLogin(email));
   }
 
-  // 5. Memory after the load.
+  // 6. Memory after the load.
   const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
   const rssMiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 
   const loginsPerSecond = storm.requests.total / storm.duration;
+  const signUpsPerSecond = signUpStorm.requests.total / signUpStorm.duration;
   const unknownMs = median(unknown);
   const wrongMs = median(wrong);
+  const loads = [full, idle, storm, meInStorm, signUpStorm];
   const rows = [
     ['database', process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'],
     ['bcrypt cost / one hash / cores', `${COST} / ${ms(hashMs)} / ${cores}`],
@@ -126,9 +146,10 @@ try {
     ['me at 100 req/s, during the storm: p50, p99', `${ms(meInStorm.latency.p50)}, ${ms(meInStorm.latency.p99)}`],
     ['storm p99 ÷ idle p99', `${(meInStorm.latency.p99 / Math.max(idle.latency.p99, 1)).toFixed(2)}× (goal ≤ 2)`],
     ['logins/s in the storm (32 conn.)', `${loginsPerSecond.toFixed(1)} = ${((100 * loginsPerSecond) / ceiling).toFixed(0)}% of the ceiling (goal ≥ 90%)`],
+    ['sign-ups/s (32 conn.)', `${signUpsPerSecond.toFixed(1)} = ${((100 * signUpsPerSecond) / ceiling).toFixed(0)}% of the ceiling`],
     ['login p50: unknown email / wrong password', `${ms(unknownMs)} / ${ms(wrongMs)} (${((100 * Math.abs(unknownMs - wrongMs)) / wrongMs).toFixed(1)}% apart; goal ≤ 10%)`],
     ['RSS after load', `${rssMiB.toFixed(0)} MiB`],
-    ['errors / non-2xx', `${[full, idle, storm, meInStorm].reduce((n, r) => n + r.errors, 0)} / ${[full, idle, storm, meInStorm].reduce((n, r) => n + r.non2xx, 0)}`],
+    ['errors / non-2xx', `${loads.reduce((n, r) => n + r.errors, 0)} / ${loads.reduce((n, r) => n + r.non2xx, 0)}`],
   ];
   console.log(`\nTollgate benchmark, ${new Date().toISOString()}, ${DURATION_S} s per load\n`);
   console.log('| measure | result |\n| --- | --- |');

@@ -59,16 +59,26 @@ export async function signUp(deps: AccountDeps, input: SignUpInput, client: Clie
   }
 }
 
+async function checkPassword(deps: AccountDeps, email: string, password: string) {
+  const user = await deps.prisma.user.findUnique({ where: { email } });
+  // Always one bcrypt comparison, against a dummy hash for an unknown email, and
+  // one answer for both failures: the response says nothing about who has an account.
+  const matches = await deps.hasher.verify(password, user?.passwordHash ?? null);
+  return { user, matches };
+}
+
 export async function login(deps: AccountDeps, input: LoginInput, client: ClientInfo): Promise<SignedIn> {
   const email = normalizeEmail(input.email);
   checkPasswordLength(input.password);
   const ip = clientKey(client);
   await deps.rateLimits.beforeLogin(email, ip);
 
-  const user = await deps.prisma.user.findUnique({ where: { email } });
-  // Always one bcrypt comparison, against a dummy hash for an unknown email, and
-  // one answer for both failures: the response says nothing about who has an account.
-  const matches = await deps.hasher.verify(input.password, user?.passwordHash ?? null);
+  const { user, matches } = await checkPassword(deps, email, input.password).catch(async (error: unknown) => {
+    // No verdict (the database failed): a client retrying through an outage must
+    // not lock its own account.
+    await deps.rateLimits.loginAbandoned(email, ip).catch(() => {});
+    throw error;
+  });
   if (!user || !matches) {
     await deps.audit.record({ type: 'LOGIN_FAILED', userId: user?.id }, client);
     throw invalidCredentials();

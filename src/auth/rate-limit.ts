@@ -28,6 +28,8 @@ export interface RateLimits {
   beforeLogin(email: string, ip: string): Promise<void>;
   /** A success clears that email's failures from that IP (not from others). */
   loginSucceeded(email: string, ip: string): Promise<void>;
+  /** An attempt that never reached a verdict (the database failed) gives its failure back. */
+  loginAbandoned(email: string, ip: string): Promise<void>;
   beforeSignUp(ip: string): Promise<void>;
   beforeRefresh(ip: string): Promise<void>;
 }
@@ -35,6 +37,7 @@ export interface RateLimits {
 export const NO_RATE_LIMITS: RateLimits = {
   beforeLogin: async () => {},
   loginSucceeded: async () => {},
+  loginAbandoned: async () => {},
   beforeSignUp: async () => {},
   beforeRefresh: async () => {},
 };
@@ -87,6 +90,9 @@ export function createRateLimits(settings: RateLimitSettings, redis?: Redis, onL
     },
     async loginSucceeded(email, ip) {
       await Promise.all([failuresPerEmailAndIp.delete(emailAndIp(email, ip)), failuresPerEmail.reward(email)]);
+    },
+    async loginAbandoned(email, ip) {
+      await Promise.all([failuresPerEmailAndIp.reward(emailAndIp(email, ip)), failuresPerEmail.reward(email)]);
     },
     beforeSignUp: (ip) => consume(signUpsPerIp, 'signup-ip', settings.signUpsPerIp, ip, ip),
     beforeRefresh: (ip) => consume(refreshesPerIp, 'refresh-ip', settings.refreshesPerIp, ip, ip),

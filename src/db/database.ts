@@ -74,6 +74,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       (prisma as PrismaClient<'query'>).$on('query', (event) => onQuery(event.query));
     }
 
+    // The first model query loads Prisma's query compiler, a second or more: paid
+    // here, before listening, rather than by the first request and `/ready`.
+    await prisma.user.findFirst({ select: { id: true } });
+
     return {
       prisma,
       sql: createSql(pool, options.onQuery),

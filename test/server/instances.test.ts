@@ -1,0 +1,238 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOGIN, LOGOUT, ME, REFRESH, SIGN_UP } from '../helpers/documents.ts';
+import { createScratchPostgres, testDatabaseKind } from '../helpers/database.ts';
+import { expectData, expectError } from '../helpers/expect-graphql.ts';
+import { sendGraphQL, type NetworkResponse } from '../helpers/graphql-over-http.ts';
+import { startService, type RunningService } from '../helpers/service-process.ts';
+import { STRONG_PASSWORD, uniqueEmail } from '../helpers/test-app.ts';
+
+// Two service processes side by side, as behind a load balancer: one fresh
+// PostgreSQL database (both migrate it at once), one Redis for the rate-limit
+// counters, one JWT_SECRET. Whatever one instance does, the other must see.
+
+const REDIS_URL = process.env.TEST_REDIS_URL;
+const missing = ['TEST_DATABASE_URL', 'TEST_REDIS_URL'].filter((name) => !process.env[name]);
+const skipReason =
+  testDatabaseKind !== 'postgres'
+    ? `runs in the postgres project only${missing.length > 0 ? `, and needs ${missing.join(' and ')}` : ''}`
+    : missing.length > 0
+      ? `needs ${missing.join(' and ')}`
+      : undefined;
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
+const FAILURES_PER_EMAIL_AND_IP = 4;
+
+// Redis is shared with other tests and other runs, and the service has no key
+// prefix setting: every email carries RUN, and every request comes from one
+// address of its own (in 198.18.0.0/15, which no other test uses), so no
+// counter is shared and afterAll deletes exactly this run's keys.
+const RUN = randomBytes(4).toString('hex');
+const CLIENT_IP = `198.${18 + randomInt(0, 2)}.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+const newEmail = (prefix: string) => uniqueEmail(`${prefix}-${RUN}`);
+
+/** Log lines at level error or fatal, and any line that is not a log line yet says error. */
+function errorLines(output: readonly string[]): string[] {
+  return output.filter((line) => {
+    let level: unknown;
+    try {
+      level = (JSON.parse(line) as { level?: unknown }).level;
+    } catch {
+      return /error/i.test(line);
+    }
+    return level === 'error' || level === 'fatal' || (typeof level === 'number' && level >= 50);
+  });
+}
+
+/** Polls `/ready` until it answers 200; resolves with how long that took and the statuses seen. */
+async function untilReady(url: string, withinMs: number): Promise<{ ms: number; statuses: number[] }> {
+  const started = performance.now();
+  const statuses: number[] = [];
+  for (;;) {
+    const { status } = await fetch(new URL('/ready', url));
+    statuses.push(status);
+    const ms = performance.now() - started;
+    if (status === 200 || ms > withinMs) return { ms, statuses };
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+describe.skipIf(skipReason !== undefined)(
+  `two instances on one database and one Redis${skipReason ? ` (skipped: ${skipReason})` : ''}`,
+  () => {
+    let scratch: { url: string; drop(): Promise<void> };
+    let dataDir: string;
+    let a: RunningService;
+    let b: RunningService;
+    const started: RunningService[] = [];
+
+    const send = <TData, TVariables>(
+      service: RunningService,
+      document: TypedDocumentNode<TData, TVariables>,
+      variables: NoInfer<TVariables>,
+      token?: string,
+    ): Promise<NetworkResponse<TData>> =>
+      sendGraphQL(service.url, document, variables, { forwardedFor: CLIENT_IP, ...(token ? { token } : {}) });
+
+    const signUp = async (service: RunningService, prefix: string) => {
+      const email = newEmail(prefix);
+      return expectData(await send(service, SIGN_UP, { email, password: STRONG_PASSWORD })).signUp;
+    };
+
+    beforeAll(async () => {
+      dataDir = await mkdtemp(join(tmpdir(), 'tollgate-instances-'));
+      const created = await createScratchPostgres();
+      if (!created) throw new Error('the postgres project gave no scratch database');
+      scratch = created;
+      expect(await migrationRows(), 'the scratch database must start with no migrations').toBeNull();
+
+      const env = {
+        DATABASE_URL: scratch.url,
+        DATA_DIR: dataDir,
+        REDIS_URL: REDIS_URL!,
+        JWT_SECRET: randomBytes(32).toString('hex'),
+        RATE_LIMIT: 'on',
+        RATE_LIMIT_LOGIN_FAILURES_EMAIL_IP: `${FAILURES_PER_EMAIL_AND_IP}/1h`,
+        TRUST_PROXY: 'loopback',
+      };
+      // At the same moment, so that both find the migrations pending.
+      const results = await Promise.allSettled([startService(env), startService(env)]);
+      for (const result of results) if (result.status === 'fulfilled') started.push(result.value);
+      const failed = results.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
+      [a, b] = started as [RunningService, RunningService];
+    }, 180_000);
+
+    afterAll(async () => {
+      await Promise.all(started.map((service) => service.stop()));
+      await scratch?.drop();
+      await removeKeysOfThisRun();
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    }, 60_000);
+
+    it('both start, and each migration is applied exactly once', async () => {
+      const expected = (await readdir(MIGRATIONS_DIR, { withFileTypes: true }))
+        .filter((entry) => entry.isDirectory())
+        .map((entry) => entry.name)
+        .sort();
+      expect(expected.length).toBeGreaterThan(0);
+
+      const rows = await migrationRows();
+      expect(rows?.map((row) => row.migration_name).sort()).toEqual(expected);
+      for (const row of rows ?? []) {
+        expect(row.finished_at, row.migration_name).not.toBeNull();
+        expect(row.rolled_back_at, row.migration_name).toBeNull();
+      }
+      // One instance applied them all; the other, once it had the lock, found none pending.
+      const appliers = [a, b].filter((service) => service.output.some((line) => line.includes('"applied migrations"')));
+      expect(appliers).toHaveLength(1);
+
+      for (const service of [a, b]) {
+        // The first query of a fresh process may outlast /ready's own 2 s check on a busy machine.
+        const ready = await untilReady(service.url, 15_000);
+        console.log(`${service.url}: /ready answered ${ready.statuses.join(', ')} (200 after ${Math.round(ready.ms)} ms)`);
+        expect(ready.statuses.at(-1)).toBe(200);
+        expect(errorLines(service.output)).toEqual([]);
+      }
+      expect(a.url).not.toBe(b.url);
+    }, 60_000);
+
+    it('accepts on one instance the access and refresh tokens the other issued', async () => {
+      const issued = await signUp(a, 'across');
+      const me = expectData(await send(b, ME, {}, issued.accessToken));
+      expect(me.me).toMatchObject({ id: issued.user.id, email: issued.user.email });
+
+      const refreshed = expectData(await send(b, REFRESH, { refreshToken: issued.refreshToken })).refresh;
+      expect(refreshed.user.id).toBe(issued.user.id);
+      expect(refreshed.refreshToken).not.toBe(issued.refreshToken);
+      expect(expectData(await send(a, ME, {}, refreshed.accessToken)).me?.id).toBe(issued.user.id);
+      expect(expectData(await send(b, ME, {}, refreshed.accessToken)).me?.id).toBe(issued.user.id);
+    });
+
+    it('refuses on one instance, at once, a session logged out on the other', async () => {
+      const issued = await signUp(a, 'logout');
+      expect(expectData(await send(b, ME, {}, issued.accessToken)).me?.id).toBe(issued.user.id);
+
+      expect(expectData(await send(a, LOGOUT, {}, issued.accessToken)).logout).toBe(true);
+
+      const refused = await send(b, ME, {}, issued.accessToken);
+      expectError(refused, 'UNAUTHENTICATED', { reason: 'TOKEN_REVOKED' });
+      expect(refused.body.data?.me ?? null).toBeNull();
+      expectError(await send(b, REFRESH, { refreshToken: issued.refreshToken }), 'UNAUTHENTICATED');
+    });
+
+    it('adds up failed logins made on either: alternating A, B, A, B, the 5th is RATE_LIMITED on both', async () => {
+      const { user } = await signUp(a, 'limits');
+      const instances = [a, b, a, b];
+      for (const [attempt, service] of instances.entries()) {
+        const response = await send(service, LOGIN, { email: user.email, password: `wrong-${randomBytes(6).toString('hex')}` });
+        expect(response.status, `attempt ${attempt + 1}`).toBe(200);
+        expectError(response, 'UNAUTHENTICATED');
+      }
+      // Counted per instance, each would have seen two failures and let these through.
+      expectRateLimited(await send(a, LOGIN, { email: user.email, password: `wrong-${randomBytes(6).toString('hex')}` }));
+      // Refused before the password is checked: the right one does not get through either.
+      expectRateLimited(await send(b, LOGIN, { email: user.email, password: STRONG_PASSWORD }));
+    });
+
+    it('stops both on SIGTERM with exit code 0, with no error logged', async () => {
+      const codes = await Promise.all([a.stop('SIGTERM'), b.stop('SIGTERM')]);
+      expect(codes).toEqual([0, 0]);
+      for (const service of [a, b]) {
+        expect(service.output.some((line) => line.includes('"msg":"stopped"'))).toBe(true);
+        expect(errorLines(service.output)).toEqual([]);
+      }
+    });
+
+    /** The rows of `_prisma_migrations`, or null when the table does not exist. */
+    async function migrationRows(): Promise<Array<{ migration_name: string; finished_at: Date | null; rolled_back_at: Date | null }> | null> {
+      const client = new pg.Client({ connectionString: scratch.url });
+      await client.connect();
+      try {
+        const { rows: exists } = await client.query<{ table: string | null }>(`SELECT to_regclass('_prisma_migrations')::text AS "table"`);
+        if (!exists[0]?.table) return null;
+        const { rows } = await client.query<{ migration_name: string; finished_at: Date | null; rolled_back_at: Date | null }>(
+          'SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations',
+        );
+        return rows;
+      } finally {
+        await client.end();
+      }
+    }
+  },
+);
+
+/** A limited call: HTTP 429, RATE_LIMITED, and Retry-After in whole seconds matching extensions.retryAfter. */
+function expectRateLimited(response: NetworkResponse<unknown>) {
+  const error = expectError(response, 'RATE_LIMITED');
+  expect(response.status).toBe(429);
+  const header = response.headers.get('retry-after');
+  expect(header).toMatch(/^\d+$/);
+  expect(Number(header)).toBeGreaterThanOrEqual(1);
+  expect(error.extensions?.retryAfter).toBe(Number(header));
+}
+
+/** Deletes the rate-limit keys this run made: its emails carry RUN, its requests came from CLIENT_IP. */
+async function removeKeysOfThisRun() {
+  if (!REDIS_URL) return;
+  const redis = new Redis(REDIS_URL);
+  try {
+    const mine = (key: string) => key.includes(RUN) || key.endsWith(`:${CLIENT_IP}`) || key.endsWith(`|${CLIENT_IP}`);
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', 'tollgate:*', 'COUNT', 1000);
+      const doomed = keys.filter(mine);
+      if (doomed.length > 0) await redis.del(...doomed);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit();
+  }
+}
