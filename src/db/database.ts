@@ -4,7 +4,7 @@ import { PrismaClient } from '../generated/prisma/client.ts';
 import type { Logger } from '../logger.ts';
 import { embeddedDatabaseDir, startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres.ts';
 import { applyMigrations } from './migrations.ts';
-import { createSql, type Sql } from './sql.ts';
+import { pipelinedSql, poolSql, type Sql } from './sql.ts';
 
 export interface Database {
   readonly prisma: PrismaClient;
@@ -37,10 +37,11 @@ export interface DatabaseOptions {
 // PGlite is a single backend: pglite-socket interleaves the protocol messages
 // of concurrent connections, so two connections can clobber each other's
 // unnamed statement and portal ("portal \"\" does not exist"). One connection
-// loses nothing, as PGlite runs one statement at a time anyway. The socket
-// server takes a few more for the migrator at start.
+// loses nothing, as PGlite runs one statement at a time anyway.
 const EMBEDDED_POOL_SIZE = 1;
-const EMBEDDED_SPARE_CONNECTIONS = 4;
+// The session lookup's own connection (named statements only), and a few for the
+// migrator at start.
+const EMBEDDED_SPARE_CONNECTIONS = 5;
 
 /** Opens the database, applies pending migrations, and returns a Prisma client on it. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -74,17 +75,20 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       (prisma as PrismaClient<'query'>).$on('query', (event) => onQuery(event.query));
     }
 
+    const sql = embedded ? pipelinedSql(url, options.onQuery) : poolSql(pool, options.onQuery);
+
     // The first model query loads Prisma's query compiler, a second or more: paid
     // here, before listening, rather than by the first request and `/ready`.
     await prisma.user.findFirst({ select: { id: true } });
 
     return {
       prisma,
-      sql: createSql(pool, options.onQuery),
+      sql,
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
       description: embedded ? `embedded PGlite (${options.dataDir ?? 'in memory'})` : 'PostgreSQL',
       isReady: (timeoutMs = 2000) => answersWithin(prisma, timeoutMs),
       async close() {
+        await sql.close();
         await prisma.$disconnect();
         await pool.end();
         await embedded?.close();
