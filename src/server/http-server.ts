@@ -2,8 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { App } from './app.ts';
 
 /** Serves `app` on `port`/`host`; resolves with the port actually bound. */
-export async function listen(app: App, port: number, host: string): Promise<{ server: Server; port: number }> {
-  const server = createServer(app);
+export function listen(app: App, port: number, host: string): Promise<{ server: Server; port: number }> {
+  return listenOn(createServer(app), port, host);
+}
+
+/** Binds `server` to `port`/`host` (0: any free port); resolves with the port bound. */
+export async function listenOn(server: Server, port: number, host: string): Promise<{ server: Server; port: number }> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -1,12 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
+import { listenOn } from './http-server.ts';
 import { METRICS_PATH, scrape } from './metrics.ts';
 
 /**
  * Serves `GET /metrics` and nothing else on a port of its own (METRICS_PORT),
  * so the metrics can stay off the public port. Resolves with the port bound.
  */
-export async function listenMetrics(registry: Registry, port: number, host: string): Promise<{ server: Server; port: number }> {
+export function listenMetrics(registry: Registry, port: number, host: string): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     const path = req.url?.split('?', 1)[0];
     if (path !== METRICS_PATH) {
@@ -18,13 +19,5 @@ export async function listenMetrics(registry: Registry, port: number, host: stri
       () => res.writeHead(500).end(),
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address();
-  return { server, port: typeof address === 'object' && address ? address.port : port };
+  return listenOn(server, port, host);
 }
