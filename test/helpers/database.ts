@@ -31,3 +31,14 @@ async function withAdmin<T>(url: string, work: (client: pg.Client) => Promise<T>
     await client.end();
   }
 }
+
+/**
+ * Why a test file that needs the machine's PostgreSQL (and maybe more) cannot run
+ * here, or undefined when it can. It runs in the postgres project only, so once.
+ */
+export function postgresOnlySkipReason(requiredVariables: readonly string[]): string | undefined {
+  const missing = requiredVariables.filter((name) => !process.env[name]);
+  const needs = missing.length > 0 ? `needs ${missing.join(' and ')}` : undefined;
+  if (testDatabaseKind !== 'postgres') return `runs in the postgres project only${needs ? `, and ${needs}` : ''}`;
+  return needs;
+}

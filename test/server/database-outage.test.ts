@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIN, ME, REFRESH, SIGN_UP } from '../helpers/documents.ts';
-import { createScratchPostgres, testDatabaseKind } from '../helpers/database.ts';
+import { createScratchPostgres, postgresOnlySkipReason } from '../helpers/database.ts';
 import { expectData } from '../helpers/expect-graphql.ts';
 import { sendGraphQL, type NetworkResponse } from '../helpers/graphql-over-http.ts';
 import { startService, type RunningService } from '../helpers/service-process.ts';
@@ -17,13 +17,7 @@ import { STRONG_PASSWORD, uniqueEmail } from '../helpers/test-app.ts';
 // notice within seconds, `/health` must not, requests must fail cleanly and
 // promptly, and all of it must come back when the database does.
 
-const missing = ['TEST_DATABASE_URL'].filter((name) => !process.env[name]);
-const skipReason =
-  testDatabaseKind !== 'postgres'
-    ? `runs in the postgres project only${missing.length > 0 ? `, and needs ${missing.join(' and ')}` : ''}`
-    : missing.length > 0
-      ? `needs ${missing.join(' and ')}`
-      : undefined;
+const skipReason = postgresOnlySkipReason(['TEST_DATABASE_URL']);
 
 const CONNECT_TIMEOUT_SECONDS = 2;
 const STATEMENT_TIMEOUT_SECONDS = 3;

@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIN, LOGOUT, ME, REFRESH, SIGN_UP } from '../helpers/documents.ts';
-import { createScratchPostgres, testDatabaseKind } from '../helpers/database.ts';
+import { createScratchPostgres, postgresOnlySkipReason } from '../helpers/database.ts';
 import { expectData, expectError } from '../helpers/expect-graphql.ts';
 import { sendGraphQL, type NetworkResponse } from '../helpers/graphql-over-http.ts';
+import { removeRateLimitKeys } from '../helpers/redis-keys.ts';
 import { startService, type RunningService } from '../helpers/service-process.ts';
 import { STRONG_PASSWORD, uniqueEmail } from '../helpers/test-app.ts';
 
@@ -19,13 +19,7 @@ import { STRONG_PASSWORD, uniqueEmail } from '../helpers/test-app.ts';
 // counters, one JWT_SECRET. Whatever one instance does, the other must see.
 
 const REDIS_URL = process.env.TEST_REDIS_URL;
-const missing = ['TEST_DATABASE_URL', 'TEST_REDIS_URL'].filter((name) => !process.env[name]);
-const skipReason =
-  testDatabaseKind !== 'postgres'
-    ? `runs in the postgres project only${missing.length > 0 ? `, and needs ${missing.join(' and ')}` : ''}`
-    : missing.length > 0
-      ? `needs ${missing.join(' and ')}`
-      : undefined;
+const skipReason = postgresOnlySkipReason(['TEST_DATABASE_URL', 'TEST_REDIS_URL']);
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
 const FAILURES_PER_EMAIL_AND_IP = 4;
@@ -222,17 +216,5 @@ function expectRateLimited(response: NetworkResponse<unknown>) {
 /** Deletes the rate-limit keys this run made: its emails carry RUN, its requests came from CLIENT_IP. */
 async function removeKeysOfThisRun() {
   if (!REDIS_URL) return;
-  const redis = new Redis(REDIS_URL);
-  try {
-    const mine = (key: string) => key.includes(RUN) || key.endsWith(`:${CLIENT_IP}`) || key.endsWith(`|${CLIENT_IP}`);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', 'tollgate:*', 'COUNT', 1000);
-      const doomed = keys.filter(mine);
-      if (doomed.length > 0) await redis.del(...doomed);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    await redis.quit();
-  }
+  await removeRateLimitKeys(REDIS_URL, (key) => key.includes(RUN) || key.endsWith(`:${CLIENT_IP}`) || key.endsWith(`|${CLIENT_IP}`));
 }

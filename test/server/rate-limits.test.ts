@@ -1,11 +1,11 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listen, stop } from '../../src/server/http-server.ts';
 import type { LoginMutation } from '../generated/graphql.ts';
 import { LOGIN, queryText, REFRESH, SIGN_UP } from '../helpers/documents.ts';
 import { expectData, expectError } from '../helpers/expect-graphql.ts';
+import { removeRateLimitKeys } from '../helpers/redis-keys.ts';
 import { createTestApp, STRONG_PASSWORD, uniqueEmail, type GraphQLResponse, type TestApp } from '../helpers/test-app.ts';
 
 // The limits of the contract ("Limits"), counted per client IP and per email,
@@ -477,19 +477,7 @@ describe.skipIf(!REDIS_URL)('two instances sharing REDIS_URL (TEST_REDIS_URL)', 
 
   /** Deletes the `tollgate:` keys this run made (its emails carry RUN; its IPs are listed). */
   async function removeKeysOfThisRun() {
-    const redis = new Redis(REDIS_URL!);
-    try {
-      const ips = new Set(usedIps);
-      const mine = (key: string) => key.includes(RUN) || ips.has(key.slice(key.lastIndexOf(':') + 1));
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', 'tollgate:*', 'COUNT', 1000);
-        const doomed = keys.filter(mine);
-        if (doomed.length > 0) await redis.del(...doomed);
-        cursor = next;
-      } while (cursor !== '0');
-    } finally {
-      await redis.quit();
-    }
+    const ips = new Set(usedIps);
+    await removeRateLimitKeys(REDIS_URL!, (key) => key.includes(RUN) || ips.has(key.slice(key.lastIndexOf(':') + 1)));
   }
 });
