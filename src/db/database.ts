@@ -30,7 +30,7 @@ export interface DatabaseOptions {
   /** How long to wait for a new connection; default 5 s. */
   connectTimeoutSeconds?: number | undefined;
   logger: Logger;
-  /** Called for every SQL statement Prisma sends (tests count round trips with it). */
+  /** Called for every SQL statement sent, Prisma's and the session lookup's (tests count round trips with it). */
   onQuery?: (sql: string) => void;
 }
 

@@ -28,11 +28,14 @@ export function poolSql(pool: pg.Pool, onQuery?: (sql: string) => void): Sql {
  * from requests in flight reach PGlite back to back instead of waiting for each
  * other's round trip. Prisma's single connection stays free for everything else.
  * (Only named statements here: PGlite is one session shared by its connections.)
- * A connection that fails is replaced on the next query.
+ * A connection that fails is replaced on the next query; the statements it
+ * prepared outlive it in that one session, so each connection names its own.
  */
 export function pipelinedSql(connectionString: string, onQuery?: (sql: string) => void): Sql {
   let connected: Promise<pg.Client> | undefined;
+  let generation = 0;
   const connect = () => {
+    generation += 1;
     const client = new pg.Client({ connectionString, pipeline: true });
     const forget = () => {
       if (connected === attempt) connected = undefined;
@@ -49,8 +52,9 @@ export function pipelinedSql(connectionString: string, onQuery?: (sql: string) =
     async rows(statement) {
       onQuery?.(statement.text);
       connected ??= connect();
+      const current = generation;
       const client = await connected;
-      const result = await client.query<unknown[]>({ ...statement, rowMode: 'array' });
+      const result = await client.query<unknown[]>({ ...statement, name: `${statement.name}_${current}`, rowMode: 'array' });
       return result.rows;
     },
     async close() {
