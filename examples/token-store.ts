@@ -40,7 +40,10 @@ export class TokenStore {
    * Resolves true when a pair is stored to retry with. A failed refresh clears the
    * store (the session is over) and rejects with refresh's error.
    */
-  async refreshOnce(expired: string | undefined, refresh: (refreshToken: string) => Promise<TokenPair>): Promise<boolean> {
+  async refreshOnce(
+    expired: string | undefined,
+    refresh: (refreshToken: string) => Promise<TokenPair>,
+  ): Promise<boolean> {
     if (!this.#refreshing && this.#pair && this.#pair.accessToken === expired) {
       this.#refreshing = refresh(this.#pair.refreshToken)
         .then(

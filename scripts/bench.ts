@@ -27,7 +27,17 @@ const child = spawn(
   process.execPath,
   ['--experimental-wasm-modules', '--disable-warning=ExperimentalWarning', '--import', 'tsx', 'src/main.ts'],
   {
-    env: { ...process.env, NODE_ENV: 'production', JWT_SECRET: 'bench-secret-of-at-least-thirty-two-bytes', RATE_LIMIT: 'off', PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', BCRYPT_COST: String(COST) },
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      JWT_SECRET: 'bench-secret-of-at-least-thirty-two-bytes',
+      RATE_LIMIT: 'off',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      BCRYPT_COST: String(COST),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   },
 );
@@ -50,8 +60,10 @@ async function graphql<T>(query: string, variables: Record<string, unknown>, tok
   return body.data;
 }
 
-const SIGN_UP = 'mutation($email: String!, $password: String!) { signUp(email: $email, password: $password) { accessToken } }';
-const LOGIN = 'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }';
+const SIGN_UP =
+  'mutation($email: String!, $password: String!) { signUp(email: $email, password: $password) { accessToken } }';
+const LOGIN =
+  'mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }';
 const ME = '{ me { id email } }';
 
 // A storm queues 32 logins behind a few hashing threads: allow for that wait rather
@@ -95,10 +107,16 @@ try {
   const full = await run({ url, connections: 16, duration: DURATION_S, ...post({ query: ME }, token) });
 
   // 3. `me` latency at a steady rate, alone and during a storm of correct logins.
-  const probe = () => run({ url, connections: 4, overallRate: 100, duration: DURATION_S, ...post({ query: ME }, token) });
+  const probe = () =>
+    run({ url, connections: 4, overallRate: 100, duration: DURATION_S, ...post({ query: ME }, token) });
   const idle = await probe();
   const [storm, meInStorm] = await Promise.all([
-    run({ url, connections: 32, duration: DURATION_S, ...post({ query: LOGIN, variables: { email, password: PASSWORD } }) }),
+    run({
+      url,
+      connections: 32,
+      duration: DURATION_S,
+      ...post({ query: LOGIN, variables: { email, password: PASSWORD } }),
+    }),
     probe(),
   ]);
 
@@ -118,7 +136,10 @@ try {
         ...post({}),
         setupRequest: (request) => ({
           ...request,
-          body: JSON.stringify({ query: SIGN_UP, variables: { email: `bench-${Date.now()}-${++signUps}@example.com`, password: PASSWORD } }),
+          body: JSON.stringify({
+            query: SIGN_UP,
+            variables: { email: `bench-${Date.now()}-${++signUps}@example.com`, password: PASSWORD },
+          }),
         }),
       },
     ],
@@ -152,13 +173,25 @@ try {
     ['database', process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'],
     ['bcrypt cost / one hash / cores', `${COST} / ${ms(hashMs)} / ${cores}`],
     ['hash ceiling (cores ÷ one hash)', `${ceiling.toFixed(1)} logins/s`],
-    ['me at full speed: req/s, p50, p99 (16 conn.)', `${full.requests.average.toFixed(0)} req/s, ${ms(full.latency.p50)}, ${ms(full.latency.p99)}`],
+    [
+      'me at full speed: req/s, p50, p99 (16 conn.)',
+      `${full.requests.average.toFixed(0)} req/s, ${ms(full.latency.p50)}, ${ms(full.latency.p99)}`,
+    ],
     ['me at 100 req/s, alone: p50, p99', `${ms(idle.latency.p50)}, ${ms(idle.latency.p99)}`],
     ['me at 100 req/s, during the storm: p50, p99', `${ms(meInStorm.latency.p50)}, ${ms(meInStorm.latency.p99)}`],
     ['storm p99 ÷ idle p99', `${(meInStorm.latency.p99 / Math.max(idle.latency.p99, 1)).toFixed(2)}× (goal ≤ 2)`],
-    ['logins/s in the storm (32 conn.)', `${loginsPerSecond.toFixed(1)} = ${((100 * loginsPerSecond) / ceiling).toFixed(0)}% of the ceiling (goal ≥ 90%)`],
-    ['sign-ups/s (32 conn.)', `${signUpsPerSecond.toFixed(1)} = ${((100 * signUpsPerSecond) / ceiling).toFixed(0)}% of the ceiling`],
-    ['login p50: unknown email / wrong password', `${ms(unknownMs)} / ${ms(wrongMs)} (${((100 * Math.abs(unknownMs - wrongMs)) / wrongMs).toFixed(1)}% apart; goal ≤ 10%)`],
+    [
+      'logins/s in the storm (32 conn.)',
+      `${loginsPerSecond.toFixed(1)} = ${((100 * loginsPerSecond) / ceiling).toFixed(0)}% of the ceiling (goal ≥ 90%)`,
+    ],
+    [
+      'sign-ups/s (32 conn.)',
+      `${signUpsPerSecond.toFixed(1)} = ${((100 * signUpsPerSecond) / ceiling).toFixed(0)}% of the ceiling`,
+    ],
+    [
+      'login p50: unknown email / wrong password',
+      `${ms(unknownMs)} / ${ms(wrongMs)} (${((100 * Math.abs(unknownMs - wrongMs)) / wrongMs).toFixed(1)}% apart; goal ≤ 10%)`,
+    ],
     ['RSS after load', `${rssMiB.toFixed(0)} MiB`],
     ['errors / non-2xx', `${loads.reduce((n, r) => n + r.errors, 0)} / ${loads.reduce((n, r) => n + r.non2xx, 0)}`],
   ];

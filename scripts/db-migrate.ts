@@ -11,7 +11,9 @@ if (!result.ok) {
   process.exit(1);
 }
 const { database } = result.config;
-const embedded = database.url ? undefined : await startEmbeddedPostgres({ dataDir: embeddedDatabaseDir(database.dataDir), maxConnections: 4 });
+const embedded = database.url
+  ? undefined
+  : await startEmbeddedPostgres({ dataDir: embeddedDatabaseDir(database.dataDir), maxConnections: 4 });
 try {
   const applied = await applyMigrations(database.url ?? embedded!.url);
   console.log(applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date');

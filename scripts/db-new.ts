@@ -7,7 +7,11 @@ import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import { diffMigratedSchema } from '../src/db/migrations.ts';
 import { MIGRATED_SCHEMA_PATH, MIGRATIONS_DIR, SCHEMA_PATH } from '../src/db/paths.ts';
 
-const name = process.argv[2]?.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+const name = process.argv[2]
+  ?.trim()
+  .toLowerCase()
+  .replace(/[^a-z0-9]+/g, '_')
+  .replace(/^_|_$/g, '');
 if (!name) {
   console.error('usage: npm run db:new -- NAME   (for example: npm run db:new -- add_user_locale)');
   process.exit(2);

@@ -87,7 +87,10 @@ const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v
 const duration = z.string().transform((value, ctx) => {
   const seconds = parseDuration(value);
   if (seconds === undefined || seconds <= 0) {
-    ctx.addIssue({ code: 'custom', message: `must be a positive duration such as 900, 15m, 1h or 7d (got "${value}")` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be a positive duration such as 900, 15m, 1h or 7d (got "${value}")`,
+    });
     return z.NEVER;
   }
   return seconds;
@@ -103,7 +106,10 @@ const integer = (min: number, max: number) =>
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
 const secretList = z.string().transform((value, ctx) => {
-  const secrets = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const secrets = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   if (secrets.length === 0) ctx.addIssue({ code: 'custom', message: 'holds no secret' });
   secrets.forEach((secret, index) => {
     const bytes = Buffer.byteLength(secret, 'utf8');
@@ -118,7 +124,8 @@ const secretList = z.string().transform((value, ctx) => {
 
 const privateKeyList = z.string().transform((value, ctx) => {
   const blocks = splitPemBlocks(value);
-  if (blocks.length === 0) ctx.addIssue({ code: 'custom', message: 'holds no PEM private key (-----BEGIN PRIVATE KEY----- …)' });
+  if (blocks.length === 0)
+    ctx.addIssue({ code: 'custom', message: 'holds no PEM private key (-----BEGIN PRIVATE KEY----- …)' });
   blocks.forEach((pem, index) => {
     try {
       privateKey(pem);
@@ -142,10 +149,16 @@ const limit = z.string().transform((value, ctx) => {
 
 const trustProxy = z.string().transform((value, ctx): number | string[] => {
   if (/^\d+$/.test(value.trim())) return Number(value);
-  const entries = value.split(',').map((v) => v.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     if (!/^(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)$/.test(entry)) {
-      ctx.addIssue({ code: 'custom', message: `"${entry}" is not a hop count, an address, a CIDR or loopback/linklocal/uniquelocal` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${entry}" is not a hop count, an address, a CIDR or loopback/linklocal/uniquelocal`,
+      });
     }
   }
   return entries;
@@ -224,7 +237,9 @@ export function loadConfig(env: Env = process.env): ConfigResult {
   }
   const metricsEnabled = e.METRICS === undefined ? !production : e.METRICS === 'on';
   if (e.METRICS_PORT !== undefined && !metricsEnabled) {
-    errors.push(`METRICS_PORT: metrics are off (METRICS=${e.METRICS ?? 'off, the production default'}); set METRICS=on to serve them`);
+    errors.push(
+      `METRICS_PORT: metrics are off (METRICS=${e.METRICS ?? 'off, the production default'}); set METRICS=on to serve them`,
+    );
   }
   if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
     errors.push(`METRICS_PORT: must differ from PORT (both are ${e.PORT})`);
@@ -232,7 +247,9 @@ export function loadConfig(env: Env = process.env): ConfigResult {
   if (errors.length > 0) return { ok: false, errors };
 
   const corsOrigins = e.CORS_ORIGINS
-    ? e.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean)
+    ? e.CORS_ORIGINS.split(',')
+        .map((o) => o.trim())
+        .filter(Boolean)
     : production
       ? []
       : ('*' as const);

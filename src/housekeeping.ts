@@ -12,7 +12,8 @@ export function startHousekeeping(services: Services, auditRetentionSeconds: num
         ...(await pruneEndedSessions(services.prisma, services.limits)),
         authEvents: await pruneAuthEvents(services.prisma, auditRetentionSeconds),
       };
-      if (pruned.sessions + pruned.refreshTokens + pruned.authEvents > 0) services.logger.info({ pruned }, 'pruned old rows');
+      if (pruned.sessions + pruned.refreshTokens + pruned.authEvents > 0)
+        services.logger.info({ pruned }, 'pruned old rows');
     } catch (error) {
       services.logger.warn({ err: error }, 'pruning failed; retrying in an hour');
     }

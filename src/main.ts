@@ -59,8 +59,17 @@ try {
   const db = await openDatabase({ ...config.database, logger });
   database = db;
   if (config.redisUrl) redis = connectRedis(config.redisUrl, logger);
-  if (!config.rateLimit.enabled) logger.warn('RATE_LIMIT=off: every rate limit is disabled; use this for benchmarks only');
-  const ready = createServices({ config, prisma: db.prisma, sql: db.sql, keys, logger, redis, poolStats: () => db.poolStats() });
+  if (!config.rateLimit.enabled)
+    logger.warn('RATE_LIMIT=off: every rate limit is disabled; use this for benchmarks only');
+  const ready = createServices({
+    config,
+    prisma: db.prisma,
+    sql: db.sql,
+    keys,
+    logger,
+    redis,
+    poolStats: () => db.poolStats(),
+  });
   services = ready;
   const app = createApp({ config, services: ready, logger, isDatabaseReady: () => db.isReady() });
   if (!stopping && ready.metrics && config.metrics.port !== undefined) {

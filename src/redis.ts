@@ -10,7 +10,11 @@ export function connectRedis(url: string, logger: Logger): Redis {
   const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
   let down = false;
   redis.on('error', (error: Error) => {
-    if (!down) logger.warn({ err: { message: error.message } }, 'redis unavailable: rate limits count in memory until it is back');
+    if (!down)
+      logger.warn(
+        { err: { message: error.message } },
+        'redis unavailable: rate limits count in memory until it is back',
+      );
     down = true;
   });
   redis.on('ready', () => {

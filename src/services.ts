@@ -42,7 +42,11 @@ export function createServices(options: {
     metrics,
     audit,
     rateLimits: config.rateLimit.enabled
-      ? createRateLimits(config.rateLimit, redis, (limit, ip) => void audit.record({ type: 'RATE_LIMITED', detail: { limit } }, { ip }))
+      ? createRateLimits(
+          config.rateLimit,
+          redis,
+          (limit, ip) => void audit.record({ type: 'RATE_LIMITED', detail: { limit } }, { ip }),
+        )
       : NO_RATE_LIMITS,
     hasher: createPasswordHasher(config.passwords),
     tokens: createAccessTokens({

@@ -18,7 +18,13 @@ function configOf(env: Record<string, string>) {
 describe('settings', () => {
   it('defaults to the contract: port 4000 on localhost, embedded database in ./data, 15 minute tokens', () => {
     const config = configOf({});
-    expect(config.http).toMatchObject({ port: 4000, host: 'localhost', graphiql: true, introspection: true, corsOrigins: '*' });
+    expect(config.http).toMatchObject({
+      port: 4000,
+      host: 'localhost',
+      graphiql: true,
+      introspection: true,
+      corsOrigins: '*',
+    });
     expect(config.database).toMatchObject({ url: undefined, dataDir: './data' });
     expect(config.tokens).toMatchObject({
       secrets: undefined,
@@ -73,11 +79,15 @@ describe('settings', () => {
   it('reads several comma-separated secrets, the first signing', () => {
     const other = 'another-secret-of-at-least-32-bytes!!';
     expect(configOf({ JWT_SECRET: `${SECRET}, ${other}` }).tokens.secrets).toEqual([SECRET, other]);
-    expect(errorsOf({ JWT_SECRET: `${SECRET},tiny` })).toEqual(['JWT_SECRET: secret #2 must be at least 32 bytes (got 4)']);
+    expect(errorsOf({ JWT_SECRET: `${SECRET},tiny` })).toEqual([
+      'JWT_SECRET: secret #2 must be at least 32 bytes (got 4)',
+    ]);
   });
 
   it('requires a secret in production', () => {
-    expect(errorsOf({ NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^JWT_SECRET: required in production/)]);
+    expect(errorsOf({ NODE_ENV: 'production' })).toEqual([
+      expect.stringMatching(/^JWT_SECRET: required in production/),
+    ]);
   });
 
   it('refuses a bcrypt cost below 10 in production only', () => {
@@ -127,10 +137,16 @@ describe('settings', () => {
 
   it('reads METRICS_PORT, which must differ from PORT and needs the metrics on', () => {
     expect(configOf({ METRICS_PORT: '9464' }).metrics).toEqual({ enabled: true, port: 9464 });
-    expect(configOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, METRICS: 'on', METRICS_PORT: '9464' }).metrics.port).toBe(9464);
+    expect(
+      configOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, METRICS: 'on', METRICS_PORT: '9464' }).metrics.port,
+    ).toBe(9464);
     expect(errorsOf({ METRICS_PORT: '4000' })).toEqual(['METRICS_PORT: must differ from PORT (both are 4000)']);
-    expect(errorsOf({ METRICS_PORT: 'ninety' })).toEqual([expect.stringMatching(/^METRICS_PORT: must be a whole number/)]);
-    expect(errorsOf({ METRICS: 'off', METRICS_PORT: '9464' })).toEqual([expect.stringMatching(/^METRICS_PORT: metrics are off/)]);
+    expect(errorsOf({ METRICS_PORT: 'ninety' })).toEqual([
+      expect.stringMatching(/^METRICS_PORT: must be a whole number/),
+    ]);
+    expect(errorsOf({ METRICS: 'off', METRICS_PORT: '9464' })).toEqual([
+      expect.stringMatching(/^METRICS_PORT: metrics are off/),
+    ]);
     expect(errorsOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, METRICS_PORT: '9464' })).toEqual([
       expect.stringMatching(/^METRICS_PORT: metrics are off .*METRICS=on/),
     ]);

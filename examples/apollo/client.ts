@@ -44,7 +44,11 @@ export function createClient({ url, tokens, fetch }: ClientOptions): ApolloClien
     const context = operation.getContext();
     if (!isTokenExpired(error) || context.retriedAfterRefresh) return;
     const refresh = async (refreshToken: string) => {
-      const { data } = await operation.client.mutate({ mutation: Refresh, variables: { refreshToken }, fetchPolicy: 'no-cache' });
+      const { data } = await operation.client.mutate({
+        mutation: Refresh,
+        variables: { refreshToken },
+        fetchPolicy: 'no-cache',
+      });
       if (!data) throw new Error('refresh returned no data');
       return data.refresh;
     };

@@ -31,7 +31,10 @@ async function main() {
   const refreshed = tokens.accessToken !== before ? ' (the access token was refreshed on the way)' : '';
   console.log(`me again: ${second.data?.me?.email}${refreshed}`);
 
-  const { data: loggedOut } = await client.mutate({ mutation: Logout, variables: { refreshToken: tokens.refreshToken ?? null } });
+  const { data: loggedOut } = await client.mutate({
+    mutation: Logout,
+    variables: { refreshToken: tokens.refreshToken ?? null },
+  });
   tokens.clear();
   await client.clearStore();
   console.log(`logout: ${loggedOut?.logout}`);

@@ -19,11 +19,9 @@ const emailSchema = z
   .max(EMAIL_MAX_LENGTH, `Email must be at most ${EMAIL_MAX_LENGTH} characters.`)
   .regex(EMAIL_SHAPE, 'Email must look like name@example.com.');
 
-const passwordLengthSchema = z
-  .string()
-  .refine((p) => Buffer.byteLength(p, 'utf8') <= PASSWORD_MAX_BYTES, {
-    message: `Password must be at most ${PASSWORD_MAX_BYTES} bytes in UTF-8.`,
-  });
+const passwordLengthSchema = z.string().refine((p) => Buffer.byteLength(p, 'utf8') <= PASSWORD_MAX_BYTES, {
+  message: `Password must be at most ${PASSWORD_MAX_BYTES} bytes in UTF-8.`,
+});
 
 const nameSchema = z
   .string()

@@ -48,13 +48,22 @@ export async function changePassword(
 }
 
 /** Sets the name; null or "" removes it, and leaving the argument out changes nothing. */
-export async function updateName(deps: AccountDeps, viewer: SignedInViewer, name: string | null | undefined): Promise<User> {
+export async function updateName(
+  deps: AccountDeps,
+  viewer: SignedInViewer,
+  name: string | null | undefined,
+): Promise<User> {
   if (name === undefined) return viewer.user;
   return deps.prisma.user.update({ where: { id: viewer.user.id }, data: { name: normalizeName(name) } });
 }
 
 /** Deletes the account, its sessions and tokens, once the password is confirmed. The email is free again. */
-export async function deleteAccount(deps: AccountDeps, viewer: SignedInViewer, password: string, client: ClientInfo): Promise<true> {
+export async function deleteAccount(
+  deps: AccountDeps,
+  viewer: SignedInViewer,
+  password: string,
+  client: ClientInfo,
+): Promise<true> {
   await checkCurrentPassword(deps, viewer.user, password, 'password');
   await deps.prisma.user.delete({ where: { id: viewer.user.id } });
   await deps.audit.record({ type: 'ACCOUNT_DELETED', userId: viewer.user.id }, client);

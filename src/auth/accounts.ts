@@ -18,7 +18,6 @@ export interface AccountDeps {
   audit: Audit;
 }
 
-
 export interface SignUpInput {
   email: string;
   password: string;

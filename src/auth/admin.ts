@@ -54,12 +54,21 @@ export async function createUser(
     throw error;
   }
   deps.logger.info({ event: 'user_created', userId: user.id, role: user.role, by: actorId }, 'user created');
-  await deps.audit.record({ type: 'SIGN_UP', userId: user.id, actorId: actorId ?? undefined, detail: { role: user.role } }, client);
+  await deps.audit.record(
+    { type: 'SIGN_UP', userId: user.id, actorId: actorId ?? undefined, detail: { role: user.role } },
+    client,
+  );
   return user;
 }
 
 /** Takes effect on the user's very next request: each request reads the role afresh. */
-export async function setRole(deps: Deps, actorId: ActorId, userId: string, role: Role, client: ClientInfo): Promise<User> {
+export async function setRole(
+  deps: Deps,
+  actorId: ActorId,
+  userId: string,
+  role: Role,
+  client: ClientInfo,
+): Promise<User> {
   if (!isUuid(userId)) throw noSuchUser();
   try {
     const user = await deps.prisma.user.update({ where: { id: userId }, data: { role } });
@@ -73,10 +82,18 @@ export async function setRole(deps: Deps, actorId: ActorId, userId: string, role
 }
 
 /** Ends every session of a user at once; returns how many were live. */
-export async function revokeUserSessions(deps: Deps, actorId: ActorId, userId: string, client: ClientInfo): Promise<number> {
+export async function revokeUserSessions(
+  deps: Deps,
+  actorId: ActorId,
+  userId: string,
+  client: ClientInfo,
+): Promise<number> {
   if (!isUuid(userId) || (await deps.prisma.user.count({ where: { id: userId } })) === 0) throw noSuchUser();
   const count = await revokeSessions(deps.prisma, { userId }, 'revoked_by_admin');
   deps.logger.info({ event: 'sessions_revoked_by_admin', userId, sessions: count, by: actorId }, 'sessions revoked');
-  await deps.audit.record({ type: 'USER_SESSIONS_REVOKED', userId, actorId: actorId ?? undefined, detail: { sessions: count } }, client);
+  await deps.audit.record(
+    { type: 'USER_SESSIONS_REVOKED', userId, actorId: actorId ?? undefined, detail: { sessions: count } },
+    client,
+  );
   return count;
 }

@@ -50,7 +50,11 @@ export function createAudit(prisma: PrismaClient, logger: Logger, onEvent?: (typ
 }
 
 /** Deletes audit events older than the retention; returns how many. */
-export async function pruneAuthEvents(prisma: PrismaClient, retentionSeconds: number, now = new Date()): Promise<number> {
+export async function pruneAuthEvents(
+  prisma: PrismaClient,
+  retentionSeconds: number,
+  now = new Date(),
+): Promise<number> {
   const { count } = await prisma.authEvent.deleteMany({
     where: { createdAt: { lt: new Date(now.getTime() - retentionSeconds * 1000) } },
   });

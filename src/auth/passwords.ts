@@ -43,7 +43,11 @@ export function createPasswordHasher(options: HasherOptions): PasswordHasher {
   return {
     hash,
     async verify(password, storedHash) {
-      const matches = (await pool.run({ op: 'compare', password, hash: storedHash ?? (await getDummyHash()) })) as boolean;
+      const matches = (await pool.run({
+        op: 'compare',
+        password,
+        hash: storedHash ?? (await getDummyHash()),
+      })) as boolean;
       return storedHash !== null && matches;
     },
     close: () => pool.close(),

@@ -19,7 +19,11 @@ export async function pruneEndedSessions(
   const idleSince = new Date(retainedSince.getTime() - limits.refreshTokenTtlSeconds * 1000);
   const sessions = await prisma.session.deleteMany({
     where: {
-      OR: [{ revokedAt: { lt: retainedSince } }, { expiresAt: { lt: retainedSince } }, { lastUsedAt: { lt: idleSince } }],
+      OR: [
+        { revokedAt: { lt: retainedSince } },
+        { expiresAt: { lt: retainedSince } },
+        { lastUsedAt: { lt: idleSince } },
+      ],
     },
   });
   const refreshTokens = await prisma.refreshToken.deleteMany({

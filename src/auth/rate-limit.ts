@@ -52,7 +52,11 @@ export type OnLimitReached = (limit: LimitName, ip: string) => void;
  * them. Should Redis fail, each instance falls back to its own memory rather
  * than refusing or waving through every login.
  */
-export function createRateLimits(settings: RateLimitSettings, redis?: Redis, onLimitReached: OnLimitReached = () => {}): RateLimits {
+export function createRateLimits(
+  settings: RateLimitSettings,
+  redis?: Redis,
+  onLimitReached: OnLimitReached = () => {},
+): RateLimits {
   const limiter = (name: LimitName, limit: Limit): RateLimiterAbstract => {
     const options = { keyPrefix: `tollgate:${name}`, points: limit.points, duration: limit.durationSeconds };
     const memory = new RateLimiterMemory(options);
@@ -80,7 +84,13 @@ export function createRateLimits(settings: RateLimitSettings, redis?: Redis, onL
     // success: attempts running side by side cannot all slip under the limit.
     async beforeLogin(email, ip) {
       await consume(attemptsPerIp, 'login-ip', settings.loginAttemptsPerIp, ip, ip);
-      await consume(failuresPerEmailAndIp, 'login-failures-email-ip', settings.loginFailuresPerEmailAndIp, emailAndIp(email, ip), ip);
+      await consume(
+        failuresPerEmailAndIp,
+        'login-failures-email-ip',
+        settings.loginFailuresPerEmailAndIp,
+        emailAndIp(email, ip),
+        ip,
+      );
       try {
         await consume(failuresPerEmail, 'login-failures-email', settings.loginFailuresPerEmail, email, ip);
       } catch (error) {

@@ -5,7 +5,15 @@ import type { Logger } from '../logger.ts';
 import { hashRefreshToken, newRefreshToken } from './refresh-tokens.ts';
 import type { Audit } from './audit.ts';
 import type { RateLimits } from './rate-limit.ts';
-import { clientKey, liveSessionFilter, revokeSessions, signedIn, type ClientInfo, type SessionLimits, type SignedIn } from './sessions.ts';
+import {
+  clientKey,
+  liveSessionFilter,
+  revokeSessions,
+  signedIn,
+  type ClientInfo,
+  type SessionLimits,
+  type SignedIn,
+} from './sessions.ts';
 import type { AccessTokens } from './tokens.ts';
 
 export interface RefreshDeps {
@@ -61,14 +69,23 @@ export async function refresh(deps: RefreshDeps, refreshToken: string, client: C
   const graceMs = deps.limits.refreshReuseGraceSeconds * 1000;
   if (graceMs > 0 && now.getTime() - known.retiredAt.getTime() <= graceMs) {
     const session = await continueSession(deps.prisma, deps.limits, known.sessionId, next.hash, now);
-    await deps.audit.record({ type: 'REFRESH', userId: session.userId, sessionId: session.id, detail: { withinGrace: true } }, client);
+    await deps.audit.record(
+      { type: 'REFRESH', userId: session.userId, sessionId: session.id, detail: { withinGrace: true } },
+      client,
+    );
     return signedIn(deps.tokens, session.user, session.id, next.token);
   }
 
   const revoked = await revokeSessions(deps.prisma, { id: known.sessionId }, 'refresh_token_reuse', now);
   if (revoked > 0) {
-    await deps.audit.record({ type: 'REFRESH_TOKEN_REUSE', userId: known.session.userId, sessionId: known.sessionId }, client);
-    deps.logger.warn({ event: 'refresh_token_reuse', sessionId: known.sessionId }, 'a retired refresh token was presented again: session revoked');
+    await deps.audit.record(
+      { type: 'REFRESH_TOKEN_REUSE', userId: known.session.userId, sessionId: known.sessionId },
+      client,
+    );
+    deps.logger.warn(
+      { event: 'refresh_token_reuse', sessionId: known.sessionId },
+      'a retired refresh token was presented again: session revoked',
+    );
   }
   throw refreshRefused();
 }

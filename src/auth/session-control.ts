@@ -46,7 +46,12 @@ export async function logoutAll(deps: Deps, userId: string, client: ClientInfo):
 }
 
 /** Ends one of the user's own sessions; someone else's id is treated as unknown. */
-export async function revokeOwnSession(deps: Deps, userId: string, sessionId: string, client: ClientInfo): Promise<boolean> {
+export async function revokeOwnSession(
+  deps: Deps,
+  userId: string,
+  sessionId: string,
+  client: ClientInfo,
+): Promise<boolean> {
   if (!isUuid(sessionId)) return false;
   const ended = (await revokeSessions(deps.prisma, { id: sessionId, userId }, 'revoked_by_user')) > 0;
   if (ended) await deps.audit.record({ type: 'SESSION_REVOKED', userId, sessionId }, client);

@@ -47,7 +47,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: string) => UUID.test(value);
 
 /** The fields of a new session (created inside the caller's write, so no half session is left). */
-export function newSessionData(limits: SessionLimits, client: ClientInfo, refreshTokenHash: Uint8Array<ArrayBuffer>, now = new Date()) {
+export function newSessionData(
+  limits: SessionLimits,
+  client: ClientInfo,
+  refreshTokenHash: Uint8Array<ArrayBuffer>,
+  now = new Date(),
+) {
   return {
     createdAt: now,
     lastUsedAt: now,
@@ -83,9 +88,21 @@ const LIVE_SESSION_QUERY = {
 };
 
 type LiveSessionRow = [
-  id: string, userId: string, createdAt: Date, lastUsedAt: Date, expiresAt: Date, revokedAt: Date | null,
-  revokedReason: string | null, userAgent: string | null, ip: string | null,
-  email: string, passwordHash: string, name: string | null, role: Role, userCreatedAt: Date, userUpdatedAt: Date,
+  id: string,
+  userId: string,
+  createdAt: Date,
+  lastUsedAt: Date,
+  expiresAt: Date,
+  revokedAt: Date | null,
+  revokedReason: string | null,
+  userAgent: string | null,
+  ip: string | null,
+  email: string,
+  passwordHash: string,
+  name: string | null,
+  role: Role,
+  userCreatedAt: Date,
+  userUpdatedAt: Date,
 ];
 
 /**
@@ -103,8 +120,23 @@ export async function findLiveSession(
   const { endsAfter, usedAfter } = liveSessionBounds(limits, now);
   const [row] = await sql.rows({ ...LIVE_SESSION_QUERY, values: [claims.sid, claims.sub, endsAfter, usedAfter] });
   if (!row) return null;
-  const [id, userId, createdAt, lastUsedAt, expiresAt, revokedAt, revokedReason, userAgent, ip, email, passwordHash, name, role, userCreatedAt, userUpdatedAt] =
-    row as LiveSessionRow;
+  const [
+    id,
+    userId,
+    createdAt,
+    lastUsedAt,
+    expiresAt,
+    revokedAt,
+    revokedReason,
+    userAgent,
+    ip,
+    email,
+    passwordHash,
+    name,
+    role,
+    userCreatedAt,
+    userUpdatedAt,
+  ] = row as LiveSessionRow;
   return {
     session: { id, userId, createdAt, lastUsedAt, expiresAt, revokedAt, revokedReason, userAgent, ip },
     user: { id: userId, email, passwordHash, name, role, createdAt: userCreatedAt, updatedAt: userUpdatedAt },

@@ -17,7 +17,12 @@ export async function runCommand(services: Services, command: DatabaseCommand, p
   switch (command.name) {
     case 'create-user': {
       if (password === undefined) throw new Error('create-user needs a password');
-      const input = { email: command.email, name: command.userName, password, role: command.admin ? 'ADMIN' : 'USER' } as const;
+      const input = {
+        email: command.email,
+        name: command.userName,
+        password,
+        role: command.admin ? 'ADMIN' : 'USER',
+      } as const;
       const user = await createUser(services, null, input, CLI_CLIENT);
       return `Created ${user.email} (${user.role}), id ${user.id}.\n`;
     }

@@ -44,7 +44,9 @@ export async function openEnvironment(env: NodeJS.ProcessEnv = process.env): Pro
     database = await openDatabase({ ...config.database, logger });
   } catch (error) {
     if (error instanceof DataDirInUseError) throw new CliError(`${error.message}: stop the service first.`);
-    throw new CliError(`Could not open the database (${url ? 'DATABASE_URL' : `embedded, in ${dataDir}`}): ${(error as Error).message}`);
+    throw new CliError(
+      `Could not open the database (${url ? 'DATABASE_URL' : `embedded, in ${dataDir}`}): ${(error as Error).message}`,
+    );
   }
   const services = createServices({ config, prisma: database.prisma, sql: database.sql, keys, logger });
   return {

@@ -23,7 +23,11 @@ export async function listUsers(services: Pick<Services, 'prisma' | 'limits'>): 
       _count: { select: { sessions: { where: liveSessionFilter(services.limits) } } },
     },
   });
-  return users.map(({ _count, createdAt, ...user }) => ({ ...user, createdAt: createdAt.toISOString(), liveSessions: _count.sessions }));
+  return users.map(({ _count, createdAt, ...user }) => ({
+    ...user,
+    createdAt: createdAt.toISOString(),
+    liveSessions: _count.sessions,
+  }));
 }
 
 /** The rows as a table with a header, columns padded to their widest cell. */
@@ -31,7 +35,11 @@ export function formatUserTable(rows: readonly UserRow[]): string {
   const header = ['ID', 'EMAIL', 'ROLE', 'CREATED', 'SESSIONS'];
   const cells = rows.map((row) => [row.id, row.email, row.role, row.createdAt, String(row.liveSessions)]);
   const widths = header.map((title, i) => Math.max(title.length, ...cells.map((line) => line[i]!.length)));
-  const line = (values: string[]) => values.map((value, i) => value.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((value, i) => value.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const count = `${rows.length} user${rows.length === 1 ? '' : 's'}`;
   return [line(header), ...cells.map(line), count].join('\n') + '\n';
 }

@@ -42,7 +42,8 @@ async function newPassword(command: Extract<Command, { name: 'create-user' }>): 
 }
 
 function describeFailure(error: unknown): string {
-  if (error instanceof UsageError) return `tollgate admin: ${error.message}\nRun "npm run admin -- --help" for the commands.\n`;
+  if (error instanceof UsageError)
+    return `tollgate admin: ${error.message}\nRun "npm run admin -- --help" for the commands.\n`;
   // The API's own messages, such as "This password is too common; choose another."
   if (error instanceof AppError || error instanceof CliError) return `tollgate admin: ${error.message}\n`;
   // Ctrl-C at a password prompt.

@@ -25,7 +25,9 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
     const holder = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
     // The same pid is this process after a restart in a fresh pid namespace (a container's pid 1).
     if (holder > 0 && holder !== process.pid && isRunning(holder)) {
-      throw new DataDirInUseError(`the embedded database in ${dir} is in use by process ${holder}; it serves one process at a time`);
+      throw new DataDirInUseError(
+        `the embedded database in ${dir} is in use by process ${holder}; it serves one process at a time`,
+      );
     }
     await rm(path, { force: true });
   }

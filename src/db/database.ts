@@ -110,7 +110,12 @@ function timeouts(options: DatabaseOptions, embedded: boolean): pg.PoolConfig {
   const connectionTimeoutMillis = (options.connectTimeoutSeconds ?? 5) * 1000;
   if (embedded) return { connectionTimeoutMillis };
   const statementMillis = (options.statementTimeoutSeconds ?? 10) * 1000;
-  return { connectionTimeoutMillis, keepAlive: true, statement_timeout: statementMillis, query_timeout: statementMillis + 1000 };
+  return {
+    connectionTimeoutMillis,
+    keepAlive: true,
+    statement_timeout: statementMillis,
+    query_timeout: statementMillis + 1000,
+  };
 }
 
 async function answersWithin(prisma: PrismaClient, timeoutMs: number): Promise<boolean> {

@@ -22,7 +22,10 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<MigrationLis
     throw error;
   });
   const lockfile = await readFile(join(dir, 'migration_lock.toml'), 'utf8').catch(() => null);
-  const directories = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const directories = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return {
     baseDir: dir,
     lockfile: { path: 'migration_lock.toml', content: lockfile },
@@ -97,7 +100,10 @@ export async function diffMigratedSchema(url: string, log: EngineLog = () => {})
   const engine = await loadEngine(current, log, pool);
   try {
     const { stdout } = await engine.diff({
-      from: migrated === null ? { tag: 'empty' } : { tag: 'schemaDatamodel', files: [{ path: 'migrated.prisma', content: migrated }] },
+      from:
+        migrated === null
+          ? { tag: 'empty' }
+          : { tag: 'schemaDatamodel', files: [{ path: 'migrated.prisma', content: migrated }] },
       to: { tag: 'schemaDatamodel', files: [{ path: 'schema.prisma', content: current }] },
       script: true,
       exitCode: null,

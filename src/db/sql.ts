@@ -42,10 +42,13 @@ export function pipelinedSql(connectionString: string, onQuery?: (sql: string) =
     };
     client.on('error', forget);
     client.on('end', forget);
-    const attempt: Promise<pg.Client> = client.connect().then(() => client, (error: unknown) => {
-      forget();
-      throw error;
-    });
+    const attempt: Promise<pg.Client> = client.connect().then(
+      () => client,
+      (error: unknown) => {
+        forget();
+        throw error;
+      },
+    );
     return attempt;
   };
   return {
@@ -54,7 +57,11 @@ export function pipelinedSql(connectionString: string, onQuery?: (sql: string) =
       connected ??= connect();
       const current = generation;
       const client = await connected;
-      const result = await client.query<unknown[]>({ ...statement, name: `${statement.name}_${current}`, rowMode: 'array' });
+      const result = await client.query<unknown[]>({
+        ...statement,
+        name: `${statement.name}_${current}`,
+        rowMode: 'array',
+      });
       return result.rows;
     },
     async close() {

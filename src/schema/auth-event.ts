@@ -38,17 +38,17 @@ builder.prismaObject('AuthEvent', {
 builder.queryField('authEvents', (t) =>
   withPageArgChecks(
     t.withAuth({ admin: true }).prismaConnection(
-    {
-      type: 'AuthEvent',
-      cursor: 'id',
-      description: 'ADMIN only. The audit trail, newest first; `userId` keeps one account\'s events.',
-      args: { userId: t.arg.id() },
-      totalCount: (_connection, args, { services }) =>
-        services.prisma.authEvent.count({ where: eventFilter(args.userId) }),
-      resolve: (query, _root, args, { services }) =>
-        services.prisma.authEvent.findMany({ ...query, where: eventFilter(args.userId), orderBy: { id: 'desc' } }),
-    },
-    { description: 'A page of audit events.' },
+      {
+        type: 'AuthEvent',
+        cursor: 'id',
+        description: "ADMIN only. The audit trail, newest first; `userId` keeps one account's events.",
+        args: { userId: t.arg.id() },
+        totalCount: (_connection, args, { services }) =>
+          services.prisma.authEvent.count({ where: eventFilter(args.userId) }),
+        resolve: (query, _root, args, { services }) =>
+          services.prisma.authEvent.findMany({ ...query, where: eventFilter(args.userId), orderBy: { id: 'desc' } }),
+      },
+      { description: 'A page of audit events.' },
     ),
     isUuidKey,
   ),

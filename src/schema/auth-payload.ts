@@ -6,12 +6,16 @@ import { builder } from './builder.ts';
 import { User } from './user.ts';
 
 export const AuthPayload = builder.objectRef<SignedIn>('AuthPayload').implement({
-  description: 'A session\'s tokens and its user.',
+  description: "A session's tokens and its user.",
   fields: (t) => ({
-    accessToken: t.exposeString('accessToken', { description: 'A JWT to send as `Authorization: Bearer <accessToken>`.' }),
+    accessToken: t.exposeString('accessToken', {
+      description: 'A JWT to send as `Authorization: Bearer <accessToken>`.',
+    }),
     tokenType: t.exposeString('tokenType', { description: 'Always "Bearer".' }),
     expiresIn: t.exposeInt('expiresIn', { description: 'Seconds until the access token expires.' }),
-    refreshToken: t.exposeString('refreshToken', { description: 'Opaque and single-use: exchange it with `refresh` for a new pair.' }),
+    refreshToken: t.exposeString('refreshToken', {
+      description: 'Opaque and single-use: exchange it with `refresh` for a new pair.',
+    }),
     user: t.field({ type: User, resolve: (payload) => payload.user }),
   }),
 });

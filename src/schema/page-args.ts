@@ -24,7 +24,8 @@ export function checkPageArgs(args: PageArgs, isKey: (value: unknown) => boolean
   }
   for (const name of ['after', 'before'] as const) {
     const cursor = args[name];
-    if (cursor != null && !isKey(decodeCursor(cursor))) throw badUserInput(name, `${name} is not a cursor of this list.`);
+    if (cursor != null && !isKey(decodeCursor(cursor)))
+      throw badUserInput(name, `${name} is not a cursor of this list.`);
   }
 }
 

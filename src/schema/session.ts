@@ -7,7 +7,10 @@ export const Session = builder.prismaObject('Session', {
   fields: (t) => ({
     id: t.exposeID('id'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', description: 'When its refresh token was last used (or the login).' }),
+    lastUsedAt: t.expose('lastUsedAt', {
+      type: 'DateTime',
+      description: 'When its refresh token was last used (or the login).',
+    }),
     userAgent: t.exposeString('userAgent', { nullable: true }),
     current: t.boolean({
       description: 'Whether this is the session of the access token making the request.',
@@ -19,7 +22,7 @@ export const Session = builder.prismaObject('Session', {
 builder.queryField('sessions', (t) =>
   t.withAuth({ loggedIn: true }).prismaField({
     type: ['Session'],
-    description: 'The caller\'s live sessions, most recently used first.',
+    description: "The caller's live sessions, most recently used first.",
     resolve: (query, _root, _args, { services, viewer }) =>
       services.prisma.session.findMany({
         ...query,
@@ -31,7 +34,7 @@ builder.queryField('sessions', (t) =>
 
 builder.mutationFields((t) => ({
   logout: t.boolean({
-    description: 'Ends the session of `refreshToken`, or without it the bearer\'s own. True when a session ended.',
+    description: "Ends the session of `refreshToken`, or without it the bearer's own. True when a session ended.",
     args: { refreshToken: t.arg.string() },
     // A refresh token proves possession by itself; without one, a signed-in bearer is needed.
     authScopes: (_root, args) => (args.refreshToken != null ? true : { loggedIn: true }),
@@ -42,8 +45,9 @@ builder.mutationFields((t) => ({
     resolve: (_root, _args, { services, viewer, client }) => logoutAll(services, viewer.user.id, client),
   }),
   revokeSession: t.withAuth({ loggedIn: true }).boolean({
-    description: 'Ends one of the caller\'s sessions. False when the caller has no live session with this id.',
+    description: "Ends one of the caller's sessions. False when the caller has no live session with this id.",
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, args, { services, viewer, client }) => revokeOwnSession(services, viewer.user.id, String(args.id), client),
+    resolve: (_root, args, { services, viewer, client }) =>
+      revokeOwnSession(services, viewer.user.id, String(args.id), client),
   }),
 }));

@@ -37,9 +37,11 @@ builder.queryField('users', (t) =>
       {
         type: 'User',
         cursor: 'id',
-        description: 'ADMIN only. Every account, oldest first; 20 a page unless `first` asks for another size, at most 100.',
+        description:
+          'ADMIN only. Every account, oldest first; 20 a page unless `first` asks for another size, at most 100.',
         totalCount: (_connection, _args, { services }) => services.prisma.user.count(),
-        resolve: (query, _root, _args, { services }) => services.prisma.user.findMany({ ...query, orderBy: { id: 'asc' } }),
+        resolve: (query, _root, _args, { services }) =>
+          services.prisma.user.findMany({ ...query, orderBy: { id: 'asc' } }),
       },
       { name: 'UserConnection', description: 'A page of users.' },
       { name: 'UserEdge' },
@@ -51,18 +53,18 @@ builder.queryField('users', (t) =>
 builder.mutationFields((t) => ({
   updateMe: t.withAuth({ loggedIn: true }).field({
     type: User,
-    description: 'Changes the caller\'s name; null or an empty string removes it, leaving it out changes nothing.',
+    description: "Changes the caller's name; null or an empty string removes it, leaving it out changes nothing.",
     args: { name: t.arg.string() },
     resolve: (_root, args, { services, viewer }) => updateName(services, viewer, args.name),
   }),
   deleteMe: t.withAuth({ loggedIn: true }).boolean({
-    description: 'Deletes the caller\'s account and every session, once the password is confirmed.',
+    description: "Deletes the caller's account and every session, once the password is confirmed.",
     args: { password: t.arg.string({ required: true }) },
     resolve: (_root, args, { services, viewer, client }) => deleteAccount(services, viewer, args.password, client),
   }),
   setRole: t.withAuth({ admin: true }).field({
     type: User,
-    description: 'ADMIN only. Takes effect on the user\'s next request.',
+    description: "ADMIN only. Takes effect on the user's next request.",
     args: { userId: t.arg.id({ required: true }), role: t.arg({ type: Role, required: true }) },
     resolve: (_root, args, { services, viewer, client }) =>
       setRole(services, viewer.user.id, String(args.userId), args.role, client),

@@ -12,7 +12,12 @@ export function useBodyLimit(maxBytes: number): Plugin {
         endResponse(
           new fetchAPI.Response(
             JSON.stringify({
-              errors: [{ message: `Request body is larger than ${maxBytes} bytes.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+              errors: [
+                {
+                  message: `Request body is larger than ${maxBytes} bytes.`,
+                  extensions: { code: 'PAYLOAD_TOO_LARGE' },
+                },
+              ],
             }),
             { status: 413, headers: { 'content-type': 'application/json; charset=utf-8', connection: 'close' } },
           ),
@@ -29,7 +34,13 @@ export function useBodyLimit(maxBytes: number): Plugin {
         if (size > maxBytes) return tooLarge();
         chunks.push(chunk);
       }
-      setRequest(new fetchAPI.Request(request.url, { method: request.method, headers: request.headers, body: Buffer.concat(chunks) }));
+      setRequest(
+        new fetchAPI.Request(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: Buffer.concat(chunks),
+        }),
+      );
     },
   };
 }

@@ -75,7 +75,10 @@ export function createContextFactory(services: Services, trustProxy: Config['tru
  */
 function clientIpResolver(trustProxy: Config['trustProxy']): (req: IncomingMessage) => string | undefined {
   if (trustProxy === undefined) return (req) => req.socket.remoteAddress;
-  const trust = typeof trustProxy === 'number' ? (_address: string, hop: number) => hop < trustProxy : proxyAddr.compile([...trustProxy]);
+  const trust =
+    typeof trustProxy === 'number'
+      ? (_address: string, hop: number) => hop < trustProxy
+      : proxyAddr.compile([...trustProxy]);
   return (req) => proxyAddr(req, trust);
 }
 

@@ -7,7 +7,11 @@ import { METRICS_PATH, scrape } from './metrics.ts';
  * Serves `GET /metrics` and nothing else on a port of its own (METRICS_PORT),
  * so the metrics can stay off the public port. Resolves with the port bound.
  */
-export function listenMetrics(registry: Registry, port: number, host: string): Promise<{ server: Server; port: number }> {
+export function listenMetrics(
+  registry: Registry,
+  port: number,
+  host: string,
+): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     const path = req.url?.split('?', 1)[0];
     if (path !== METRICS_PATH) {

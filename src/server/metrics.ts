@@ -36,7 +36,12 @@ export function useOperationMetrics(metrics: Metrics, maxOperationNames = DEFAUL
   };
 
   const labelSets = new Map<string, OperationLabels>();
-  const record = (operation: string, type: string, errors: readonly GraphQLError[] | undefined, receivedAt: number | undefined) => {
+  const record = (
+    operation: string,
+    type: string,
+    errors: readonly GraphQLError[] | undefined,
+    receivedAt: number | undefined,
+  ) => {
     const outcome = outcomeOf(errors);
     const key = `${type} ${operation} ${outcome}`;
     let labels = labelSets.get(key);

@@ -24,7 +24,10 @@ export function useRequestId(): Plugin<Record<string, unknown>, ServerContext> {
     },
     onResponse({ request, response, serverContext }) {
       // Requests answered before this plugin's onRequest (health, CORS preflight) get theirs here.
-      response.headers.set(REQUEST_ID_HEADER, serverContext.requestId ?? requestIdFrom(request.headers.get(REQUEST_ID_HEADER)));
+      response.headers.set(
+        REQUEST_ID_HEADER,
+        serverContext.requestId ?? requestIdFrom(request.headers.get(REQUEST_ID_HEADER)),
+      );
     },
   };
 }

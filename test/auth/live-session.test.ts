@@ -11,7 +11,9 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function signedInSession() {
-  const { signUp } = expectData(await t.graphql(SIGN_UP, { email: uniqueEmail(), password: STRONG_PASSWORD, name: 'Grace' }));
+  const { signUp } = expectData(
+    await t.graphql(SIGN_UP, { email: uniqueEmail(), password: STRONG_PASSWORD, name: 'Grace' }),
+  );
   const session = await t.services.prisma.session.findFirstOrThrow({ where: { userId: signUp.user.id } });
   return { sid: session.id, sub: signUp.user.id };
 }
@@ -20,7 +22,10 @@ describe('the live-session lookup in SQL', () => {
   it('reads exactly the rows Prisma reads, every column of both models', async () => {
     const claims = await signedInSession();
     await t.services.prisma.user.update({ where: { id: claims.sub }, data: { role: 'ADMIN' } });
-    const viaPrisma = await t.services.prisma.session.findUniqueOrThrow({ where: { id: claims.sid }, include: { user: true } });
+    const viaPrisma = await t.services.prisma.session.findUniqueOrThrow({
+      where: { id: claims.sid },
+      include: { user: true },
+    });
     const { user, ...session } = viaPrisma;
     expect(await findLiveSession(t.services.sql, claims, t.services.limits)).toStrictEqual({ session, user });
   });
@@ -33,7 +38,8 @@ describe('the live-session lookup in SQL', () => {
     const idleEnd = new Date(session.lastUsedAt.getTime() + idleLimits.refreshTokenTtlSeconds * 1000);
     const before = (end: Date) => new Date(end.getTime() - 1);
 
-    const liveBySql = async (limits: SessionLimits, at?: Date, who = claims) => (await findLiveSession(t.services.sql, who, limits, at)) !== null;
+    const liveBySql = async (limits: SessionLimits, at?: Date, who = claims) =>
+      (await findLiveSession(t.services.sql, who, limits, at)) !== null;
     const liveByPrisma = async (limits: SessionLimits, at?: Date) =>
       (await t.services.prisma.session.count({ where: { id: claims.sid, ...liveSessionFilter(limits, at) } })) === 1;
     const cases: Array<[SessionLimits, Date, boolean]> = [
@@ -46,7 +52,9 @@ describe('the live-session lookup in SQL', () => {
       expect(await liveBySql(limits, at)).toBe(live);
       expect(await liveByPrisma(limits, at)).toBe(live);
     }
-    expect(await liveBySql(idleLimits, undefined, { ...claims, sub: '00000000-0000-7000-8000-000000000000' })).toBe(false);
+    expect(await liveBySql(idleLimits, undefined, { ...claims, sub: '00000000-0000-7000-8000-000000000000' })).toBe(
+      false,
+    );
 
     await t.services.prisma.session.update({ where: { id: claims.sid }, data: { revokedAt: new Date() } });
     expect(await liveBySql(idleLimits)).toBe(false);

@@ -16,7 +16,14 @@ import { STRONG_PASSWORD, uniqueEmail } from '../helpers/test-app.ts';
 // on another origin calling the same service from that browser, preflights and all.
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+];
 // CI installs Chromium (.ci/run), so there a missing browser fails the launch rather than skipping.
 const skip = !existsSync(CHROMIUM) && !process.env.CI;
 if (skip) console.warn(`${CHROMIUM} does not exist: skipping the GraphiQL browser tests (apt-get install chromium)`);
@@ -32,9 +39,14 @@ async function editorText(editor: Locator): Promise<string> {
     textContent: string | null;
     style: { top: string };
   }
-  const lines = await editor.locator('.view-line').evaluateAll((elements) =>
-    (elements as unknown as DrawnLine[]).map((line) => ({ top: parseFloat(line.style.top), text: line.textContent ?? '' })),
-  );
+  const lines = await editor
+    .locator('.view-line')
+    .evaluateAll((elements) =>
+      (elements as unknown as DrawnLine[]).map((line) => ({
+        top: parseFloat(line.style.top),
+        text: line.textContent ?? '',
+      })),
+    );
   return lines
     .sort((a, b) => a.top - b.top)
     .map((line) => line.text.replace(/\u00a0/g, ' '))
@@ -179,7 +191,9 @@ describe.skipIf(skip)(`GraphiQL in Chromium (${testDatabaseKind})`, { timeout: 1
     expect(text).toContain('login(');
     expect(text).toMatch(/\bme \{/);
     await graphiql.runButton.click();
-    await expect.poll(() => graphiql.page.getByRole('menuitem').allInnerTexts(), { timeout: UI_TIMEOUT }).toEqual(['SignUp', 'Login', 'Me']);
+    await expect
+      .poll(() => graphiql.page.getByRole('menuitem').allInnerTexts(), { timeout: UI_TIMEOUT })
+      .toEqual(['SignUp', 'Login', 'Me']);
     await graphiql.page.keyboard.press('Escape');
 
     await graphiql.openHeaders();
@@ -256,7 +270,11 @@ describe.skipIf(skip)(`GraphiQL in Chromium (${testDatabaseKind})`, { timeout: 1
       const answers = await page.evaluate(
         async ({ url, email, password }) => {
           const operations = [
-            { query: 'mutation ($email: String!, $password: String!) { signUp(email: $email, password: $password) { accessToken } }', variables: { email, password } },
+            {
+              query:
+                'mutation ($email: String!, $password: String!) { signUp(email: $email, password: $password) { accessToken } }',
+              variables: { email, password },
+            },
             { query: '{ me { email } }', variables: {} },
           ];
           const results: Answer[] = [];

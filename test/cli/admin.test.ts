@@ -64,99 +64,174 @@ let userToken: string;
 let adminToken: string;
 
 describe(`npm run admin (${testDatabaseKind})`, () => {
-  it('prints its commands with --help, and refuses unknown commands and bad arguments with exit code 1', async () => {
-    // None of these opens the database, so they may run side by side.
-    const [help, unknown, missing, wrongOption] = await Promise.all([
-      runAdmin(['--help'], env),
-      runAdmin(['frobnicate'], env),
-      runAdmin(['promote'], env),
-      runAdmin(['list', '--admin'], env),
-    ]);
-    expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/create-user --email <email>/);
-    expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining('Unknown command "frobnicate"') });
-    expect(unknown.stderr).toContain('--help');
-    expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining('promote needs --email') });
-    expect(wrongOption).toMatchObject({ code: 1, stderr: expect.stringContaining('list does not take --admin') });
-  }, SLOW);
+  it(
+    'prints its commands with --help, and refuses unknown commands and bad arguments with exit code 1',
+    async () => {
+      // None of these opens the database, so they may run side by side.
+      const [help, unknown, missing, wrongOption] = await Promise.all([
+        runAdmin(['--help'], env),
+        runAdmin(['frobnicate'], env),
+        runAdmin(['promote'], env),
+        runAdmin(['list', '--admin'], env),
+      ]);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(/create-user --email <email>/);
+      expect(unknown).toMatchObject({ code: 1, stderr: expect.stringContaining('Unknown command "frobnicate"') });
+      expect(unknown.stderr).toContain('--help');
+      expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining('promote needs --email') });
+      expect(wrongOption).toMatchObject({ code: 1, stderr: expect.stringContaining('list does not take --admin') });
+    },
+    SLOW,
+  );
 
-  it('creates an admin and a user with the password read from stdin, never printing it', async () => {
-    const created = await admin(['create-user', '--email', adminEmail.toUpperCase(), '--name', 'Ada', '--admin'], `${STRONG_PASSWORD}\n`);
-    expect(created.stderr).toBe('');
-    expect(created).toMatchObject({ code: 0, stdout: expect.stringContaining(`Created ${adminEmail} (ADMIN)`) });
-    const user = await admin(['create-user', '--email', userEmail], `${STRONG_PASSWORD}\r\n`);
-    expect(user).toMatchObject({ code: 0, stdout: expect.stringContaining(`Created ${userEmail} (USER)`) });
-    for (const run of [created, user]) expect(run.stdout + run.stderr).not.toContain(STRONG_PASSWORD);
-  }, SLOW);
+  it(
+    'creates an admin and a user with the password read from stdin, never printing it',
+    async () => {
+      const created = await admin(
+        ['create-user', '--email', adminEmail.toUpperCase(), '--name', 'Ada', '--admin'],
+        `${STRONG_PASSWORD}\n`,
+      );
+      expect(created.stderr).toBe('');
+      expect(created).toMatchObject({ code: 0, stdout: expect.stringContaining(`Created ${adminEmail} (ADMIN)`) });
+      const user = await admin(['create-user', '--email', userEmail], `${STRONG_PASSWORD}\r\n`);
+      expect(user).toMatchObject({ code: 0, stdout: expect.stringContaining(`Created ${userEmail} (USER)`) });
+      for (const run of [created, user]) expect(run.stdout + run.stderr).not.toContain(STRONG_PASSWORD);
+    },
+    SLOW,
+  );
 
-  it('refuses a bad email, a weak password and a taken email with the API\'s messages and exit code 1', async () => {
-    // Refused before the database opens, so side by side.
-    const [badEmail, weak] = await Promise.all([
-      admin(['create-user', '--email', 'not-an-email'], `${STRONG_PASSWORD}\n`),
-      admin(['create-user', '--email', uniqueEmail('cli-weak')], 'qwerty123\n'),
-    ]);
-    expect(badEmail).toMatchObject({ code: 1, stdout: '', stderr: expect.stringContaining('Email must look like name@example.com.') });
-    expect(weak).toMatchObject({ code: 1, stdout: '', stderr: expect.stringContaining('This password is too common; choose another.') });
-    expect(weak.stderr).not.toContain('qwerty123');
-    const taken = await admin(['create-user', '--email', adminEmail], 'another-good-passphrase-7\n');
-    expect(taken).toMatchObject({ code: 1, stdout: '', stderr: expect.stringContaining('An account with this email already exists.') });
-  }, SLOW);
+  it(
+    "refuses a bad email, a weak password and a taken email with the API's messages and exit code 1",
+    async () => {
+      // Refused before the database opens, so side by side.
+      const [badEmail, weak] = await Promise.all([
+        admin(['create-user', '--email', 'not-an-email'], `${STRONG_PASSWORD}\n`),
+        admin(['create-user', '--email', uniqueEmail('cli-weak')], 'qwerty123\n'),
+      ]);
+      expect(badEmail).toMatchObject({
+        code: 1,
+        stdout: '',
+        stderr: expect.stringContaining('Email must look like name@example.com.'),
+      });
+      expect(weak).toMatchObject({
+        code: 1,
+        stdout: '',
+        stderr: expect.stringContaining('This password is too common; choose another.'),
+      });
+      expect(weak.stderr).not.toContain('qwerty123');
+      const taken = await admin(['create-user', '--email', adminEmail], 'another-good-passphrase-7\n');
+      expect(taken).toMatchObject({
+        code: 1,
+        stdout: '',
+        stderr: expect.stringContaining('An account with this email already exists.'),
+      });
+    },
+    SLOW,
+  );
 
-  it('makes accounts that sign in through the API, the admin with role ADMIN', async () => {
-    const signedIn = await login(adminEmail);
-    expect(signedIn.user).toMatchObject({ email: adminEmail, name: 'Ada', role: 'ADMIN' });
-    adminToken = signedIn.accessToken;
-    const user = await login(userEmail);
-    expect(user.user.role).toBe('USER');
-    userToken = user.accessToken;
-  }, SLOW);
+  it(
+    'makes accounts that sign in through the API, the admin with role ADMIN',
+    async () => {
+      const signedIn = await login(adminEmail);
+      expect(signedIn.user).toMatchObject({ email: adminEmail, name: 'Ada', role: 'ADMIN' });
+      adminToken = signedIn.accessToken;
+      const user = await login(userEmail);
+      expect(user.user.role).toBe('USER');
+      userToken = user.accessToken;
+    },
+    SLOW,
+  );
 
-  it.runIf(embedded)('refuses to open the embedded database while the service has it', async () => {
-    await serviceUrl();
-    const run = await runAdmin(['list'], env);
-    expect(run).toMatchObject({ code: 1, stdout: '' });
-    expect(run.stderr).toMatch(/the embedded database in .* is in use by process \d+; .*: stop the service first\./);
-  }, SLOW);
+  it.runIf(embedded)(
+    'refuses to open the embedded database while the service has it',
+    async () => {
+      await serviceUrl();
+      const run = await runAdmin(['list'], env);
+      expect(run).toMatchObject({ code: 1, stdout: '' });
+      expect(run.stderr).toMatch(/the embedded database in .* is in use by process \d+; .*: stop the service first\./);
+    },
+    SLOW,
+  );
 
-  it('promotes and demotes, and lists users with their role and live sessions', async () => {
-    const promoted = await admin(['promote', '--email', userEmail]);
-    expect(promoted).toMatchObject({ code: 0, stdout: `${userEmail} is now ADMIN.\n` });
-    const demoted = await admin(['demote', '--email', adminEmail]);
-    expect(demoted).toMatchObject({ code: 0, stdout: `${adminEmail} is now USER.\n` });
-    const unknown = await admin(['promote', '--email', uniqueEmail('nobody')]);
-    expect(unknown).toMatchObject({ code: 1, stderr: expect.stringMatching(/^tollgate admin: No user has the email /) });
+  it(
+    'promotes and demotes, and lists users with their role and live sessions',
+    async () => {
+      const promoted = await admin(['promote', '--email', userEmail]);
+      expect(promoted).toMatchObject({ code: 0, stdout: `${userEmail} is now ADMIN.\n` });
+      const demoted = await admin(['demote', '--email', adminEmail]);
+      expect(demoted).toMatchObject({ code: 0, stdout: `${adminEmail} is now USER.\n` });
+      const unknown = await admin(['promote', '--email', uniqueEmail('nobody')]);
+      expect(unknown).toMatchObject({
+        code: 1,
+        stderr: expect.stringMatching(/^tollgate admin: No user has the email /),
+      });
 
-    const listed = await admin(['list', '--json']);
-    expect(listed.code).toBe(0);
-    const rows = JSON.parse(listed.stdout) as Array<Record<string, unknown>>;
-    expect(rows).toEqual([
-      { id: expect.any(String), email: adminEmail, name: 'Ada', role: 'USER', createdAt: expect.any(String), liveSessions: 1 },
-      { id: expect.any(String), email: userEmail, name: null, role: 'ADMIN', createdAt: expect.any(String), liveSessions: 1 },
-    ]);
-  }, SLOW);
+      const listed = await admin(['list', '--json']);
+      expect(listed.code).toBe(0);
+      const rows = JSON.parse(listed.stdout) as Array<Record<string, unknown>>;
+      expect(rows).toEqual([
+        {
+          id: expect.any(String),
+          email: adminEmail,
+          name: 'Ada',
+          role: 'USER',
+          createdAt: expect.any(String),
+          liveSessions: 1,
+        },
+        {
+          id: expect.any(String),
+          email: userEmail,
+          name: null,
+          role: 'ADMIN',
+          createdAt: expect.any(String),
+          liveSessions: 1,
+        },
+      ]);
+    },
+    SLOW,
+  );
 
-  it('revokes a user\'s sessions: a token from before is refused', async () => {
-    const revoked = await admin(['revoke-sessions', '--email', userEmail]);
-    expect(revoked).toMatchObject({ code: 0, stdout: `Ended 1 session of ${userEmail}.\n` });
+  it(
+    "revokes a user's sessions: a token from before is refused",
+    async () => {
+      const revoked = await admin(['revoke-sessions', '--email', userEmail]);
+      expect(revoked).toMatchObject({ code: 0, stdout: `Ended 1 session of ${userEmail}.\n` });
 
-    const url = await serviceUrl();
-    const refused = await postGraphQL(url, ME, {}, userToken);
-    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_REVOKED' });
-    // The demoted admin's session lives on, with the new role.
-    expect((await postGraphQL(url, ME, {}, adminToken)).body.data?.me?.role).toBe('USER');
-  }, SLOW);
+      const url = await serviceUrl();
+      const refused = await postGraphQL(url, ME, {}, userToken);
+      expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_REVOKED' });
+      // The demoted admin's session lives on, with the new role.
+      expect((await postGraphQL(url, ME, {}, adminToken)).body.data?.me?.role).toBe('USER');
+    },
+    SLOW,
+  );
 
-  it('writes audit events as the API does, with no acting user and its own user agent', async () => {
-    const promoted = await login(userEmail);
-    const { body } = await postGraphQL(await serviceUrl(), AUTH_EVENTS, { userId: promoted.user.id, first: 10 }, promoted.accessToken);
-    expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
-    const events = body.data!.authEvents.edges.map((edge) => edge.node).reverse();
-    const byCli = { actorId: null, ip: null, userAgent: 'tollgate-admin', sessionId: null };
-    expect(events.map((event) => event.type)).toEqual(['SIGN_UP', 'LOGIN_SUCCEEDED', 'ROLE_CHANGED', 'USER_SESSIONS_REVOKED', 'LOGIN_SUCCEEDED']);
-    expect(events[0]).toMatchObject({ ...byCli, detail: { role: 'USER' } });
-    expect(events[2]).toMatchObject({ ...byCli, detail: { role: 'ADMIN' } });
-    expect(events[3]).toMatchObject({ ...byCli, detail: { sessions: 1 } });
-  }, SLOW);
+  it(
+    'writes audit events as the API does, with no acting user and its own user agent',
+    async () => {
+      const promoted = await login(userEmail);
+      const { body } = await postGraphQL(
+        await serviceUrl(),
+        AUTH_EVENTS,
+        { userId: promoted.user.id, first: 10 },
+        promoted.accessToken,
+      );
+      expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+      const events = body.data!.authEvents.edges.map((edge) => edge.node).reverse();
+      const byCli = { actorId: null, ip: null, userAgent: 'tollgate-admin', sessionId: null };
+      expect(events.map((event) => event.type)).toEqual([
+        'SIGN_UP',
+        'LOGIN_SUCCEEDED',
+        'ROLE_CHANGED',
+        'USER_SESSIONS_REVOKED',
+        'LOGIN_SUCCEEDED',
+      ]);
+      expect(events[0]).toMatchObject({ ...byCli, detail: { role: 'USER' } });
+      expect(events[2]).toMatchObject({ ...byCli, detail: { role: 'ADMIN' } });
+      expect(events[3]).toMatchObject({ ...byCli, detail: { sessions: 1 } });
+    },
+    SLOW,
+  );
 
   it('never printed a password', () => {
     expect(runs.length).toBeGreaterThan(5);

@@ -4,8 +4,22 @@ import { formatUserTable } from '../../src/cli/list-users.ts';
 describe('the user table of `npm run admin -- list`', () => {
   it('lines up each column under its title and ends with the count', () => {
     const table = formatUserTable([
-      { id: 'id-1', email: 'ada@example.com', name: 'Ada', role: 'ADMIN', createdAt: '2026-01-02T03:04:05.000Z', liveSessions: 2 },
-      { id: 'id-22', email: 'bo@example.com', name: null, role: 'USER', createdAt: '2026-01-03T03:04:05.000Z', liveSessions: 0 },
+      {
+        id: 'id-1',
+        email: 'ada@example.com',
+        name: 'Ada',
+        role: 'ADMIN',
+        createdAt: '2026-01-02T03:04:05.000Z',
+        liveSessions: 2,
+      },
+      {
+        id: 'id-22',
+        email: 'bo@example.com',
+        name: null,
+        role: 'USER',
+        createdAt: '2026-01-03T03:04:05.000Z',
+        liveSessions: 0,
+      },
     ]);
     expect(table).toBe(
       [

@@ -4,7 +4,13 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** `npm run admin`'s command, without npm in between. */
-const ADMIN_ARGS = ['--experimental-wasm-modules', '--disable-warning=ExperimentalWarning', '--import', 'tsx', 'scripts/admin.ts'];
+const ADMIN_ARGS = [
+  '--experimental-wasm-modules',
+  '--disable-warning=ExperimentalWarning',
+  '--import',
+  'tsx',
+  'scripts/admin.ts',
+];
 
 export interface AdminRun {
   code: number | null;

@@ -3,7 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../examples/apollo/client.ts';
 import { Login, Logout, Me, Sessions, SignUp } from '../../examples/operations.ts';
 import { TokenStore } from '../../examples/token-store.ts';
-import { freshEmail, LOGIN_FAILURES_ALLOWED, PASSWORD, SERVICE_START_TIMEOUT, recordingFetch, runExample, startClientService, waitUntilExpired, type ClientService } from './support.ts';
+import {
+  freshEmail,
+  LOGIN_FAILURES_ALLOWED,
+  PASSWORD,
+  SERVICE_START_TIMEOUT,
+  recordingFetch,
+  runExample,
+  startClientService,
+  waitUntilExpired,
+  type ClientService,
+} from './support.ts';
 
 // The Apollo Client example (examples/apollo/) against the real service.
 
@@ -67,14 +77,19 @@ describe('Apollo Client example', () => {
     expect(sessions.data?.sessions).toEqual([expect.objectContaining({ current: true })]);
     expect(wire.count('Refresh')).toBe(1);
     // Both went out with the expired token before the refresh.
-    const expired = wire.sent.filter((request) => request.token === session.accessToken && request.operationName !== 'Refresh');
+    const expired = wire.sent.filter(
+      (request) => request.token === session.accessToken && request.operationName !== 'Refresh',
+    );
     expect(expired.map((request) => request.operationName).sort()).toEqual(['Me', 'Sessions']);
     expect(wire.sent).toHaveLength(6);
   });
 
   it('surfaces TOKEN_REVOKED after logout, without trying to refresh', async () => {
     const { wire, tokens, client } = await signedUp();
-    const { data } = await client.mutate({ mutation: Logout, variables: { refreshToken: tokens.refreshToken ?? null } });
+    const { data } = await client.mutate({
+      mutation: Logout,
+      variables: { refreshToken: tokens.refreshToken ?? null },
+    });
     expect(data?.logout).toBe(true);
 
     const error = await rejection(client.query({ query: Me }));
@@ -99,10 +114,14 @@ describe('Apollo Client example', () => {
 
   it('shows BAD_USER_INPUT with the field, and EMAIL_TAKEN', async () => {
     const client = createClient({ url: service.url, tokens: new TokenStore() });
-    const badEmail = await rejection(client.mutate({ mutation: SignUp, variables: { email: 'not-an-email', password: PASSWORD } }));
+    const badEmail = await rejection(
+      client.mutate({ mutation: SignUp, variables: { email: 'not-an-email', password: PASSWORD } }),
+    );
     expect(badEmail.errors[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'email' });
 
-    const weak = await rejection(client.mutate({ mutation: SignUp, variables: { email: freshEmail('apollo'), password: 'password' } }));
+    const weak = await rejection(
+      client.mutate({ mutation: SignUp, variables: { email: freshEmail('apollo'), password: 'password' } }),
+    );
     expect(weak.errors[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'password' });
 
     const { email } = await signedUp();
@@ -113,7 +132,8 @@ describe('Apollo Client example', () => {
   it('shows a wrong password as UNAUTHENTICATED without reason, then RATE_LIMITED with retryAfter', async () => {
     const { email } = await signedUp();
     const client = createClient({ url: service.url, tokens: new TokenStore() });
-    const login = () => rejection(client.mutate({ mutation: Login, variables: { email, password: 'not-the-password' } }));
+    const login = () =>
+      rejection(client.mutate({ mutation: Login, variables: { email, password: 'not-the-password' } }));
     for (let attempt = 0; attempt < LOGIN_FAILURES_ALLOWED; attempt++) {
       expect((await login()).errors[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED' });
     }

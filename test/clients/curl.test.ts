@@ -2,7 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshEmail, PASSWORD, ROOT, SERVICE_START_TIMEOUT, runProgram, startClientService, type ClientService } from './support.ts';
+import {
+  freshEmail,
+  PASSWORD,
+  ROOT,
+  SERVICE_START_TIMEOUT,
+  runProgram,
+  startClientService,
+  type ClientService,
+} from './support.ts';
 
 // examples/curl.sh, run with bash against the real service.
 
@@ -28,8 +36,15 @@ describe.skipIf(curlMissing)('examples/curl.sh', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
-    expect(lines.filter((line) => line.startsWith('==> '))).toEqual(['==> signUp', '==> login', '==> me', '==> refresh', '==> logout']);
-    const answer = (step: string) => JSON.parse(lines[lines.indexOf(`==> ${step}`) + 1] ?? '') as { data: Record<string, unknown> };
+    expect(lines.filter((line) => line.startsWith('==> '))).toEqual([
+      '==> signUp',
+      '==> login',
+      '==> me',
+      '==> refresh',
+      '==> logout',
+    ]);
+    const answer = (step: string) =>
+      JSON.parse(lines[lines.indexOf(`==> ${step}`) + 1] ?? '') as { data: Record<string, unknown> };
     expect(answer('signUp').data).toEqual({ signUp: { user: { id: expect.any(String), email } } });
     expect(answer('me').data).toEqual({ me: expect.objectContaining({ email, role: 'USER' }) });
     const login = answer('login').data.login as { refreshToken: string };

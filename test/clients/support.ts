@@ -86,7 +86,11 @@ export interface ProgramRun {
 /** Runs a program from the repository root with `env` added, and waits for it to exit. */
 export function runProgram(command: string, args: string[], env: Record<string, string>): Promise<ProgramRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -97,7 +101,8 @@ export function runProgram(command: string, args: string[], env: Record<string, 
 }
 
 /** Runs an example's entry point as its README says: `node --import tsx <file>`. */
-export const runExample = (file: string, env: Record<string, string>) => runProgram(process.execPath, ['--import', 'tsx', file], env);
+export const runExample = (file: string, env: Record<string, string>) =>
+  runProgram(process.execPath, ['--import', 'tsx', file], env);
 
 let accounts = 0;
 /** A fresh address for each account a test makes. */

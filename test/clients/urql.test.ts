@@ -3,7 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Login, Logout, Me, Sessions, SignUp } from '../../examples/operations.ts';
 import { TokenStore } from '../../examples/token-store.ts';
 import { createClient } from '../../examples/urql/client.ts';
-import { freshEmail, LOGIN_FAILURES_ALLOWED, PASSWORD, SERVICE_START_TIMEOUT, recordingFetch, runExample, startClientService, waitUntilExpired, type ClientService } from './support.ts';
+import {
+  freshEmail,
+  LOGIN_FAILURES_ALLOWED,
+  PASSWORD,
+  SERVICE_START_TIMEOUT,
+  recordingFetch,
+  runExample,
+  startClientService,
+  waitUntilExpired,
+  type ClientService,
+} from './support.ts';
 
 // The urql example (examples/urql/) against the real service.
 
@@ -58,13 +68,18 @@ describe('urql example', () => {
     const { email, wire, client, session } = await signedUp();
     await waitUntilExpired(session.accessToken);
 
-    const [me, sessions] = await Promise.all([client.query(Me, {}).toPromise(), client.query(Sessions, {}).toPromise()]);
+    const [me, sessions] = await Promise.all([
+      client.query(Me, {}).toPromise(),
+      client.query(Sessions, {}).toPromise(),
+    ]);
 
     expect(me.data?.me?.email).toBe(email);
     expect(sessions.data?.sessions).toEqual([expect.objectContaining({ current: true })]);
     expect(wire.count('Refresh')).toBe(1);
     // Both went out with the expired token before the refresh.
-    const expired = wire.sent.filter((request) => request.token === session.accessToken && request.operationName !== 'Refresh');
+    const expired = wire.sent.filter(
+      (request) => request.token === session.accessToken && request.operationName !== 'Refresh',
+    );
     expect(expired.map((request) => request.operationName).sort()).toEqual(['Me', 'Sessions']);
     expect(wire.sent).toHaveLength(6);
   });
@@ -102,7 +117,9 @@ describe('urql example', () => {
     const badEmail = errorOf(await client.mutation(SignUp, { email: 'not-an-email', password: PASSWORD }).toPromise());
     expect(badEmail.graphQLErrors[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'email' });
 
-    const weak = errorOf(await client.mutation(SignUp, { email: freshEmail('urql'), password: 'password' }).toPromise());
+    const weak = errorOf(
+      await client.mutation(SignUp, { email: freshEmail('urql'), password: 'password' }).toPromise(),
+    );
     expect(weak.graphQLErrors[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'password' });
 
     const { email } = await signedUp();
@@ -113,7 +130,8 @@ describe('urql example', () => {
   it('shows a wrong password as UNAUTHENTICATED without reason, then RATE_LIMITED with Retry-After', async () => {
     const { email } = await signedUp();
     const client = createClient({ url: service.url, tokens: new TokenStore() });
-    const login = async () => errorOf(await client.mutation(Login, { email, password: 'not-the-password' }).toPromise());
+    const login = async () =>
+      errorOf(await client.mutation(Login, { email, password: 'not-the-password' }).toPromise());
     for (let attempt = 0; attempt < LOGIN_FAILURES_ALLOWED; attempt++) {
       expect((await login()).graphQLErrors[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED' });
     }

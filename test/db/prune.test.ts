@@ -40,7 +40,9 @@ describe('pruning ended sessions', () => {
     expect(pruned.sessions).toBe(3);
     const left = await prisma.session.findMany({ select: { id: true } });
     expect(left.map((s) => s.id).sort()).toEqual([live, revokedToday].sort());
-    expect(await prisma.refreshToken.count({ where: { sessionId: { in: [revokedLongAgo, expiredLongAgo, idleLongAgo] } } })).toBe(0);
+    expect(
+      await prisma.refreshToken.count({ where: { sessionId: { in: [revokedLongAgo, expiredLongAgo, idleLongAgo] } } }),
+    ).toBe(0);
   });
 
   it('deletes refresh tokens retired longer ago than REFRESH_TOKEN_TTL, keeping recent ones for reuse detection', async () => {
@@ -48,12 +50,19 @@ describe('pruning ended sessions', () => {
     const session = await newSession();
     const ttlMs = t.config.tokens.refreshTokenTtlSeconds * 1000;
     const [token] = await prisma.refreshToken.findMany({ where: { sessionId: session } });
-    await prisma.refreshToken.update({ where: { id: token!.id }, data: { retiredAt: new Date(Date.now() - ttlMs - DAY) } });
-    const recent = await prisma.refreshToken.create({ data: { sessionId: session, tokenHash: new Uint8Array(32).fill(7), retiredAt: new Date() } });
+    await prisma.refreshToken.update({
+      where: { id: token!.id },
+      data: { retiredAt: new Date(Date.now() - ttlMs - DAY) },
+    });
+    const recent = await prisma.refreshToken.create({
+      data: { sessionId: session, tokenHash: new Uint8Array(32).fill(7), retiredAt: new Date() },
+    });
 
     const pruned = await pruneEndedSessions(prisma, t.services.limits);
 
     expect(pruned.refreshTokens).toBe(1);
-    expect(await prisma.refreshToken.findMany({ where: { sessionId: session }, select: { id: true } })).toEqual([{ id: recent.id }]);
+    expect(await prisma.refreshToken.findMany({ where: { sessionId: session }, select: { id: true } })).toEqual([
+      { id: recent.id },
+    ]);
   });
 });

@@ -9,7 +9,11 @@ export function expectData<TData>(response: GraphQLResponse<TData>): TData {
 }
 
 /** The single error of a response, checked to carry `code` (and whatever else is given). */
-export function expectError(response: GraphQLResponse<unknown>, code: string, extensions: Record<string, unknown> = {}) {
+export function expectError(
+  response: GraphQLResponse<unknown>,
+  code: string,
+  extensions: Record<string, unknown> = {},
+) {
   expect(response.body.errors, JSON.stringify(response.body, null, 2)).toHaveLength(1);
   const [error] = response.body.errors!;
   expect(error!.extensions).toMatchObject({ code, ...extensions });

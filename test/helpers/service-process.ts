@@ -7,7 +7,13 @@ import { queryText } from './documents.ts';
 import type { TypedArgs } from './test-app.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const NODE_ARGS = ['--experimental-wasm-modules', '--disable-warning=ExperimentalWarning', '--import', 'tsx', 'src/main.ts'];
+export const NODE_ARGS = [
+  '--experimental-wasm-modules',
+  '--disable-warning=ExperimentalWarning',
+  '--import',
+  'tsx',
+  'src/main.ts',
+];
 
 export interface RunningService {
   url: string;
@@ -36,7 +42,9 @@ export async function startService(env: Record<string, string>): Promise<Running
         if (match?.[1] && line.includes('"listening"')) resolve(match[1]);
       });
     }
-    void exited.then((code) => reject(new Error(`the service exited with ${code} before listening:\n${output.join('\n')}`)));
+    void exited.then((code) =>
+      reject(new Error(`the service exited with ${code} before listening:\n${output.join('\n')}`)),
+    );
   });
   return {
     url,
@@ -50,7 +58,9 @@ export async function startService(env: Record<string, string>): Promise<Running
 }
 
 /** Runs the service expecting it to refuse to start; resolves with its exit code and output. */
-export async function runUntilExit(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+export async function runUntilExit(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const child = spawn(process.execPath, NODE_ARGS, { cwd: ROOT, env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

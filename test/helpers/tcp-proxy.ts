@@ -63,7 +63,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   if (address === null || typeof address === 'string') throw new Error('the proxy has no TCP address');
   const { port } = address;
 
-  const stopListening = () => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+  const stopListening = () =>
+    new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
 
   return {
     port,

@@ -83,12 +83,15 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const { config } = loaded;
 
   const logChunks: string[] = [];
-  const logger = createLogger(config.log.level, new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logChunks.push(chunk.toString());
-      done();
-    },
-  }));
+  const logger = createLogger(
+    config.log.level,
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logChunks.push(chunk.toString());
+        done();
+      },
+    }),
+  );
 
   const scratch = await createScratchPostgres();
   const queries: string[] = [];
@@ -110,7 +113,11 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     database,
     queries,
     get logs() {
-      return logChunks.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+      return logChunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
     },
     logText: () => logChunks.join(''),
     async graphql(document: TypedDocumentNode | string, variables?: unknown, options: RequestOptions = {}) {
@@ -134,6 +141,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
 
 let emailCounter = 0;
 /** A fresh address for each account a test makes. */
-export const uniqueEmail = (prefix = 'user') => `${prefix}-${++emailCounter}-${randomBytes(3).toString('hex')}@example.com`;
+export const uniqueEmail = (prefix = 'user') =>
+  `${prefix}-${++emailCounter}-${randomBytes(3).toString('hex')}@example.com`;
 
 export const STRONG_PASSWORD = 'violet-harbour-lantern-42';

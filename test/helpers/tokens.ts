@@ -18,7 +18,15 @@ export const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** The claims a test app's access token for this user and session carries, valid for 15 minutes from `iat`. */
 export function claimsFor(subject: { userId: string; sessionId: string }, iat = nowSeconds()): Record<string, unknown> {
-  return { sub: subject.userId, sid: subject.sessionId, jti: randomUUID(), iat, exp: iat + 900, iss: 'tollgate', aud: 'tollgate' };
+  return {
+    sub: subject.userId,
+    sid: subject.sessionId,
+    jti: randomUUID(),
+    iat,
+    exp: iat + 900,
+    iss: 'tollgate',
+    aud: 'tollgate',
+  };
 }
 
 export interface ForgeOptions {

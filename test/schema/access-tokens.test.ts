@@ -50,7 +50,10 @@ const base64urlJson = (value: unknown) => Buffer.from(JSON.stringify(value)).toS
 const me = (options: RequestOptions) => t.graphql(ME, {}, options);
 
 /** A refusal of `me`: one UNAUTHENTICATED error with `reason`, and `me` null. */
-function expectRefused(response: GraphQLResponse<MeQuery>, reason: 'TOKEN_EXPIRED' | 'TOKEN_INVALID' | 'TOKEN_REVOKED') {
+function expectRefused(
+  response: GraphQLResponse<MeQuery>,
+  reason: 'TOKEN_EXPIRED' | 'TOKEN_INVALID' | 'TOKEN_REVOKED',
+) {
   expect(response.status).toBe(200);
   const error = expectError(response, 'UNAUTHENTICATED', { reason });
   expect(error.path).toEqual(['me']);
@@ -228,7 +231,10 @@ describe('the session behind a token', () => {
   it('stops its access token once idle longer than REFRESH_TOKEN_TTL: TOKEN_REVOKED', async () => {
     const idleMs = (t.config.tokens.refreshTokenTtlSeconds + 60) * 1000;
     const account = await endSessionOf(({ sessionId }) =>
-      t.services.prisma.session.update({ where: { id: sessionId }, data: { lastUsedAt: new Date(Date.now() - idleMs) } }),
+      t.services.prisma.session.update({
+        where: { id: sessionId },
+        data: { lastUsedAt: new Date(Date.now() - idleMs) },
+      }),
     );
     expectRefused(await me({ token: account.accessToken }), 'TOKEN_REVOKED');
   });
@@ -257,7 +263,11 @@ describe('database round trips', () => {
 describe('signing in with a stale token in the header', () => {
   it('login still succeeds when an expired access token is sent', async () => {
     const account = await signUpFresh();
-    const response = await t.graphql(LOGIN, { email: account.email, password: STRONG_PASSWORD }, { token: expiredTokenFor(account) });
+    const response = await t.graphql(
+      LOGIN,
+      { email: account.email, password: STRONG_PASSWORD },
+      { token: expiredTokenFor(account) },
+    );
     const { login } = expectData(response);
     expect(login.user.id).toBe(account.userId);
     expect(expectData(await me({ token: login.accessToken })).me?.id).toBe(account.userId);
@@ -266,7 +276,11 @@ describe('signing in with a stale token in the header', () => {
   it('signUp still succeeds when an expired access token is sent', async () => {
     const account = await signUpFresh();
     const email = uniqueEmail('tokens');
-    const response = await t.graphql(SIGN_UP, { email, password: STRONG_PASSWORD }, { token: expiredTokenFor(account) });
+    const response = await t.graphql(
+      SIGN_UP,
+      { email, password: STRONG_PASSWORD },
+      { token: expiredTokenFor(account) },
+    );
     const { signUp } = expectData(response);
     expect(signUp.user.email).toBe(email);
   });

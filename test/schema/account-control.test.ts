@@ -1,10 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../generated/graphql.ts';
-import { CHANGE_PASSWORD, DELETE_ME, LOGIN, LOGOUT, ME, REFRESH, REVOKE_USER_SESSIONS, SESSIONS, SET_ROLE, SIGN_UP, UPDATE_ME, type AuthPayload } from '../helpers/documents.ts';
+import {
+  CHANGE_PASSWORD,
+  DELETE_ME,
+  LOGIN,
+  LOGOUT,
+  ME,
+  REFRESH,
+  REVOKE_USER_SESSIONS,
+  SESSIONS,
+  SET_ROLE,
+  SIGN_UP,
+  UPDATE_ME,
+  type AuthPayload,
+} from '../helpers/documents.ts';
 import { expectData, expectError } from '../helpers/expect-graphql.ts';
 import { expiredTokenFor, payloadOf } from '../helpers/tokens.ts';
-import { createTestApp, STRONG_PASSWORD, uniqueEmail, type GraphQLResponse, type TestApp } from '../helpers/test-app.ts';
+import {
+  createTestApp,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type GraphQLResponse,
+  type TestApp,
+} from '../helpers/test-app.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -88,8 +107,7 @@ const changePassword = (token: string | undefined, currentPassword: string, newP
 const updateMe = (token: string | undefined, variables: { name?: string | null }) =>
   t.graphql(UPDATE_ME, variables, { token });
 
-const deleteMe = (token: string | undefined, password: string) =>
-  t.graphql(DELETE_ME, { password }, { token });
+const deleteMe = (token: string | undefined, password: string) => t.graphql(DELETE_ME, { password }, { token });
 
 const setRole = (token: string | undefined, userId: string, role: Role) =>
   t.graphql(SET_ROLE, { userId, role }, { token });
@@ -116,7 +134,9 @@ const NEW_PASSWORD = 'quiet-meadow-compass-97';
 describe('changePassword', () => {
   it('returns a fresh pair for the same session (sid unchanged) whose access token works with me', async () => {
     const account = await signUpFresh();
-    const { changePassword: payload } = expectData(await changePassword(account.accessToken, STRONG_PASSWORD, NEW_PASSWORD));
+    const { changePassword: payload } = expectData(
+      await changePassword(account.accessToken, STRONG_PASSWORD, NEW_PASSWORD),
+    );
     expect(payload.tokenType).toBe('Bearer');
     expect(payload.expiresIn).toBe(900);
     expect(payload.user.id).toBe(account.userId);
@@ -129,7 +149,9 @@ describe('changePassword', () => {
 
   it('returns a refresh token that refreshes the same session', async () => {
     const account = await signUpFresh();
-    const { changePassword: payload } = expectData(await changePassword(account.accessToken, STRONG_PASSWORD, NEW_PASSWORD));
+    const { changePassword: payload } = expectData(
+      await changePassword(account.accessToken, STRONG_PASSWORD, NEW_PASSWORD),
+    );
     const { refresh: next } = expectData(await refresh(payload.refreshToken));
     expect(next.user.id).toBe(account.userId);
     expect(sidOf(next.accessToken)).toBe(account.sessionId);
@@ -163,14 +185,18 @@ describe('changePassword', () => {
     const account = await signUpFresh();
     await loginAgain(account);
     await loginAgain(account);
-    const { changePassword: payload } = expectData(await changePassword(account.accessToken, STRONG_PASSWORD, NEW_PASSWORD));
+    const { changePassword: payload } = expectData(
+      await changePassword(account.accessToken, STRONG_PASSWORD, NEW_PASSWORD),
+    );
     const { sessions } = expectData(await t.graphql(SESSIONS, {}, { token: payload.accessToken }));
     expect(sessions).toEqual([expect.objectContaining({ id: account.sessionId, current: true })]);
   });
 
   it("refuses the calling session's earlier refresh token afterwards, without ending the session", async () => {
     const account = await signUpFresh();
-    const { changePassword: payload } = expectData(await changePassword(account.accessToken, STRONG_PASSWORD, NEW_PASSWORD));
+    const { changePassword: payload } = expectData(
+      await changePassword(account.accessToken, STRONG_PASSWORD, NEW_PASSWORD),
+    );
     await expectRefreshRefused(account.refreshToken);
     // The attempt is not read as a replay: the session and the new pair still work.
     await expectSignedIn(payload.accessToken, account.userId);
@@ -304,7 +330,9 @@ describe('deleteMe', () => {
     expectData(await deleteMe(account.accessToken, STRONG_PASSWORD));
 
     expect(await prisma.user.findUnique({ where: { id: account.userId } })).toBeNull();
-    expect(await prisma.session.count({ where: { OR: [{ userId: account.userId }, { id: { in: sessionIds } }] } })).toBe(0);
+    expect(
+      await prisma.session.count({ where: { OR: [{ userId: account.userId }, { id: { in: sessionIds } }] } }),
+    ).toBe(0);
     expect(await prisma.refreshToken.count({ where: { sessionId: { in: sessionIds } } })).toBe(0);
   });
 
@@ -336,7 +364,9 @@ describe('deleteMe', () => {
 
   it('refuses a wrong password with BAD_USER_INPUT on password and keeps the account', async () => {
     const account = await signUpFresh();
-    expectFailure(await deleteMe(account.accessToken, 'not-the-password-at-all'), 'BAD_USER_INPUT', { field: 'password' });
+    expectFailure(await deleteMe(account.accessToken, 'not-the-password-at-all'), 'BAD_USER_INPUT', {
+      field: 'password',
+    });
     expect(await t.services.prisma.user.findUnique({ where: { id: account.userId } })).not.toBeNull();
     await expectSignedIn(account.accessToken, account.userId);
     expectData(await login(account.email, STRONG_PASSWORD));
@@ -376,7 +406,9 @@ describe('setRole', () => {
 
   it("refuses an admin's expired access token with UNAUTHENTICATED reason TOKEN_EXPIRED, not FORBIDDEN", async () => {
     const target = await signUpFresh();
-    expectFailure(await setRole(expiredTokenFor(admin), target.userId, 'ADMIN'), 'UNAUTHENTICATED', { reason: 'TOKEN_EXPIRED' });
+    expectFailure(await setRole(expiredTokenFor(admin), target.userId, 'ADMIN'), 'UNAUTHENTICATED', {
+      reason: 'TOKEN_EXPIRED',
+    });
     expect(await storedRole(target.userId)).toBe('USER');
   });
 

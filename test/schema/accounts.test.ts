@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCommonPassword } from '../../src/auth/common-passwords.ts';
-import type { LoginMutation, LoginMutationVariables, SignUpMutation, SignUpMutationVariables } from '../generated/graphql.ts';
+import type {
+  LoginMutation,
+  LoginMutationVariables,
+  SignUpMutation,
+  SignUpMutationVariables,
+} from '../generated/graphql.ts';
 import { LOGIN, ME, SIGN_UP } from '../helpers/documents.ts';
 import { expectData, expectError } from '../helpers/expect-graphql.ts';
 import { expiredTokenFor, payloadOf } from '../helpers/tokens.ts';
@@ -192,8 +197,16 @@ describe('signUp: name', () => {
 
 describe('a failed signUp', () => {
   it.each([
-    { what: 'a bad email', code: 'BAD_USER_INPUT', prepare: async () => ({ email: 'not-an-email', password: STRONG_PASSWORD }) },
-    { what: 'a bad password', code: 'BAD_USER_INPUT', prepare: async () => ({ email: uniqueEmail(), password: 'password123' }) },
+    {
+      what: 'a bad email',
+      code: 'BAD_USER_INPUT',
+      prepare: async () => ({ email: 'not-an-email', password: STRONG_PASSWORD }),
+    },
+    {
+      what: 'a bad password',
+      code: 'BAD_USER_INPUT',
+      prepare: async () => ({ email: uniqueEmail(), password: 'password123' }),
+    },
     {
       what: 'a taken email',
       code: 'EMAIL_TAKEN',
@@ -279,7 +292,7 @@ describe('login', () => {
     expect(payload.user.id).toBe(signedUp.user.id);
   });
 
-  it('creates a new session row with the request\'s user-agent on each login', async () => {
+  it("creates a new session row with the request's user-agent on each login", async () => {
     const { email, password, payload: signedUp } = await newAccount();
     const agents = ['AccountsTest/1.0 (first login)', 'AccountsTest/1.0 (second login)'];
     for (const agent of agents) {
@@ -291,12 +304,15 @@ describe('login', () => {
     });
     expect(sessions).toHaveLength(3); // the sign-up's and one per login
     expect(new Set(sessions.map((s) => s.id)).size).toBe(3);
-    expect(sessions.map((s) => s.userAgent).filter((ua) => ua !== null && ua.startsWith('AccountsTest/')).sort()).toEqual(
-      [...agents].sort(),
-    );
+    expect(
+      sessions
+        .map((s) => s.userAgent)
+        .filter((ua) => ua !== null && ua.startsWith('AccountsTest/'))
+        .sort(),
+    ).toEqual([...agents].sort());
   });
 
-  it('names the login\'s session in the access token\'s sid claim', async () => {
+  it("names the login's session in the access token's sid claim", async () => {
     const { email, password, payload: signedUp } = await newAccount();
     const agent = 'AccountsTest/1.0 (sid check)';
     const { login: payload } = expectData(await login({ email, password }, { headers: { 'user-agent': agent } }));
@@ -310,7 +326,10 @@ describe('login', () => {
 describe('a stale or garbage Authorization header', () => {
   /** An access token of the right key and shape whose expiry has passed. */
   const expiredToken = () =>
-    expiredTokenFor({ userId: '00000000-0000-7000-8000-000000000000', sessionId: '00000000-0000-7000-8000-000000000000' });
+    expiredTokenFor({
+      userId: '00000000-0000-7000-8000-000000000000',
+      sessionId: '00000000-0000-7000-8000-000000000000',
+    });
 
   const headerKinds: Array<{ what: string; options: () => RequestOptions }> = [
     { what: 'the token "garbage"', options: () => ({ token: 'garbage' }) },

@@ -71,9 +71,19 @@ describe('the audit trail', () => {
   it('records logoutAll, revokeSession, password change and account deletion', async () => {
     const account = await signUp();
     const second = expectData(await t.graphql(LOGIN, { email: account.user.email, password: STRONG_PASSWORD })).login;
-    expectData(await t.graphql(REVOKE_SESSION, { id: String(payloadOf(second.accessToken).sid) }, { token: account.accessToken }));
+    expectData(
+      await t.graphql(
+        REVOKE_SESSION,
+        { id: String(payloadOf(second.accessToken).sid) },
+        { token: account.accessToken },
+      ),
+    );
     const changed = expectData(
-      await t.graphql(CHANGE_PASSWORD, { currentPassword: STRONG_PASSWORD, newPassword: SECOND_PASSWORD }, { token: account.accessToken }),
+      await t.graphql(
+        CHANGE_PASSWORD,
+        { currentPassword: STRONG_PASSWORD, newPassword: SECOND_PASSWORD },
+        { token: account.accessToken },
+      ),
     ).changePassword;
     expectData(await t.graphql(LOGOUT_ALL, {}, { token: changed.accessToken }));
     const again = expectData(await t.graphql(LOGIN, { email: account.user.email, password: SECOND_PASSWORD })).login;
@@ -103,7 +113,9 @@ describe('the audit trail', () => {
     for (let i = 0; i < 4; i++) await t.graphql(LOGIN, { email: account.user.email, password: `wrong-password-${i}` });
     // Written beside the refusal, not before it answers: wait for the row.
     const limited = () =>
-      t.services.prisma.authEvent.count({ where: { type: 'RATE_LIMITED', detail: { path: ['limit'], equals: 'login-failures-email-ip' } } });
+      t.services.prisma.authEvent.count({
+        where: { type: 'RATE_LIMITED', detail: { path: ['limit'], equals: 'login-failures-email-ip' } },
+      });
     await expect.poll(limited).toBe(1);
   });
 
@@ -128,7 +140,9 @@ describe('authEvents', () => {
   it('pages newest first with cursors and a total count', async () => {
     const account = await signUp();
     for (let i = 0; i < 4; i++) await t.graphql(LOGIN, { email: account.user.email, password: STRONG_PASSWORD });
-    const firstPage = expectData(await t.graphql(AUTH_EVENTS, { userId: account.user.id, first: 3 }, { token: admin.accessToken }));
+    const firstPage = expectData(
+      await t.graphql(AUTH_EVENTS, { userId: account.user.id, first: 3 }, { token: admin.accessToken }),
+    );
     expect(firstPage.authEvents.totalCount).toBe(5);
     expect(firstPage.authEvents.pageInfo.hasNextPage).toBe(true);
     const secondPage = expectData(
@@ -139,7 +153,13 @@ describe('authEvents', () => {
       ),
     );
     const all = [...firstPage.authEvents.edges, ...secondPage.authEvents.edges].map((e) => e.node);
-    expect(all.map((e) => e.type)).toEqual(['LOGIN_SUCCEEDED', 'LOGIN_SUCCEEDED', 'LOGIN_SUCCEEDED', 'LOGIN_SUCCEEDED', 'SIGN_UP']);
+    expect(all.map((e) => e.type)).toEqual([
+      'LOGIN_SUCCEEDED',
+      'LOGIN_SUCCEEDED',
+      'LOGIN_SUCCEEDED',
+      'LOGIN_SUCCEEDED',
+      'SIGN_UP',
+    ]);
     const times = all.map((e) => Date.parse(e.createdAt));
     expect([...times].sort((a, b) => b - a)).toEqual(times);
     expect(secondPage.authEvents.pageInfo.hasNextPage).toBe(false);
@@ -152,7 +172,10 @@ describe('authEvents', () => {
       [{ after: forged }, 'after'],
       [{ after: 'garbage' }, 'after'],
     ] as const) {
-      const error = expectError(await t.graphql(AUTH_EVENTS, variables, { token: admin.accessToken }), 'BAD_USER_INPUT');
+      const error = expectError(
+        await t.graphql(AUTH_EVENTS, variables, { token: admin.accessToken }),
+        'BAD_USER_INPUT',
+      );
       expect(error.extensions?.field).toBe(field);
     }
   });

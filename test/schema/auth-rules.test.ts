@@ -18,15 +18,20 @@ const OPEN_FIELDS = ['Mutation.signUp', 'Mutation.login', 'Mutation.refresh'];
  * options a field or type was built with in `extensions.pothosOptions`.
  */
 function declaredScopes(type: GraphQLObjectType, field: GraphQLField<unknown, unknown>): unknown {
-  const options = (extensions: Record<string, unknown>) => extensions.pothosOptions as { authScopes?: unknown } | undefined;
+  const options = (extensions: Record<string, unknown>) =>
+    extensions.pothosOptions as { authScopes?: unknown } | undefined;
   return options(field.extensions)?.authScopes ?? options(type.extensions)?.authScopes;
 }
 
 const isDeclared = (scopes: unknown) => typeof scopes === 'function' || (typeof scopes === 'object' && scopes !== null);
 
 function rootFields(built: GraphQLSchema) {
-  const types = [built.getQueryType(), built.getMutationType(), built.getSubscriptionType()].filter((type) => type != null);
-  return types.flatMap((type) => Object.values(type.getFields()).map((field) => ({ type, field, name: `${type.name}.${field.name}` })));
+  const types = [built.getQueryType(), built.getMutationType(), built.getSubscriptionType()].filter(
+    (type) => type != null,
+  );
+  return types.flatMap((type) =>
+    Object.values(type.getFields()).map((field) => ({ type, field, name: `${type.name}.${field.name}` })),
+  );
 }
 
 /** The root fields that declare no auth requirement and are not on the allowlist. */
@@ -46,14 +51,19 @@ describe('auth rules of the schema', () => {
     for (const name of OPEN_FIELDS) {
       const entry = fields.get(name);
       expect(entry, `${name} is on the allowlist but not in the schema`).toBeDefined();
-      expect(isDeclared(declaredScopes(entry!.type, entry!.field)), `${name} declares scopes: take it off the allowlist`).toBe(false);
+      expect(
+        isDeclared(declaredScopes(entry!.type, entry!.field)),
+        `${name} declares scopes: take it off the allowlist`,
+      ).toBe(false);
     }
   });
 
   it('has checked something: the schema has root fields with declared scopes', () => {
     const declared = rootFields(schema).filter(({ type, field }) => isDeclared(declaredScopes(type, field)));
     expect(declared.length).toBeGreaterThanOrEqual(10);
-    expect(declared.map((entry) => entry.name)).toEqual(expect.arrayContaining(['Query.me', 'Query.users', 'Mutation.setRole']));
+    expect(declared.map((entry) => entry.name)).toEqual(
+      expect.arrayContaining(['Query.me', 'Query.users', 'Mutation.setRole']),
+    );
   });
 
   it('flags a root field built without scopes, and passes one built with them', () => {

@@ -76,14 +76,21 @@ describe('the generated files', () => {
     const root = await mkdtemp(join(tmpdir(), 'tollgate-codegen-'));
     try {
       await mkdir(join(root, 'generated'));
-      const files = { 'schema.graphql': 'type Query { a: Int }\n', 'generated/gql.ts': 'export {};\n', 'generated/left-over.ts': '' };
+      const files = {
+        'schema.graphql': 'type Query { a: Int }\n',
+        'generated/gql.ts': 'export {};\n',
+        'generated/left-over.ts': '',
+      };
       for (const [filename, content] of Object.entries(files)) await writeFile(join(root, filename), content);
       const outputs: Output[] = [
         { filename: 'schema.graphql', content: files['schema.graphql'] },
         { filename: 'generated/gql.ts', content: files['generated/gql.ts'] },
         { filename: 'generated/graphql.ts', content: 'export {};\n' },
       ];
-      expect(await staleFiles(root, outputs, ['generated/'])).toEqual(['generated/graphql.ts', 'generated/left-over.ts']);
+      expect(await staleFiles(root, outputs, ['generated/'])).toEqual([
+        'generated/graphql.ts',
+        'generated/left-over.ts',
+      ]);
       outputs[0] = { filename: 'schema.graphql', content: 'type Query { a: Int b: Int }\n' };
       expect(await staleFiles(root, outputs, [])).toEqual(['generated/graphql.ts', 'schema.graphql']);
     } finally {

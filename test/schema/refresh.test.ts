@@ -329,7 +329,10 @@ describe('session limits', () => {
 
     const idleFor = async (minutes: number) => {
       const account = await signUpOn(idle);
-      await idle.services.prisma.session.update({ where: { id: account.sessionId }, data: { lastUsedAt: secondsAgo(minutes * 60) } });
+      await idle.services.prisma.session.update({
+        where: { id: account.sessionId },
+        data: { lastUsedAt: secondsAgo(minutes * 60) },
+      });
       return account;
     };
 
@@ -347,7 +350,8 @@ describe('session limits', () => {
 });
 
 describe('logout', () => {
-  const logout = (variables: LogoutMutationVariables, options?: RequestOptions) => t.graphql(LOGOUT, variables, options);
+  const logout = (variables: LogoutMutationVariables, options?: RequestOptions) =>
+    t.graphql(LOGOUT, variables, options);
 
   it('with a refresh token and no Authorization header returns true and ends that session: its access token gets TOKEN_REVOKED', async () => {
     const account = await signUpOn(t);
@@ -372,7 +376,7 @@ describe('logout', () => {
     expect(expectData(await logout({ refreshToken: randomBytes(32).toString('base64url') })).logout).toBe(false);
   });
 
-  it('with an empty refresh token returns false and leaves the bearer\'s session alone', async () => {
+  it("with an empty refresh token returns false and leaves the bearer's session alone", async () => {
     const account = await signUpOn(t);
     expect(expectData(await logout({ refreshToken: '' }, { token: account.accessToken })).logout).toBe(false);
     expectData(await t.graphql(ME, {}, { token: account.accessToken }));
@@ -460,7 +464,7 @@ describe('sessions', () => {
 describe('revokeSession', () => {
   const revokeSession = (id: string, token: string) => t.graphql(REVOKE_SESSION, { id }, { token });
 
-  it('ends one of the caller\'s own sessions and returns true: its access token then gets TOKEN_REVOKED', async () => {
+  it("ends one of the caller's own sessions and returns true: its access token then gets TOKEN_REVOKED", async () => {
     const caller = await signUpOn(t);
     const laptop = await loginOn(t, caller.email);
     expect(expectData(await revokeSession(laptop.sessionId, caller.accessToken)).revokeSession).toBe(true);
@@ -507,7 +511,9 @@ describe('database round trips', () => {
     t.queries.length = 0;
     await refreshedOn(t, account.refreshToken);
     const statements = [...t.queries];
-    console.log(`one refresh sent ${statements.length} SQL statements:\n${statements.map((sql, i) => `${i + 1}. ${sql}`).join('\n')}`);
+    console.log(
+      `one refresh sent ${statements.length} SQL statements:\n${statements.map((sql, i) => `${i + 1}. ${sql}`).join('\n')}`,
+    );
     expect(statements.length, statements.join('\n')).toBeLessThanOrEqual(6);
   });
 });

@@ -22,7 +22,9 @@ afterAll(() => t.close());
 
 describe('schema.graphql', () => {
   it('matches the schema the service serves (run `npm run codegen` after an API change)', async () => {
-    const served = buildClientSchema(expectData(await t.graphql<IntrospectionQuery>(getIntrospectionQuery({ specifiedByUrl: true }))));
+    const served = buildClientSchema(
+      expectData(await t.graphql<IntrospectionQuery>(getIntrospectionQuery({ specifiedByUrl: true }))),
+    );
     const committed = buildSchema(await readFile(new URL('../../schema.graphql', import.meta.url), 'utf8'));
     expect(normalized(committed)).toBe(normalized(served));
   });

@@ -28,7 +28,11 @@ beforeAll(async () => {
   user = await signUp('users-plain');
   // Straight into the table: these users only need to exist, not to sign in.
   await t.services.prisma.user.createMany({
-    data: Array.from({ length: BULK_USERS }, (_, i) => ({ email: uniqueEmail(`bulk${i}`), name: `Bulk ${i}`, passwordHash: 'unused' })),
+    data: Array.from({ length: BULK_USERS }, (_, i) => ({
+      email: uniqueEmail(`bulk${i}`),
+      name: `Bulk ${i}`,
+      passwordHash: 'unused',
+    })),
   });
 });
 afterAll(() => t.close());
@@ -57,7 +61,12 @@ describe('users', () => {
     expect(users.totalCount).toBe(BULK_USERS + 2);
     expect(users.edges).toHaveLength(5);
     // Oldest first: the two who signed up come before the bulk.
-    expect(users.edges[0]!.node).toMatchObject({ id: admin.user.id, email: admin.user.email, name: null, role: 'ADMIN' });
+    expect(users.edges[0]!.node).toMatchObject({
+      id: admin.user.id,
+      email: admin.user.email,
+      name: null,
+      role: 'ADMIN',
+    });
     expect(users.edges[1]!.node).toMatchObject({ id: user.user.id, role: 'USER' });
     expect(users.edges[2]!.node).toMatchObject({ name: expect.stringMatching(/^Bulk \d+$/), role: 'USER' });
     expect(Date.parse(users.edges[0]!.node.createdAt)).not.toBeNaN();

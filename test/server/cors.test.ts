@@ -34,7 +34,11 @@ const post = (fetchFn: Fetch, base: string, origin: string) =>
     body: JSON.stringify({ query: '{ me { id } }' }),
   });
 
-const listOf = (header: string | null) => (header ?? '').toLowerCase().split(/\s*,\s*/).filter(Boolean);
+const listOf = (header: string | null) =>
+  (header ?? '')
+    .toLowerCase()
+    .split(/\s*,\s*/)
+    .filter(Boolean);
 
 /** A preflight a browser accepts for a POST with `authorization` and `content-type` from `origin`. */
 function expectPreflightAllows(response: Response, origin: string): void {
@@ -43,7 +47,9 @@ function expectPreflightAllows(response: Response, origin: string): void {
   expect(response.headers.get('access-control-allow-origin')).toBe(origin);
   expect(listOf(response.headers.get('vary'))).toContain('origin');
   expect(listOf(response.headers.get('access-control-allow-methods'))).toContain('post');
-  expect(listOf(response.headers.get('access-control-allow-headers'))).toEqual(expect.arrayContaining(['authorization', 'content-type']));
+  expect(listOf(response.headers.get('access-control-allow-headers'))).toEqual(
+    expect.arrayContaining(['authorization', 'content-type']),
+  );
   expect(response.headers.get('access-control-allow-credentials')).toBeNull();
 }
 

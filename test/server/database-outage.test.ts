@@ -84,7 +84,9 @@ describe.skipIf(skipReason !== undefined)(
         RATE_LIMIT_LOGIN_FAILURES_EMAIL_IP: '2/15m',
       });
       email = uniqueEmail('outage');
-      ({ accessToken, refreshToken } = expectData(await sendGraphQL(service.url, SIGN_UP, { email, password: STRONG_PASSWORD })).signUp);
+      ({ accessToken, refreshToken } = expectData(
+        await sendGraphQL(service.url, SIGN_UP, { email, password: STRONG_PASSWORD }),
+      ).signUp);
     }, 180_000);
 
     afterAll(async () => {
@@ -138,7 +140,9 @@ describe.skipIf(skipReason !== undefined)(
         ]);
         if (waves.length === 0) {
           for (const response of responses) {
-            console.log(`${kind} outage: HTTP ${response.status} in ${Math.round(response.elapsedMs)} ms: ${response.text}`);
+            console.log(
+              `${kind} outage: HTTP ${response.status} in ${Math.round(response.elapsedMs)} ms: ${response.text}`,
+            );
           }
         }
         waves.push({ ready, slowestMs: Math.max(...responses.map((response) => response.elapsedMs)) });
@@ -157,14 +161,18 @@ describe.skipIf(skipReason !== undefined)(
       const restoredAt = performance.now();
       await proxy.restore();
       const up = await pollReady(200, restoredAt);
-      console.log(`${kind} outage: /ready answered 200 ${Math.round(up.ms)} ms after the restore (${describePolls(up.polls)})`);
+      console.log(
+        `${kind} outage: /ready answered 200 ${Math.round(up.ms)} ms after the restore (${describePolls(up.polls)})`,
+      );
       expect(up.polls.at(-1)?.ready, describePolls(up.polls)).toBe(200);
       expect(up.ms).toBeLessThanOrEqual(READY_BOUND_MS);
 
       // The very first request after /ready turned 200, with the token from before the outage.
       expect(expectData(await me(accessToken)).me?.email).toBe(email);
       // Logins the outage failed were given back: the account is not locked out.
-      expect(expectData(await sendGraphQL(running.url, LOGIN, { email, password: STRONG_PASSWORD })).login.user.email).toBe(email);
+      expect(
+        expectData(await sendGraphQL(running.url, LOGIN, { email, password: STRONG_PASSWORD })).login.user.email,
+      ).toBe(email);
 
       const logged = running.output.slice(linesBefore);
       console.log(`${kind} outage: pool after the first request ${await poolGauges()}`);
@@ -229,7 +237,11 @@ function describePolls(polls: readonly Poll[]): string {
 function summariseLogLine(line: string): string {
   try {
     const parsed = JSON.parse(line) as { level?: string; msg?: string; err?: { message?: string; type?: string } };
-    const cause = parsed.err?.message?.trim().split('\n').at(-1)?.replace(/127\.0\.0\.1:\d+/, '127.0.0.1:<proxy>');
+    const cause = parsed.err?.message
+      ?.trim()
+      .split('\n')
+      .at(-1)
+      ?.replace(/127\.0\.0\.1:\d+/, '127.0.0.1:<proxy>');
     return `${parsed.level} ${parsed.msg}${parsed.err ? ` (${parsed.err.type ?? ''}: ${cause ?? ''})` : ''}`;
   } catch {
     return line;

@@ -45,7 +45,13 @@ async function answerOf(response: Response): Promise<Answer> {
 }
 
 const post = async (t: TestApp, body: unknown, headers: Record<string, string> = {}) =>
-  answerOf(await t.app.fetch(`${BASE}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }));
+  answerOf(
+    await t.app.fetch(`${BASE}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    }),
+  );
 
 const get = async (t: TestApp, query: string, headers: Record<string, string> = {}) =>
   answerOf(await t.app.fetch(`${BASE}/graphql?query=${encodeURIComponent(query)}`, { headers }));
@@ -74,7 +80,9 @@ function expectRefused(answer: Answer, what: RegExp): ResultError {
 /** `count` aliased signUps, each with an email of its own; returns the document and the emails. */
 function aliasedSignUps(count: number): { document: string; emails: string[] } {
   const emails = Array.from({ length: count }, () => uniqueEmail('alias'));
-  const fields = emails.map((email, i) => `a${i}: signUp(email: "${email}", password: "${STRONG_PASSWORD}") { accessToken }`);
+  const fields = emails.map(
+    (email, i) => `a${i}: signUp(email: "${email}", password: "${STRONG_PASSWORD}") { accessToken }`,
+  );
   return { document: `mutation { ${fields.join('\n')} }`, emails };
 }
 
@@ -142,7 +150,10 @@ describe('aliases', () => {
   it('refuses a 500-alias login document at once, without a login attempt: no session is created', async () => {
     const email = uniqueEmail('alias');
     const { signUp } = expectData(await t.graphql(SIGN_UP, { email, password: STRONG_PASSWORD }));
-    const fields = Array.from({ length: 500 }, (_, i) => `a${i}: login(email: "${email}", password: "${STRONG_PASSWORD}") { accessToken }`);
+    const fields = Array.from(
+      { length: 500 },
+      (_, i) => `a${i}: login(email: "${email}", password: "${STRONG_PASSWORD}") { accessToken }`,
+    );
     t.queries.length = 0;
     const startedAt = performance.now();
     const answer = await post(t, { query: `mutation { ${fields.join('\n')} }` });
@@ -213,7 +224,10 @@ describe('batching', () => {
 
   it('refuses a batch of 11 when GRAPHQL_BATCH_LIMIT=10 with 413, running none of it', async () => {
     const emails = Array.from({ length: 11 }, () => uniqueEmail('batch'));
-    const batch = emails.map((email) => ({ query: queryText(SIGN_UP), variables: { email, password: STRONG_PASSWORD } }));
+    const batch = emails.map((email) => ({
+      query: queryText(SIGN_UP),
+      variables: { email, password: STRONG_PASSWORD },
+    }));
     const answer = await post(batching, batch);
     expect(answer.status).toBe(413);
     expectRefused(answer, /batch/i);
@@ -287,14 +301,24 @@ describe('introspection and suggestions', () => {
 describe('every refusal', () => {
   const refusals: Array<[string, () => Promise<Answer>]> = [
     ['16 aliases', () => post(t, { query: aliasedSignUps(16).document })],
-    ['500 aliases', () => post(t, { query: `mutation { ${Array.from({ length: 500 }, (_, i) => `a${i}: logoutAll`).join(' ')} }` })],
+    [
+      '500 aliases',
+      () => post(t, { query: `mutation { ${Array.from({ length: 500 }, (_, i) => `a${i}: logoutAll`).join(' ')} }` }),
+    ],
     ['depth 11', () => post(t, { query: typeQueryOfDepth(11) })],
     ['depth 11 through fragments', () => post(t, { query: fragmentQueryOfDepth(11) })],
     ['over 2000 tokens', () => post(t, { query: `{ me { ${'id '.repeat(2000)}id } }` })],
     ['cost over 5000', () => post(t, { query: EXPENSIVE_QUERY })],
     ['51 directives', () => post(t, { query: `{ __typename ${'@include(if: true) '.repeat(51)}}` })],
     ['a batch with batching off', () => post(t, [{ query: '{ __typename }' }, { query: '{ __typename }' }])],
-    ['a batch over GRAPHQL_BATCH_LIMIT', () => post(batching, Array.from({ length: 11 }, () => ({ query: '{ __typename }' })))],
+    [
+      'a batch over GRAPHQL_BATCH_LIMIT',
+      () =>
+        post(
+          batching,
+          Array.from({ length: 11 }, () => ({ query: '{ __typename }' })),
+        ),
+    ],
     ['a mutation over GET', () => get(t, 'mutation { logoutAll }', { 'x-graphql-yoga-csrf': '1' })],
     ['a GET without a CSRF header', () => get(t, '{ me { id } }')],
     ['introspection in production', () => post(production, { query: '{ __schema { types { name } } }' })],

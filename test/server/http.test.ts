@@ -101,11 +101,7 @@ describe('in development', () => {
 
   describe('response headers', () => {
     it('sends no x-powered-by header on /graphql, /health or the GraphiQL page', async () => {
-      const responses = [
-        await t.graphql(ME),
-        await t.app.fetch(`${BASE}/health`),
-        await getGraphiQL(t),
-      ];
+      const responses = [await t.graphql(ME), await t.app.fetch(`${BASE}/health`), await getGraphiQL(t)];
       for (const response of responses) expect(response.headers.get('x-powered-by')).toBeNull();
     });
   });
@@ -128,7 +124,7 @@ describe('in development', () => {
       expect(text).not.toMatch(FILE_PATH);
     });
 
-    it('does not pass the JSON parser\'s own message on to the client', async () => {
+    it("does not pass the JSON parser's own message on to the client", async () => {
       // The contract: no library messages reach a client. JSON.parse's message
       // quotes part of the body it failed on.
       const response = await postJson(t, '{"variables": {"password": hunter-two-secret}}');
@@ -193,7 +189,9 @@ describe('in development', () => {
     });
 
     it('answers accept: application/graphql-response+json with that content type', async () => {
-      const response = await postJson(t, JSON.stringify({ query: queryText(ME) }), { accept: 'application/graphql-response+json' });
+      const response = await postJson(t, JSON.stringify({ query: queryText(ME) }), {
+        accept: 'application/graphql-response+json',
+      });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^application\/graphql-response\+json\b/);
       expect(await response.json()).toEqual({ data: { me: null } });
@@ -236,7 +234,10 @@ describe('in development', () => {
     it('never holds a password from a request body that is not valid JSON', async () => {
       // A client that pastes the password in unquoted: the parser's message quotes the body.
       const typo = `typo-garden-window-${randomBytes(4).toString('hex')}`;
-      const response = await postJson(t, `{"query": ${JSON.stringify(queryText(LOGIN))}, "variables": {"email": "a@example.com", "password": ${typo}}}`);
+      const response = await postJson(
+        t,
+        `{"query": ${JSON.stringify(queryText(LOGIN))}, "variables": {"email": "a@example.com", "password": ${typo}}}`,
+      );
       expect(response.status).toBe(400);
       expect(t.logText()).not.toContain(typo);
     });
@@ -267,7 +268,9 @@ describe('in development', () => {
 
   describe('introspection', () => {
     it('answers a __schema query', async () => {
-      const { __schema } = expectData(await t.graphql<{ __schema: { types: Array<{ name: string }> } }>(INTROSPECTION_QUERY));
+      const { __schema } = expectData(
+        await t.graphql<{ __schema: { types: Array<{ name: string }> } }>(INTROSPECTION_QUERY),
+      );
       expect(__schema.types.map((type) => type.name)).toEqual(expect.arrayContaining(['User', 'AuthPayload']));
     });
   });
@@ -305,7 +308,10 @@ describe('an unexpected error', () => {
   beforeAll(async () => {
     t = await createTestApp({ NODE_ENV: 'development' });
     await t.close();
-    response = await postJson(t, JSON.stringify({ query: queryText(LOGIN), variables: { email: uniqueEmail('masked'), password } }));
+    response = await postJson(
+      t,
+      JSON.stringify({ query: queryText(LOGIN), variables: { email: uniqueEmail('masked'), password } }),
+    );
     text = await response.text();
   });
 
@@ -364,7 +370,9 @@ describe('in production', () => {
   it('allows no browser origin when CORS_ORIGINS is unset', async () => {
     const response = await preflight(t, BROWSER_ORIGIN);
     const allowOrigin = response.headers.get('access-control-allow-origin');
-    expect(allowOrigin === BROWSER_ORIGIN || allowOrigin === '*', `access-control-allow-origin: ${allowOrigin}`).toBe(false);
+    expect(allowOrigin === BROWSER_ORIGIN || allowOrigin === '*', `access-control-allow-origin: ${allowOrigin}`).toBe(
+      false,
+    );
   });
 });
 
@@ -384,7 +392,9 @@ describe('in production with GRAPHIQL=1, INTROSPECTION=1 and CORS_ORIGINS set', 
   });
 
   it('answers an introspection query', async () => {
-    const { __schema } = expectData(await t.graphql<{ __schema: { types: Array<{ name: string }> } }>(INTROSPECTION_QUERY));
+    const { __schema } = expectData(
+      await t.graphql<{ __schema: { types: Array<{ name: string }> } }>(INTROSPECTION_QUERY),
+    );
     expect(__schema.types.map((type) => type.name)).toContain('User');
   });
 

@@ -131,7 +131,9 @@ describe.skipIf(skipReason !== undefined)(
       for (const service of [a, b]) {
         // The first query of a fresh process may outlast /ready's own 2 s check on a busy machine.
         const ready = await untilReady(service.url, 15_000);
-        console.log(`${service.url}: /ready answered ${ready.statuses.join(', ')} (200 after ${Math.round(ready.ms)} ms)`);
+        console.log(
+          `${service.url}: /ready answered ${ready.statuses.join(', ')} (200 after ${Math.round(ready.ms)} ms)`,
+        );
         expect(ready.statuses.at(-1)).toBe(200);
         expect(errorLines(service.output)).toEqual([]);
       }
@@ -166,12 +168,17 @@ describe.skipIf(skipReason !== undefined)(
       const { user } = await signUp(a, 'limits');
       const instances = [a, b, a, b];
       for (const [attempt, service] of instances.entries()) {
-        const response = await send(service, LOGIN, { email: user.email, password: `wrong-${randomBytes(6).toString('hex')}` });
+        const response = await send(service, LOGIN, {
+          email: user.email,
+          password: `wrong-${randomBytes(6).toString('hex')}`,
+        });
         expect(response.status, `attempt ${attempt + 1}`).toBe(200);
         expectError(response, 'UNAUTHENTICATED');
       }
       // Counted per instance, each would have seen two failures and let these through.
-      expectRateLimited(await send(a, LOGIN, { email: user.email, password: `wrong-${randomBytes(6).toString('hex')}` }));
+      expectRateLimited(
+        await send(a, LOGIN, { email: user.email, password: `wrong-${randomBytes(6).toString('hex')}` }),
+      );
       // Refused before the password is checked: the right one does not get through either.
       expectRateLimited(await send(b, LOGIN, { email: user.email, password: STRONG_PASSWORD }));
     });
@@ -186,15 +193,23 @@ describe.skipIf(skipReason !== undefined)(
     });
 
     /** The rows of `_prisma_migrations`, or null when the table does not exist. */
-    async function migrationRows(): Promise<Array<{ migration_name: string; finished_at: Date | null; rolled_back_at: Date | null }> | null> {
+    async function migrationRows(): Promise<Array<{
+      migration_name: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+    }> | null> {
       const client = new pg.Client({ connectionString: scratch.url });
       await client.connect();
       try {
-        const { rows: exists } = await client.query<{ table: string | null }>(`SELECT to_regclass('_prisma_migrations')::text AS "table"`);
-        if (!exists[0]?.table) return null;
-        const { rows } = await client.query<{ migration_name: string; finished_at: Date | null; rolled_back_at: Date | null }>(
-          'SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations',
+        const { rows: exists } = await client.query<{ table: string | null }>(
+          `SELECT to_regclass('_prisma_migrations')::text AS "table"`,
         );
+        if (!exists[0]?.table) return null;
+        const { rows } = await client.query<{
+          migration_name: string;
+          finished_at: Date | null;
+          rolled_back_at: Date | null;
+        }>('SELECT migration_name, finished_at, rolled_back_at FROM _prisma_migrations');
         return rows;
       } finally {
         await client.end();
@@ -216,5 +231,8 @@ function expectRateLimited(response: NetworkResponse<unknown>) {
 /** Deletes the rate-limit keys this run made: its emails carry RUN, its requests came from CLIENT_IP. */
 async function removeKeysOfThisRun() {
   if (!REDIS_URL) return;
-  await removeRateLimitKeys(REDIS_URL, (key) => key.includes(RUN) || key.endsWith(`:${CLIENT_IP}`) || key.endsWith(`|${CLIENT_IP}`));
+  await removeRateLimitKeys(
+    REDIS_URL,
+    (key) => key.includes(RUN) || key.endsWith(`:${CLIENT_IP}`) || key.endsWith(`|${CLIENT_IP}`),
+  );
 }

@@ -84,7 +84,10 @@ describe('with JWT_PRIVATE_KEY (ES256), served on a real port', () => {
     const jwks = (await (await fetch(`${base}/.well-known/jwks.json`)).json()) as Jwks;
     const secondKid = jwks.keys[1]!.kid;
     const claims = claimsFor({ userId: user.id, sessionId: String(payloadOf(accessToken).sid) });
-    const token = jwt.sign(claims, pem(ecNext.privateKey), { algorithm: 'ES256', header: { alg: 'ES256', typ: 'at+jwt', kid: secondKid } });
+    const token = jwt.sign(claims, pem(ecNext.privateKey), {
+      algorithm: 'ES256',
+      header: { alg: 'ES256', typ: 'at+jwt', kid: secondKid },
+    });
     const { me } = expectData(await t.graphql(ME, {}, { token }));
     expect(me?.id).toBe(user.id);
   });
@@ -92,16 +95,24 @@ describe('with JWT_PRIVATE_KEY (ES256), served on a real port', () => {
   it('still accepts tokens signed with JWT_SECRET, for a move from HS256 to ES256', async () => {
     const { accessToken, user } = await signUpOn(t);
     const claims = claimsFor({ userId: user.id, sessionId: String(payloadOf(accessToken).sid) });
-    const token = jwt.sign(claims, TEST_SECRET, { algorithm: 'HS256', header: { alg: 'HS256', typ: 'at+jwt', kid: keyIdOf(TEST_SECRET) } });
+    const token = jwt.sign(claims, TEST_SECRET, {
+      algorithm: 'HS256',
+      header: { alg: 'HS256', typ: 'at+jwt', kid: keyIdOf(TEST_SECRET) },
+    });
     expectData(await t.graphql(ME, {}, { token }));
   });
 
   it('refuses an HS256 token made with the public key as its secret (algorithm confusion)', async () => {
     const { accessToken, user } = await signUpOn(t);
     const jwks = (await (await fetch(`${base}/.well-known/jwks.json`)).json()) as Jwks;
-    const publicPem = createPublicKey({ key: jwks.keys[0]!, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString();
+    const publicPem = createPublicKey({ key: jwks.keys[0]!, format: 'jwk' })
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
     const claims = claimsFor({ userId: user.id, sessionId: String(payloadOf(accessToken).sid) });
-    const token = jwt.sign(claims, publicPem, { algorithm: 'HS256', header: { alg: 'HS256', typ: 'at+jwt', kid: jwks.keys[0]!.kid } });
+    const token = jwt.sign(claims, publicPem, {
+      algorithm: 'HS256',
+      header: { alg: 'HS256', typ: 'at+jwt', kid: jwks.keys[0]!.kid },
+    });
     expectError(await t.graphql(ME, {}, { token }), 'UNAUTHENTICATED', { reason: 'TOKEN_INVALID' });
   });
 });
@@ -150,10 +161,18 @@ describe('JWT_PRIVATE_KEY settings', () => {
   it('refuses keys that are not P-256 or RSA of 2048 bits, naming the variable', () => {
     const p384 = pem(generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey);
     const rsa1024 = pem(generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey);
-    expect(errorsOf({ JWT_PRIVATE_KEY: p384 })).toEqual([expect.stringMatching(/^JWT_PRIVATE_KEY: must be an EC P-256 key/)]);
-    expect(errorsOf({ JWT_PRIVATE_KEY: rsa1024 })).toEqual([expect.stringMatching(/^JWT_PRIVATE_KEY: must be an EC P-256 key/)]);
-    expect(errorsOf({ JWT_PRIVATE_KEY: `${pem(ec.privateKey)}${p384}` })).toEqual([expect.stringMatching(/^JWT_PRIVATE_KEY: key #2 /)]);
-    expect(errorsOf({ JWT_PRIVATE_KEY: 'not a key' })).toEqual([expect.stringMatching(/^JWT_PRIVATE_KEY: holds no PEM/)]);
+    expect(errorsOf({ JWT_PRIVATE_KEY: p384 })).toEqual([
+      expect.stringMatching(/^JWT_PRIVATE_KEY: must be an EC P-256 key/),
+    ]);
+    expect(errorsOf({ JWT_PRIVATE_KEY: rsa1024 })).toEqual([
+      expect.stringMatching(/^JWT_PRIVATE_KEY: must be an EC P-256 key/),
+    ]);
+    expect(errorsOf({ JWT_PRIVATE_KEY: `${pem(ec.privateKey)}${p384}` })).toEqual([
+      expect.stringMatching(/^JWT_PRIVATE_KEY: key #2 /),
+    ]);
+    expect(errorsOf({ JWT_PRIVATE_KEY: 'not a key' })).toEqual([
+      expect.stringMatching(/^JWT_PRIVATE_KEY: holds no PEM/),
+    ]);
   });
 
   it('lets production start with a private key and no JWT_SECRET', () => {

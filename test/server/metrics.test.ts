@@ -38,7 +38,11 @@ function parseExposition(text: string): Sample[] {
       labels[name!] = value!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
     }
     const raw = match[3]!;
-    samples.push({ name: match[1]!, labels, value: raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw) });
+    samples.push({
+      name: match[1]!,
+      labels,
+      value: raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw),
+    });
   }
   return samples;
 }
@@ -53,7 +57,10 @@ class Scrape {
   value(name: string, labels: Record<string, string> = {}): number | undefined {
     const wanted = Object.entries(labels);
     const found = this.samples.filter(
-      (s) => s.name === name && Object.keys(s.labels).length === wanted.length && wanted.every(([k, v]) => s.labels[k] === v),
+      (s) =>
+        s.name === name &&
+        Object.keys(s.labels).length === wanted.length &&
+        wanted.every(([k, v]) => s.labels[k] === v),
     );
     expect(found.length, `${name} ${JSON.stringify(labels)}`).toBeLessThanOrEqual(1);
     return found[0]?.value;
@@ -177,9 +184,12 @@ describe('audit events and outcomes under limits, on a socket', () => {
     const email = uniqueEmail('limits');
     const { refreshToken } = (await postGraphQL(url, SIGN_UP, { email, password: STRONG_PASSWORD })).body.data!.signUp;
     expect((await postGraphQL(url, REFRESH, { refreshToken })).body.errors).toBeUndefined();
-    expect((await postGraphQL(url, REFRESH, { refreshToken })).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await postGraphQL(url, REFRESH, { refreshToken })).body.errors?.[0]?.extensions?.code).toBe(
+      'UNAUTHENTICATED',
+    );
     for (let i = 0; i < 2; i++) await postGraphQL(url, LOGIN, { email, password: 'not-the-right-password' });
-    for (let i = 0; i < 2; i++) expect((await postGraphQL(url, LOGIN, { email, password: STRONG_PASSWORD })).status).toBe(429);
+    for (let i = 0; i < 2; i++)
+      expect((await postGraphQL(url, LOGIN, { email, password: STRONG_PASSWORD })).status).toBe(429);
 
     const scraped = await scrape(t);
     expect(scraped.value(AUTH_EVENTS, { type: 'REFRESH_TOKEN_REUSE' })).toBe(1);
@@ -261,7 +271,11 @@ describe('with METRICS_PORT, in the service process', () => {
 
   // A process of its own, migrating its database at start: slow on a busy machine.
   it('serves /metrics on that port only, and closes it at shutdown', { timeout: 120_000 }, async () => {
-    const service = await startService({ DATA_DIR: dataDir, METRICS_PORT: '0', ...(scratch ? { DATABASE_URL: scratch.url } : {}) });
+    const service = await startService({
+      DATA_DIR: dataDir,
+      METRICS_PORT: '0',
+      ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+    });
     let metricsUrl: string;
     try {
       const line = service.output.find((l) => l.includes('"serving metrics"'));

@@ -100,7 +100,12 @@ describe('refusing to start', () => {
   });
 
   it('refuses a JWT_SECRET shorter than 32 bytes, without printing it', async () => {
-    const { code, stderr } = await runUntilExit({ ...env, NODE_ENV: 'production', BCRYPT_COST: '12', JWT_SECRET: 'too-short-secret' });
+    const { code, stderr } = await runUntilExit({
+      ...env,
+      NODE_ENV: 'production',
+      BCRYPT_COST: '12',
+      JWT_SECRET: 'too-short-secret',
+    });
     expect(code).toBe(1);
     expect(stderr.trim()).toBe('tollgate: JWT_SECRET: must be at least 32 bytes (got 16)');
   });

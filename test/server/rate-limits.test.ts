@@ -6,7 +6,13 @@ import type { LoginMutation } from '../generated/graphql.ts';
 import { LOGIN, queryText, REFRESH, SIGN_UP } from '../helpers/documents.ts';
 import { expectData, expectError } from '../helpers/expect-graphql.ts';
 import { removeRateLimitKeys } from '../helpers/redis-keys.ts';
-import { createTestApp, STRONG_PASSWORD, uniqueEmail, type GraphQLResponse, type TestApp } from '../helpers/test-app.ts';
+import {
+  createTestApp,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type GraphQLResponse,
+  type TestApp,
+} from '../helpers/test-app.ts';
 
 // The limits of the contract ("Limits"), counted per client IP and per email,
 // through HTTP on a real port: in-process requests have no socket, so every one
@@ -83,7 +89,11 @@ interface SendOptions {
 }
 
 /** POSTs a JSON body over the network. */
-async function post(s: Served, body: unknown, options: SendOptions = {}): Promise<{ status: number; headers: Headers; json: unknown }> {
+async function post(
+  s: Served,
+  body: unknown,
+  options: SendOptions = {},
+): Promise<{ status: number; headers: Headers; json: unknown }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.forwardedFor !== undefined) headers['x-forwarded-for'] = options.forwardedFor;
   const response = await fetch(s.url, { method: 'POST', headers, body: JSON.stringify(body) });
@@ -154,7 +164,10 @@ const outcomeOf = (body: { errors?: Array<{ extensions?: Record<string, unknown>
   body.errors ? String(body.errors[0]?.extensions?.code) : 'OK';
 
 const loginFields = (email: string, count: number) =>
-  Array.from({ length: count }, (_, i) => `a${i}: login(email: "${email}", password: "${wrongPassword()}") { accessToken }`).join('\n');
+  Array.from(
+    { length: count },
+    (_, i) => `a${i}: login(email: "${email}", password: "${wrongPassword()}") { accessToken }`,
+  ).join('\n');
 
 // ---------------------------------------------------------------------------
 
@@ -254,7 +267,8 @@ describe('with rate limits on behind a trusted proxy (TRUST_PROXY=loopback: X-Fo
     it('do not slow another IP', async () => {
       const account = await newAccount(s);
       const ip = newIp();
-      for (let i = 0; i < LOGINS_PER_IP; i++) expectWrongPassword(await login(s, newEmail('nobody'), wrongPassword(), ip));
+      for (let i = 0; i < LOGINS_PER_IP; i++)
+        expectWrongPassword(await login(s, newEmail('nobody'), wrongPassword(), ip));
       expectRateLimited(await login(s, account.email, STRONG_PASSWORD, ip));
       expectSignedIn(await login(s, account.email, STRONG_PASSWORD, newIp()), account.email);
     });
@@ -282,14 +296,16 @@ describe('with rate limits on behind a trusted proxy (TRUST_PROXY=loopback: X-Fo
     it('allows 4 refreshes and answers the 5th with 429, RATE_LIMITED and Retry-After', async () => {
       let { refreshToken } = await newAccount(s);
       const ip = newIp();
-      for (let i = 0; i < REFRESHES_PER_IP; i++) refreshToken = expectData(await refresh(s, refreshToken, ip)).refresh.refreshToken;
+      for (let i = 0; i < REFRESHES_PER_IP; i++)
+        refreshToken = expectData(await refresh(s, refreshToken, ip)).refresh.refreshToken;
       expectRateLimited(await refresh(s, refreshToken, ip));
     });
 
     it('leaves the refused refresh token usable from another IP: the limit is checked before the token is touched', async () => {
       let { refreshToken } = await newAccount(s);
       const ip = newIp();
-      for (let i = 0; i < REFRESHES_PER_IP; i++) refreshToken = expectData(await refresh(s, refreshToken, ip)).refresh.refreshToken;
+      for (let i = 0; i < REFRESHES_PER_IP; i++)
+        refreshToken = expectData(await refresh(s, refreshToken, ip)).refresh.refreshToken;
       expectRateLimited(await refresh(s, refreshToken, ip));
       expectData(await refresh(s, refreshToken, newIp()));
     });
@@ -320,7 +336,10 @@ describe('with rate limits on behind a trusted proxy (TRUST_PROXY=loopback: X-Fo
     it('hold a batch of 5 failing logins for one email to the limit: at most 3 are checked, the rest are RATE_LIMITED', async () => {
       const { email } = await newAccount(s);
       const ip = newIp();
-      const batch = Array.from({ length: 5 }, () => ({ query: queryText(LOGIN), variables: { email, password: wrongPassword() } }));
+      const batch = Array.from({ length: 5 }, () => ({
+        query: queryText(LOGIN),
+        variables: { email, password: wrongPassword() },
+      }));
       const { json } = await post(s, batch, { forwardedFor: ip });
       expect(Array.isArray(json)).toBe(true);
       const outcomes = (json as Array<GraphQLResponse['body']>).map(outcomeOf);
@@ -341,10 +360,16 @@ describe('with rate limits on behind a trusted proxy (TRUST_PROXY=loopback: X-Fo
       const { email } = await newAccount(s);
       const ip = newIp();
       await failLogins(s, email, ip, FAILURES_PER_EMAIL_AND_IP);
-      const batch = Array.from({ length: 2 }, () => ({ query: queryText(LOGIN), variables: { email, password: STRONG_PASSWORD } }));
+      const batch = Array.from({ length: 2 }, () => ({
+        query: queryText(LOGIN),
+        variables: { email, password: STRONG_PASSWORD },
+      }));
       const { status, headers, json } = await post(s, batch, { forwardedFor: ip });
       expect((json as Array<GraphQLResponse['body']>).map(outcomeOf)).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
-      expect({ status, retryAfter: headers.get('retry-after') }).toEqual({ status: 429, retryAfter: expect.stringMatching(/^[1-9]\d*$/) });
+      expect({ status, retryAfter: headers.get('retry-after') }).toEqual({
+        status: 429,
+        retryAfter: expect.stringMatching(/^[1-9]\d*$/),
+      });
     });
   });
 
@@ -399,7 +424,8 @@ describe('with TRUST_PROXY=1 (one proxy hop)', () => {
 
   it('counts another last entry as another client, whatever comes before it', async () => {
     const client = newIp();
-    for (let i = 0; i < LOGINS_PER_IP; i++) expectWrongPassword(await login(s, newEmail('nobody'), wrongPassword(), client));
+    for (let i = 0; i < LOGINS_PER_IP; i++)
+      expectWrongPassword(await login(s, newEmail('nobody'), wrongPassword(), client));
     expectRateLimited(await login(s, newEmail('nobody'), wrongPassword(), client));
     expectWrongPassword(await login(s, newEmail('nobody'), wrongPassword(), `${client}, ${newIp()}`));
   });

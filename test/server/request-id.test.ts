@@ -38,7 +38,16 @@ describe('x-request-id', () => {
   });
 
   it('replaces a hostile or oversized one', async () => {
-    for (const id of ['x'.repeat(129), 'a'.repeat(500), 'id with spaces', 'tab\there', '"quoted"', 'a;b', 'ünïcode', '../etc']) {
+    for (const id of [
+      'x'.repeat(129),
+      'a'.repeat(500),
+      'id with spaces',
+      'tab\there',
+      '"quoted"',
+      'a;b',
+      'ünïcode',
+      '../etc',
+    ]) {
       const response = await t.graphql(ME, {}, { headers: { 'x-request-id': id } });
       expect(response.headers.get('x-request-id'), id).toMatch(UUID);
     }
@@ -60,7 +69,9 @@ describe('x-request-id', () => {
     expect(malformed.headers.get('x-request-id')).toBe('bad-1');
 
     for (const path of ['/health', '/ready']) {
-      const response = await t.app.fetch(`${BASE}${path}`, { headers: { 'x-request-id': `probe${path.replace('/', '-')}` } });
+      const response = await t.app.fetch(`${BASE}${path}`, {
+        headers: { 'x-request-id': `probe${path.replace('/', '-')}` },
+      });
       expect(response.status).toBe(200);
       expect(response.headers.get('x-request-id')).toBe(`probe${path.replace('/', '-')}`);
     }
@@ -76,7 +87,11 @@ describe('on a 429', () => {
 
   it('is there too', async () => {
     const send = (id: string) =>
-      t.graphql(LOGIN, { email: uniqueEmail('limited'), password: STRONG_PASSWORD }, { headers: { 'x-request-id': id } });
+      t.graphql(
+        LOGIN,
+        { email: uniqueEmail('limited'), password: STRONG_PASSWORD },
+        { headers: { 'x-request-id': id } },
+      );
     await send('first');
     const limited = await send('limited-2');
     expect(limited.status).toBe(429);
@@ -94,7 +109,11 @@ describe('in the log of a request that warns', () => {
   it('is on the line the service logic writes (refresh-token reuse)', async () => {
     const { signUp } = expectData(await t.graphql(SIGN_UP, { email: uniqueEmail('reuse'), password: STRONG_PASSWORD }));
     expectData(await t.graphql(REFRESH, { refreshToken: signUp.refreshToken }));
-    const reused = await t.graphql(REFRESH, { refreshToken: signUp.refreshToken }, { headers: { 'x-request-id': 'reuse-1' } });
+    const reused = await t.graphql(
+      REFRESH,
+      { refreshToken: signUp.refreshToken },
+      { headers: { 'x-request-id': 'reuse-1' } },
+    );
     expect(reused.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const lines = t.logs.filter((line) => line.event === 'refresh_token_reuse');
     expect(lines).toHaveLength(1);
@@ -111,13 +130,20 @@ describe('in the log', () => {
   });
 
   it('is on the error line of a failing request', async () => {
-    const response = await t.graphql(LOGIN, { email: uniqueEmail('failing'), password: STRONG_PASSWORD }, { headers: { 'x-request-id': 'failing-1' } });
+    const response = await t.graphql(
+      LOGIN,
+      { email: uniqueEmail('failing'), password: STRONG_PASSWORD },
+      { headers: { 'x-request-id': 'failing-1' } },
+    );
     expect(response.body.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
     expect(response.headers.get('x-request-id')).toBe('failing-1');
     const errors = t.logs.filter((line) => line.level === 'error');
     expect(errors.length).toBeGreaterThan(0);
     // Logged once, by the request's logger: Yoga does not log it a second time without the id.
-    expect(errors.every((line) => line.requestId === 'failing-1'), JSON.stringify(errors)).toBe(true);
+    expect(
+      errors.every((line) => line.requestId === 'failing-1'),
+      JSON.stringify(errors),
+    ).toBe(true);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ msg: 'unexpected error', err: { stack: expect.any(String) } });
   });
