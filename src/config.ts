@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { RateLimitSettings } from './auth/rate-limit.ts';
-import { privateKey, splitPemBlocks } from './auth/signing-keys.ts';
+import type { RateLimitSettings } from './auth/limits/rate-limits.ts';
+import { privateKey, splitPemBlocks } from './auth/tokens/signing-keys.ts';
 import { parseDuration } from './duration.ts';
 
 export type NodeEnv = 'development' | 'production' | 'test';

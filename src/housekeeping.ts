@@ -1,5 +1,5 @@
-import { pruneAuthEvents } from './auth/audit.ts';
-import { pruneEndedSessions } from './auth/prune.ts';
+import { pruneAuthEvents } from './auth/audit/audit.ts';
+import { pruneEndedSessions } from './auth/sessions/prune.ts';
 import type { Services } from './services.ts';
 
 const PRUNE_EVERY_MS = 60 * 60 * 1000;

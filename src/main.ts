@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import type { Redis } from 'ioredis';
 import { loadConfig } from './config.ts';
-import { loadDevelopmentSecret } from './auth/development-secret.ts';
-import { buildKeyRing } from './auth/signing-keys.ts';
+import { loadDevelopmentSecret } from './auth/tokens/development-secret.ts';
+import { buildKeyRing } from './auth/tokens/signing-keys.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { startHousekeeping } from './housekeeping.ts';
 import { createLogger } from './logger.ts';

@@ -1,5 +1,5 @@
-import { createUser, revokeUserSessions, setRole } from '../auth/admin.ts';
-import { normalizeEmail } from '../auth/account-rules.ts';
+import { createUser, revokeUserSessions, setRole } from '../auth/accounts/admin.ts';
+import { normalizeEmail } from '../auth/accounts/rules.ts';
 import type { User } from '../generated/prisma/client.ts';
 import type { Services } from '../services.ts';
 import type { Command } from './args.ts';

@@ -1,6 +1,6 @@
-import { loadDevelopmentSecret } from '../auth/development-secret.ts';
-import type { ClientInfo } from '../auth/sessions.ts';
-import { buildKeyRing } from '../auth/signing-keys.ts';
+import { loadDevelopmentSecret } from '../auth/tokens/development-secret.ts';
+import type { ClientInfo } from '../auth/sessions/sessions.ts';
+import { buildKeyRing } from '../auth/tokens/signing-keys.ts';
 import { loadConfig } from '../config.ts';
 import { DataDirInUseError } from '../db/data-dir-lock.ts';
 import { openDatabase } from '../db/database.ts';

@@ -1,5 +1,5 @@
-import { checkNewUser } from '../auth/admin.ts';
-import { normalizeEmail, normalizeName } from '../auth/account-rules.ts';
+import { checkNewUser } from '../auth/accounts/admin.ts';
+import { normalizeEmail, normalizeName } from '../auth/accounts/rules.ts';
 import { AppError } from '../errors.ts';
 import { parseCommand, USAGE, UsageError, type Command } from './args.ts';
 import { runCommand } from './commands.ts';

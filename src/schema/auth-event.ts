@@ -1,4 +1,4 @@
-import { isUuid } from '../auth/sessions.ts';
+import { isUuid } from '../auth/sessions/sessions.ts';
 import { builder } from './builder.ts';
 import { isUuidKey, withPageArgChecks } from './page-args.ts';
 

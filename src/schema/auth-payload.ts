@@ -1,7 +1,7 @@
-import { login, signUp } from '../auth/accounts.ts';
-import { changePassword } from '../auth/account-settings.ts';
-import { refresh } from '../auth/refresh.ts';
-import type { SignedIn } from '../auth/sessions.ts';
+import { login, signUp } from '../auth/accounts/sign-in.ts';
+import { changePassword } from '../auth/accounts/settings.ts';
+import { refresh } from '../auth/sessions/refresh.ts';
+import type { SignedIn } from '../auth/sessions/sessions.ts';
 import { builder } from './builder.ts';
 import { User } from './user.ts';
 

@@ -1,5 +1,5 @@
-import { liveSessionFilter } from '../auth/sessions.ts';
-import { logout, logoutAll, revokeOwnSession } from '../auth/session-control.ts';
+import { liveSessionFilter } from '../auth/sessions/sessions.ts';
+import { logout, logoutAll, revokeOwnSession } from '../auth/sessions/session-control.ts';
 import { builder } from './builder.ts';
 
 export const Session = builder.prismaObject('Session', {

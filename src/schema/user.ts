@@ -1,5 +1,5 @@
-import { deleteAccount, updateName } from '../auth/account-settings.ts';
-import { revokeUserSessions, setRole } from '../auth/admin.ts';
+import { deleteAccount, updateName } from '../auth/accounts/settings.ts';
+import { revokeUserSessions, setRole } from '../auth/accounts/admin.ts';
 import { builder } from './builder.ts';
 import { isUuidKey, withPageArgChecks } from './page-args.ts';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findLiveSession, liveSessionFilter, type SessionLimits } from '../../src/auth/sessions.ts';
+import { findLiveSession, liveSessionFilter, type SessionLimits } from '../../src/auth/sessions/sessions.ts';
 import { expectData } from '../helpers/expect-graphql.ts';
 import { SIGN_UP } from '../helpers/documents.ts';
 import { createTestApp, STRONG_PASSWORD, uniqueEmail, type TestApp } from '../helpers/test-app.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENDED_SESSION_RETENTION_SECONDS, pruneEndedSessions } from '../../src/auth/prune.ts';
+import { ENDED_SESSION_RETENTION_SECONDS, pruneEndedSessions } from '../../src/auth/sessions/prune.ts';
 import { SIGN_UP } from '../helpers/documents.ts';
 import { expectData } from '../helpers/expect-graphql.ts';
 import { createTestApp, STRONG_PASSWORD, uniqueEmail, type TestApp } from '../helpers/test-app.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { buildKeyRing } from '../../src/auth/signing-keys.ts';
+import { buildKeyRing } from '../../src/auth/tokens/signing-keys.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { openDatabase, type Database } from '../../src/db/database.ts';
 import { createLogger } from '../../src/logger.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { keyIdOf } from '../../src/auth/signing-keys.ts';
+import { keyIdOf } from '../../src/auth/tokens/signing-keys.ts';
 import { TEST_SECRET } from './test-app.ts';
 
 // Reading and forging access tokens as an attacker, or a clock, would.

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isCommonPassword } from '../../src/auth/common-passwords.ts';
+import { isCommonPassword } from '../../src/auth/accounts/common-passwords.ts';
 import type {
   LoginMutation,
   LoginMutationVariables,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pruneAuthEvents } from '../../src/auth/audit.ts';
+import { pruneAuthEvents } from '../../src/auth/audit/audit.ts';
 import {
   AUTH_EVENTS,
   CHANGE_PASSWORD,

@@ -2,7 +2,7 @@ import { createPublicKey, generateKeyPairSync, verify, type JsonWebKey } from 'n
 import type { Server } from 'node:http';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyIdOf } from '../../src/auth/signing-keys.ts';
+import { keyIdOf } from '../../src/auth/tokens/signing-keys.ts';
 import { loadConfig } from '../../src/config.ts';
 import { listen, stop } from '../../src/server/http-server.ts';
 import { ME, SIGN_UP, type AuthPayload } from '../helpers/documents.ts';

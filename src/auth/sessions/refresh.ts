@@ -1,10 +1,10 @@
-import { AppError, ErrorCode } from '../errors.ts';
-import type { PrismaClient } from '../generated/prisma/client.ts';
-import { isRecordNotFound } from '../db/errors.ts';
-import type { Logger } from '../logger.ts';
+import { AppError, ErrorCode } from '../../errors.ts';
+import type { PrismaClient } from '../../generated/prisma/client.ts';
+import { isRecordNotFound } from '../../db/errors.ts';
+import type { Logger } from '../../logger.ts';
 import { hashRefreshToken, newRefreshToken } from './refresh-tokens.ts';
-import type { Audit } from './audit.ts';
-import type { RateLimits } from './rate-limit.ts';
+import type { Audit } from '../audit/audit.ts';
+import type { RateLimits } from '../limits/rate-limits.ts';
 import {
   clientKey,
   liveSessionFilter,
@@ -14,7 +14,7 @@ import {
   type SessionLimits,
   type SignedIn,
 } from './sessions.ts';
-import type { AccessTokens } from './tokens.ts';
+import type { AccessTokens } from '../tokens/access-tokens.ts';
 
 export interface RefreshDeps {
   prisma: PrismaClient;

@@ -1,6 +1,6 @@
-import type { Sql } from '../db/sql.ts';
-import type { PrismaClient, Role, Session, User } from '../generated/prisma/client.ts';
-import type { AccessTokenClaims, AccessTokens } from './tokens.ts';
+import type { Sql } from '../../db/sql.ts';
+import type { PrismaClient, Role, Session, User } from '../../generated/prisma/client.ts';
+import type { AccessTokenClaims, AccessTokens } from '../tokens/access-tokens.ts';
 
 export interface ClientInfo {
   ip?: string | undefined;

@@ -1,6 +1,6 @@
-import type { AuthEventType, PrismaClient } from '../generated/prisma/client.ts';
-import type { Logger } from '../logger.ts';
-import type { ClientInfo } from './sessions.ts';
+import type { AuthEventType, PrismaClient } from '../../generated/prisma/client.ts';
+import type { Logger } from '../../logger.ts';
+import type { ClientInfo } from '../sessions/sessions.ts';
 
 export type { AuthEventType };
 

@@ -1,8 +1,8 @@
-import type { Sql } from '../db/sql.ts';
-import type { Session, User } from '../generated/prisma/client.ts';
-import type { TokenRefusal } from '../errors.ts';
+import type { Sql } from '../../db/sql.ts';
+import type { Session, User } from '../../generated/prisma/client.ts';
+import type { TokenRefusal } from '../../errors.ts';
 import { findLiveSession, type SessionLimits } from './sessions.ts';
-import type { AccessTokens } from './tokens.ts';
+import type { AccessTokens } from '../tokens/access-tokens.ts';
 
 /** Who is calling: nobody, someone whose token was refused (and why), or a signed-in user. */
 export type Viewer =

@@ -1,9 +1,9 @@
-import type { PrismaClient } from '../generated/prisma/client.ts';
-import { unauthenticated } from '../errors.ts';
+import type { PrismaClient } from '../../generated/prisma/client.ts';
+import { unauthenticated } from '../../errors.ts';
 import type { Viewer } from './authenticate.ts';
 import { hashRefreshToken } from './refresh-tokens.ts';
 import { isUuid, revokeSessions, type ClientInfo } from './sessions.ts';
-import type { Audit } from './audit.ts';
+import type { Audit } from '../audit/audit.ts';
 
 interface Deps {
   prisma: PrismaClient;

@@ -1,13 +1,13 @@
-import type { PrismaClient } from '../generated/prisma/client.ts';
-import { emailTaken, invalidCredentials } from '../errors.ts';
-import { isUniqueViolation } from '../db/errors.ts';
-import { checkNewPassword, checkPasswordLength, normalizeEmail, normalizeName } from './account-rules.ts';
-import type { Audit } from './audit.ts';
-import type { PasswordHasher } from './passwords.ts';
-import type { RateLimits } from './rate-limit.ts';
-import { newRefreshToken } from './refresh-tokens.ts';
-import { clientKey, newSessionData, signedIn, type ClientInfo, type SessionLimits, type SignedIn } from './sessions.ts';
-import type { AccessTokens } from './tokens.ts';
+import type { PrismaClient } from '../../generated/prisma/client.ts';
+import { emailTaken, invalidCredentials } from '../../errors.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
+import { checkNewPassword, checkPasswordLength, normalizeEmail, normalizeName } from './rules.ts';
+import type { Audit } from '../audit/audit.ts';
+import type { PasswordHasher } from './password-hasher.ts';
+import type { RateLimits } from '../limits/rate-limits.ts';
+import { newRefreshToken } from '../sessions/refresh-tokens.ts';
+import { clientKey, newSessionData, signedIn, type ClientInfo, type SessionLimits, type SignedIn } from '../sessions/sessions.ts';
+import type { AccessTokens } from '../tokens/access-tokens.ts';
 
 export interface AccountDeps {
   prisma: PrismaClient;

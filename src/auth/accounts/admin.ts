@@ -1,11 +1,11 @@
-import { isRecordNotFound, isUniqueViolation } from '../db/errors.ts';
-import { badUserInput, emailTaken } from '../errors.ts';
-import type { PrismaClient, Role, User } from '../generated/prisma/client.ts';
-import type { Logger } from '../logger.ts';
-import { checkNewPassword, normalizeEmail, normalizeName } from './account-rules.ts';
-import type { Audit } from './audit.ts';
-import type { PasswordHasher } from './passwords.ts';
-import { isUuid, revokeSessions, type ClientInfo } from './sessions.ts';
+import { isRecordNotFound, isUniqueViolation } from '../../db/errors.ts';
+import { badUserInput, emailTaken } from '../../errors.ts';
+import type { PrismaClient, Role, User } from '../../generated/prisma/client.ts';
+import type { Logger } from '../../logger.ts';
+import { checkNewPassword, normalizeEmail, normalizeName } from './rules.ts';
+import type { Audit } from '../audit/audit.ts';
+import type { PasswordHasher } from './password-hasher.ts';
+import { isUuid, revokeSessions, type ClientInfo } from '../sessions/sessions.ts';
 
 interface Deps {
   prisma: PrismaClient;

@@ -1,6 +1,6 @@
 import { randomUUID, type JsonWebKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import type { TokenRefusal } from '../errors.ts';
+import type { TokenRefusal } from '../../errors.ts';
 import type { SigningKey } from './signing-keys.ts';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';

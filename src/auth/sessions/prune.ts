@@ -1,4 +1,4 @@
-import type { PrismaClient } from '../generated/prisma/client.ts';
+import type { PrismaClient } from '../../generated/prisma/client.ts';
 import type { SessionLimits } from './sessions.ts';
 
 /** How long an ended session is kept (for support and audit) before it is deleted. */

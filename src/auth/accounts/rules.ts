@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { badUserInput } from '../errors.ts';
+import { badUserInput } from '../../errors.ts';
 import { isCommonPassword } from './common-passwords.ts';
 
 export const EMAIL_MAX_LENGTH = 254;

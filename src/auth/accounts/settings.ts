@@ -1,10 +1,10 @@
-import { badUserInput } from '../errors.ts';
-import type { User } from '../generated/prisma/client.ts';
-import type { AccountDeps } from './accounts.ts';
-import { checkNewPassword, checkPasswordLength, normalizeName } from './account-rules.ts';
-import type { SignedInViewer } from './authenticate.ts';
-import { newRefreshToken } from './refresh-tokens.ts';
-import { revokeSessions, signedIn, type ClientInfo, type SignedIn } from './sessions.ts';
+import { badUserInput } from '../../errors.ts';
+import type { User } from '../../generated/prisma/client.ts';
+import type { AccountDeps } from './sign-in.ts';
+import { checkNewPassword, checkPasswordLength, normalizeName } from './rules.ts';
+import type { SignedInViewer } from '../sessions/authenticate.ts';
+import { newRefreshToken } from '../sessions/refresh-tokens.ts';
+import { revokeSessions, signedIn, type ClientInfo, type SignedIn } from '../sessions/sessions.ts';
 
 async function checkCurrentPassword(deps: AccountDeps, user: User, password: string, field: string) {
   checkPasswordLength(password, field);
