@@ -32,11 +32,14 @@ const ALLOWED: Record<CommandName, readonly OptionName[]> = {
 
 const isCommandName = (name: string): name is CommandName => Object.hasOwn(ALLOWED, name);
 
+const parseOptions = (argv: readonly string[]) =>
+  parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+
 /** Reads `argv` (the arguments after the script) into one command, or throws a UsageError. */
 export function parseCommand(argv: readonly string[]): Command {
-  let parsed;
+  let parsed: ReturnType<typeof parseOptions>;
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseOptions(argv);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

@@ -34,12 +34,12 @@ export async function listUsers(services: Pick<Services, 'prisma' | 'limits'>): 
 export function formatUserTable(rows: readonly UserRow[]): string {
   const header = ['ID', 'EMAIL', 'ROLE', 'CREATED', 'SESSIONS'];
   const cells = rows.map((row) => [row.id, row.email, row.role, row.createdAt, String(row.liveSessions)]);
-  const widths = header.map((title, i) => Math.max(title.length, ...cells.map((line) => line[i]!.length)));
+  const widths = header.map((title, i) => Math.max(title.length, ...cells.map((line) => line[i]?.length ?? 0)));
   const line = (values: string[]) =>
     values
-      .map((value, i) => value.padEnd(widths[i]!))
+      .map((value, i) => value.padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd();
   const count = `${rows.length} user${rows.length === 1 ? '' : 's'}`;
-  return [line(header), ...cells.map(line), count].join('\n') + '\n';
+  return `${[line(header), ...cells.map(line), count].join('\n')}\n`;
 }

@@ -6,7 +6,7 @@ import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 import { forbidden, unauthenticated } from '../errors.ts';
 import type PrismaTypes from '../generated/pothos-types.ts';
 import { getDatamodel } from '../generated/pothos-types.ts';
-import type { Context, SignedInContext } from '../server/context.ts';
+import type { Context, SignedInContext } from './context.ts';
 
 export const builder = new SchemaBuilder<{
   Context: Context;

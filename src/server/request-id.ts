@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
-import type { ServerContext } from './context.ts';
+import type { ServerContext } from './server-context.ts';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 

@@ -6,7 +6,14 @@ import type { Audit } from '../audit/audit.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import type { RateLimits } from '../limits/rate-limits.ts';
 import { newRefreshToken } from '../sessions/refresh-tokens.ts';
-import { clientKey, newSessionData, signedIn, type ClientInfo, type SessionLimits, type SignedIn } from '../sessions/sessions.ts';
+import {
+  clientKey,
+  newSessionData,
+  signedIn,
+  type ClientInfo,
+  type SessionLimits,
+  type SignedIn,
+} from '../sessions/sessions.ts';
 import type { AccessTokens } from '../tokens/access-tokens.ts';
 
 export interface AccountDeps {

@@ -2,35 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import type { YogaInitialContext } from 'graphql-yoga';
 import proxyAddr from 'proxy-addr';
 import type { Config } from '../config.ts';
-import { ANONYMOUS, authenticate, type SignedInViewer, type Viewer } from '../auth/sessions/authenticate.ts';
-import type { ClientInfo } from '../auth/sessions/sessions.ts';
-import type { Logger } from '../logger.ts';
+import { ANONYMOUS, authenticate, type Viewer } from '../auth/sessions/authenticate.ts';
+import type { Context } from '../schema/context.ts';
 import type { Services } from '../services.ts';
 import { maskAndLog } from './mask-error.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';
 import { requestLogger } from './request-logger.ts';
-
-export interface Context {
-  services: Services;
-  viewer: Viewer;
-  client: ClientInfo;
-  /** This request's id, as in its `X-Request-Id` response header. */
-  requestId: string;
-  /** The service logger with `requestId` on every line (also `services.logger` here): log through it. */
-  logger: Logger;
-}
-
-/** The context of a field that requires a signed-in user. */
-export interface SignedInContext extends Context {
-  viewer: SignedInViewer;
-}
-
-/** What the Node HTTP adapter adds to each request; absent under `yoga.fetch`. */
-export interface ServerContext {
-  req?: IncomingMessage;
-  /** Set by `useRequestId` when the request arrives. */
-  requestId?: string;
-}
+import type { ServerContext } from './server-context.ts';
 
 /**
  * Reads `Authorization` into a viewer. Never throws: a bad or stale token
