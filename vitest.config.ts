@@ -2,9 +2,10 @@ import { defineConfig } from 'vitest/config';
 
 // The suite always runs on embedded PGlite. With TEST_DATABASE_URL pointing at a
 // PostgreSQL server it runs a second time there, each test file in a database of
-// its own that is dropped afterwards.
+// its own (a copy of a template migrated once) that is dropped afterwards.
 const shared = {
   include: ['test/**/*.test.ts'],
+  globalSetup: ['test/fixtures/global-setup.ts'],
   testTimeout: 30_000,
   hookTimeout: 60_000,
   pool: 'forks' as const,
@@ -14,6 +15,9 @@ const shared = {
 
 export default defineConfig({
   test: {
+    // Files wait on databases, child processes and sockets as much as on the
+    // CPU: three at a time keep both cores of a small machine busy.
+    maxWorkers: 3,
     projects: [
       { test: { ...shared, name: 'pglite', env: { TEST_DATABASE: 'pglite' } } },
       ...(process.env.TEST_DATABASE_URL

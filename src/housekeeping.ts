@@ -9,8 +9,8 @@ export function startHousekeeping(services: Services, auditRetentionSeconds: num
   const run = async () => {
     try {
       const pruned = {
-        ...(await pruneEndedSessions(services.prisma, services.limits)),
-        authEvents: await pruneAuthEvents(services.prisma, auditRetentionSeconds),
+        ...(await pruneEndedSessions(services.prisma, services.limits, services.clock.now())),
+        authEvents: await pruneAuthEvents(services.prisma, auditRetentionSeconds, services.clock.now()),
       };
       if (pruned.sessions + pruned.refreshTokens + pruned.authEvents > 0)
         services.logger.info({ pruned }, 'pruned old rows');

@@ -2,11 +2,12 @@ import type { Redis } from 'ioredis';
 import type { AccountDeps } from './auth/accounts/sign-in.ts';
 import { createAudit } from './auth/audit/audit.ts';
 import type { AuthenticateDeps } from './auth/sessions/authenticate.ts';
-import { createPasswordHasher } from './auth/accounts/password-hasher.ts';
+import type { PasswordHasher } from './auth/accounts/password-hasher.ts';
 import { createRateLimits, NO_RATE_LIMITS } from './auth/limits/rate-limits.ts';
 import type { RefreshDeps } from './auth/sessions/refresh.ts';
 import type { SigningKey } from './auth/tokens/signing-keys.ts';
 import { createAccessTokens } from './auth/tokens/access-tokens.ts';
+import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Sql } from './db/sql.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
@@ -16,6 +17,7 @@ import { createMetrics, type Metrics, type PoolStats } from './metrics.ts';
 /** Everything a request needs, built once at start. */
 export interface Services extends AccountDeps, AuthenticateDeps, RefreshDeps {
   logger: Logger;
+  clock: Clock;
   /** This instance's metrics; undefined when METRICS is off. */
   metrics: Metrics | undefined;
 }
@@ -27,18 +29,21 @@ export function createServices(options: {
   /** The key ring (from JWT_PRIVATE_KEY and JWT_SECRET, or the development secret). */
   keys: readonly SigningKey[];
   logger: Logger;
+  clock: Clock;
+  hasher: PasswordHasher;
   /** Shared store for rate-limit counters when several instances run. */
   redis?: Redis | undefined;
   /** The database pool's use, for the metrics. */
   poolStats?: (() => PoolStats | undefined) | undefined;
 }): Services {
-  const { config, prisma, sql, keys, logger, redis } = options;
+  const { config, prisma, sql, keys, logger, redis, clock, hasher } = options;
   const metrics = config.metrics.enabled ? createMetrics({ poolStats: options.poolStats }) : undefined;
-  const audit = createAudit(prisma, logger, metrics && ((type) => metrics.authEvent(type)));
+  const audit = createAudit(prisma, clock, logger, metrics && ((type) => metrics.authEvent(type)));
   return {
     prisma,
     sql,
     logger,
+    clock,
     metrics,
     audit,
     rateLimits: config.rateLimit.enabled
@@ -48,12 +53,13 @@ export function createServices(options: {
           (limit, ip) => void audit.record({ type: 'RATE_LIMITED', detail: { limit } }, { ip }),
         )
       : NO_RATE_LIMITS,
-    hasher: createPasswordHasher(config.passwords),
+    hasher,
     tokens: createAccessTokens({
       keys,
       issuer: config.tokens.issuer,
       audience: config.tokens.audience,
       ttlSeconds: config.tokens.accessTokenTtlSeconds,
+      clock,
     }),
     limits: {
       refreshTokenTtlSeconds: config.tokens.refreshTokenTtlSeconds,

@@ -1,11 +1,9 @@
-import { loadDevelopmentSecret } from '../auth/tokens/development-secret.ts';
 import type { ClientInfo } from '../auth/sessions/sessions.ts';
-import { buildKeyRing } from '../auth/tokens/signing-keys.ts';
 import { loadConfig } from '../config.ts';
 import { DataDirInUseError } from '../db/data-dir-lock.ts';
-import { openDatabase } from '../db/database.ts';
 import { createLogger } from '../logger.ts';
-import { createServices, type Services } from '../services.ts';
+import type { Services } from '../services.ts';
+import { startTollgate } from '../tollgate.ts';
 
 /** A failure to explain in one line, with no usage after it. */
 export class CliError extends Error {
@@ -22,38 +20,22 @@ export interface Environment {
 
 /**
  * The service's own settings, database (migrations applied) and services, as
- * `npm start` builds them. Its log goes to stderr, warnings only unless LOG_LEVEL
- * is set, so stdout holds only the command's results.
+ * `npm start` builds them, without listening. Its log goes to stderr, warnings
+ * only unless LOG_LEVEL is set, so stdout holds only the command's results.
  */
 export async function openEnvironment(env: NodeJS.ProcessEnv = process.env): Promise<Environment> {
   const loaded = loadConfig(env);
   if (!loaded.ok) throw new CliError(loaded.errors.join('\n'));
   const { config } = loaded;
   const logger = createLogger(env.LOG_LEVEL ? config.log.level : 'warn', process.stderr);
-
-  const { url, dataDir } = config.database;
-
-  const { secrets, privateKeys } = config.tokens;
-  const keys = buildKeyRing({
-    privateKeys,
-    secrets: !secrets && !privateKeys ? [await loadDevelopmentSecret(dataDir)] : secrets,
-  });
-
-  let database;
   try {
-    database = await openDatabase({ ...config.database, logger });
+    const tollgate = await startTollgate(config, { logger });
+    return { services: tollgate.services, close: () => tollgate.close() };
   } catch (error) {
     if (error instanceof DataDirInUseError) throw new CliError(`${error.message}: stop the service first.`);
+    const { url, dataDir } = config.database;
     throw new CliError(
       `Could not open the database (${url ? 'DATABASE_URL' : `embedded, in ${dataDir}`}): ${(error as Error).message}`,
     );
   }
-  const services = createServices({ config, prisma: database.prisma, sql: database.sql, keys, logger });
-  return {
-    services,
-    async close() {
-      await services.hasher.close();
-      await database.close();
-    },
-  };
 }

@@ -11,7 +11,7 @@ export interface UserRow {
 }
 
 /** Every user, oldest first, with a count of live sessions, in one query. */
-export async function listUsers(services: Pick<Services, 'prisma' | 'limits'>): Promise<UserRow[]> {
+export async function listUsers(services: Pick<Services, 'prisma' | 'limits' | 'clock'>): Promise<UserRow[]> {
   const users = await services.prisma.user.findMany({
     orderBy: { id: 'asc' },
     select: {
@@ -20,7 +20,7 @@ export async function listUsers(services: Pick<Services, 'prisma' | 'limits'>): 
       name: true,
       role: true,
       createdAt: true,
-      _count: { select: { sessions: { where: liveSessionFilter(services.limits) } } },
+      _count: { select: { sessions: { where: liveSessionFilter(services.limits, services.clock.now()) } } },
     },
   });
   return users.map(({ _count, createdAt, ...user }) => ({

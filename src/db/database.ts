@@ -24,6 +24,8 @@ export interface DatabaseOptions {
   url?: string | undefined;
   /** Where the embedded database keeps its files (in `pglite/` below it); omitted, it lives in memory. */
   dataDir?: string | undefined;
+  /** The embedded database starts as this dump of a data directory (tests: migrated once, cloned per file). */
+  embeddedTemplate?: string | undefined;
   poolSize: number;
   /** PostgreSQL cancels a statement running longer (a server only); default 10 s. */
   statementTimeoutSeconds?: number | undefined;
@@ -53,6 +55,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     poolSize = Math.min(poolSize, EMBEDDED_POOL_SIZE);
     embedded = await startEmbeddedPostgres({
       dataDir: options.dataDir && embeddedDatabaseDir(options.dataDir),
+      template: options.embeddedTemplate,
       maxConnections: poolSize + EMBEDDED_SPARE_CONNECTIONS,
       onUnexpectedExit: (reason) => logger.fatal({ reason }, 'the embedded database stopped'),
     });

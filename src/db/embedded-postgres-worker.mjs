@@ -1,12 +1,12 @@
 // Runs PGlite and its socket server on a thread of their own: the database's
 // work (WebAssembly and file I/O, a good part of each login) then never holds up
 // the service's event loop.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
-const { dataDir, maxConnections } = workerData;
+const { dataDir, maxConnections, template } = workerData;
 
 // PGlite touches all of PostgreSQL's default 128 MB of shared buffers at start.
 // An auth database's hot rows fit in far less, and the files stay in the OS cache.
@@ -14,7 +14,9 @@ const startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
 
 async function start() {
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir, { startParams });
+  // A template (a dump of a data directory) starts the database as it was dumped, with no initdb.
+  const loadDataDir = template ? new Blob([await readFile(template)]) : undefined;
+  const db = await PGlite.create(dataDir, { startParams, loadDataDir });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
   try {
     await server.start();

@@ -24,13 +24,15 @@ const CLOSE_TIMEOUT_MS = 10_000;
  */
 export async function startEmbeddedPostgres(options: {
   dataDir?: string | undefined;
+  /** A dump of a data directory (PGlite's `dumpDataDir`) to start from instead of an empty database. */
+  template?: string | undefined;
   maxConnections: number;
   /** Called if the database thread ends while the service still needs it. */
   onUnexpectedExit?: (reason: string) => void;
 }): Promise<EmbeddedPostgres> {
   const unlock = options.dataDir ? await lockDataDir(options.dataDir) : async () => {};
   const worker = new Worker(new URL('./embedded-postgres-worker.mjs', import.meta.url), {
-    workerData: { dataDir: options.dataDir, maxConnections: options.maxConnections },
+    workerData: { dataDir: options.dataDir, maxConnections: options.maxConnections, template: options.template },
   });
   const exited = once(worker, 'exit');
   let closing = false;

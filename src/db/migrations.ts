@@ -57,6 +57,7 @@ async function loadEngine(datamodel: string, log: EngineLog, pool: pg.Pool): Pro
  */
 export async function applyMigrations(url: string, log: EngineLog = () => {}): Promise<string[]> {
   const migrationsList = await readMigrations();
+  if (await allApplied(url, migrationsList)) return [];
   const lock = new pg.Client({ connectionString: url });
   await lock.connect();
   const pool = new pg.Pool({ connectionString: url, max: 1 });
@@ -75,6 +76,34 @@ export async function applyMigrations(url: string, log: EngineLog = () => {}): P
     await lock.end();
   }
 }
+
+/**
+ * True when `_prisma_migrations` records every committed migration as finished
+ * and none as failed: the usual start, which then needs no schema engine (it
+ * takes a second to load and tens of megabytes to hold). Anything else, the
+ * engine settles, as `prisma migrate deploy` would.
+ */
+async function allApplied(url: string, migrations: MigrationList): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string; finished: boolean }>(
+      `SELECT migration_name AS name, finished_at IS NOT NULL AS finished
+         FROM _prisma_migrations WHERE rolled_back_at IS NULL`,
+    );
+    if (rows.some((row) => !row.finished)) return false;
+    const applied = new Set(rows.map((row) => row.name));
+    return migrations.migrationDirectories.every((directory) => applied.has(directory.path));
+  } catch (error) {
+    // No _prisma_migrations yet: a new database.
+    if ((error as { code?: string }).code === UNDEFINED_TABLE) return false;
+    throw error;
+  } finally {
+    await client.end();
+  }
+}
+
+const UNDEFINED_TABLE = '42P01';
 
 /**
  * The schema the committed migrations produce. `npm run db:new` keeps it beside

@@ -26,7 +26,7 @@ builder.queryField('sessions', (t) =>
     resolve: (query, _root, _args, { services, viewer }) =>
       services.prisma.session.findMany({
         ...query,
-        where: { userId: viewer.user.id, ...liveSessionFilter(services.limits) },
+        where: { userId: viewer.user.id, ...liveSessionFilter(services.limits, services.clock.now()) },
         orderBy: [{ lastUsedAt: 'desc' }, { id: 'desc' }],
       }),
   }),

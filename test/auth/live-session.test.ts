@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findLiveSession, liveSessionFilter, type SessionLimits } from '../../src/auth/sessions/sessions.ts';
-import { expectData } from '../helpers/expect-graphql.ts';
-import { SIGN_UP } from '../helpers/documents.ts';
-import { createTestApp, STRONG_PASSWORD, uniqueEmail, type TestApp } from '../helpers/test-app.ts';
+import { createTestApp, signUp, type TestApp } from '../fixtures/index.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -11,11 +9,8 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function signedInSession() {
-  const { signUp } = expectData(
-    await t.graphql(SIGN_UP, { email: uniqueEmail(), password: STRONG_PASSWORD, name: 'Grace' }),
-  );
-  const session = await t.services.prisma.session.findFirstOrThrow({ where: { userId: signUp.user.id } });
-  return { sid: session.id, sub: signUp.user.id };
+  const account = await signUp(t, { name: 'Grace' });
+  return { sid: account.sessionId, sub: account.userId };
 }
 
 describe('the live-session lookup in SQL', () => {
@@ -27,7 +22,10 @@ describe('the live-session lookup in SQL', () => {
       include: { user: true },
     });
     const { user, ...session } = viaPrisma;
-    expect(await findLiveSession(t.services.sql, claims, t.services.limits)).toStrictEqual({ session, user });
+    expect(await findLiveSession(t.services.sql, claims, t.services.limits, t.clock.now())).toStrictEqual({
+      session,
+      user,
+    });
   });
 
   it('agrees with the Prisma filter on when a session has ended', async () => {
@@ -36,16 +34,17 @@ describe('the live-session lookup in SQL', () => {
     const idleLimits = t.services.limits;
     const ageLimits = { ...idleLimits, refreshTokenTtlSeconds: 10 * 365 * 86400 };
     const idleEnd = new Date(session.lastUsedAt.getTime() + idleLimits.refreshTokenTtlSeconds * 1000);
-    const before = (end: Date) => new Date(end.getTime() - 1);
+    const justBefore = (end: Date) => new Date(end.getTime() - 1);
 
-    const liveBySql = async (limits: SessionLimits, at?: Date, who = claims) =>
+    // Both lookups are asked about the same instant; the service's own time by default.
+    const liveBySql = async (limits: SessionLimits, at = t.clock.now(), who = claims) =>
       (await findLiveSession(t.services.sql, who, limits, at)) !== null;
-    const liveByPrisma = async (limits: SessionLimits, at?: Date) =>
+    const liveByPrisma = async (limits: SessionLimits, at = t.clock.now()) =>
       (await t.services.prisma.session.count({ where: { id: claims.sid, ...liveSessionFilter(limits, at) } })) === 1;
     const cases: Array<[SessionLimits, Date, boolean]> = [
-      [idleLimits, before(idleEnd), true],
+      [idleLimits, justBefore(idleEnd), true],
       [idleLimits, idleEnd, false],
-      [ageLimits, before(session.expiresAt), true],
+      [ageLimits, justBefore(session.expiresAt), true],
       [ageLimits, session.expiresAt, false],
     ];
     for (const [limits, at, live] of cases) {
@@ -56,7 +55,9 @@ describe('the live-session lookup in SQL', () => {
       false,
     );
 
-    await t.services.prisma.session.update({ where: { id: claims.sid }, data: { revokedAt: new Date() } });
+    expect(await liveBySql(idleLimits)).toBe(true);
+    expect(await liveByPrisma(idleLimits)).toBe(true);
+    await t.services.prisma.session.update({ where: { id: claims.sid }, data: { revokedAt: t.clock.now() } });
     expect(await liveBySql(idleLimits)).toBe(false);
     expect(await liveByPrisma(idleLimits)).toBe(false);
   });

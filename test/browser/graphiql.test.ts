@@ -1,17 +1,12 @@
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createScratchPostgres, testDatabaseKind } from '../helpers/database.ts';
-import { startService, type RunningService } from '../helpers/service-process.ts';
-import { STRONG_PASSWORD, uniqueEmail } from '../helpers/test-app.ts';
+import { createTestApp, STRONG_PASSWORD, testDatabaseKind, uniqueEmail, type TestApp } from '../fixtures/index.ts';
 
-// GraphiQL as a person meets it: the page `npm start` serves at /graphql, opened
+// GraphiQL as a person meets it: the page the service serves at /graphql, opened
 // in Debian's Chromium, driven through its editors and buttons. Then a frontend
 // on another origin calling the same service from that browser, preflights and all.
 
@@ -39,14 +34,12 @@ async function editorText(editor: Locator): Promise<string> {
     textContent: string | null;
     style: { top: string };
   }
-  const lines = await editor
-    .locator('.view-line')
-    .evaluateAll((elements) =>
-      (elements as unknown as DrawnLine[]).map((line) => ({
-        top: parseFloat(line.style.top),
-        text: line.textContent ?? '',
-      })),
-    );
+  const lines = await editor.locator('.view-line').evaluateAll((elements) =>
+    (elements as unknown as DrawnLine[]).map((line) => ({
+      top: parseFloat(line.style.top),
+      text: line.textContent ?? '',
+    })),
+  );
   return lines
     .sort((a, b) => a.top - b.top)
     .map((line) => line.text.replace(/\u00a0/g, ' '))
@@ -120,24 +113,24 @@ class GraphiQL {
 }
 
 describe.skipIf(skip)(`GraphiQL in Chromium (${testDatabaseKind})`, { timeout: 120_000 }, () => {
-  let dataDir: string;
-  let scratch: Awaited<ReturnType<typeof createScratchPostgres>>;
-  let service: RunningService;
+  let t: TestApp;
+  /** Where the service listens: a real port on 127.0.0.1, as a browser needs. */
+  let graphqlUrl: string;
   let browser: Browser;
   let context: BrowserContext | undefined;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'tollgate-browser-'));
-    scratch = await createScratchPostgres();
-    service = await startService({ DATA_DIR: dataDir, ...(scratch ? { DATABASE_URL: scratch.url } : {}) });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    // Rate limits on, as `npm start` has them.
+    [t, browser] = await Promise.all([
+      createTestApp({ RATE_LIMIT: 'on' }),
+      chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
+    ]);
+    graphqlUrl = await t.listen();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await service?.stop();
-    await scratch?.drop();
-    await rm(dataDir, { recursive: true, force: true });
+    await t?.close();
   }, 60_000);
 
   // A fresh profile for each test: GraphiQL keeps its tabs and headers in local storage.
@@ -149,12 +142,12 @@ describe.skipIf(skip)(`GraphiQL in Chromium (${testDatabaseKind})`, { timeout: 1
     await context?.close();
     context = undefined;
     // What the service logged explains most failures seen only through the page.
-    if (task.result?.state === 'fail') console.error(`service output:\n${service.output.slice(-30).join('\n')}`);
+    if (task.result?.state === 'fail') console.error(`service log:\n${t.logText().split('\n').slice(-30).join('\n')}`);
   });
 
   it('loads at /graphql with everything from the service itself, and nothing fails', async () => {
     const page = await newPage();
-    const ownOrigin = new URL(service.url).origin;
+    const ownOrigin = new URL(graphqlUrl).origin;
     const requested: string[] = [];
     const failed: string[] = [];
     const pageErrors: string[] = [];
@@ -165,7 +158,7 @@ describe.skipIf(skip)(`GraphiQL in Chromium (${testDatabaseKind})`, { timeout: 1
     });
     page.on('pageerror', (error) => pageErrors.push(error.message));
 
-    const response = await page.goto(service.url, { waitUntil: 'networkidle', timeout: UI_TIMEOUT });
+    const response = await page.goto(graphqlUrl, { waitUntil: 'networkidle', timeout: UI_TIMEOUT });
     expect(response?.status()).toBe(200);
     expect(response?.headers()['content-type']).toMatch(/^text\/html/);
     const graphiql = new GraphiQL(page);
@@ -184,7 +177,7 @@ describe.skipIf(skip)(`GraphiQL in Chromium (${testDatabaseKind})`, { timeout: 1
 
   it('opens with the sign-up, login and me flow and an example Authorization header', async () => {
     const graphiql = new GraphiQL(await newPage());
-    await graphiql.open(service.url);
+    await graphiql.open(graphqlUrl);
 
     const text = await editorText(graphiql.queryEditor);
     expect(text).toContain('signUp(');
@@ -202,7 +195,7 @@ describe.skipIf(skip)(`GraphiQL in Chromium (${testDatabaseKind})`, { timeout: 1
 
   it('runs the default document as the README says: SignUp, token into the headers, Me', async () => {
     const graphiql = new GraphiQL(await newPage());
-    await graphiql.open(service.url);
+    await graphiql.open(graphqlUrl);
 
     await graphiql.runOperation('SignUp');
     const token = await graphiql.accessTokenFromResult();
@@ -214,7 +207,7 @@ describe.skipIf(skip)(`GraphiQL in Chromium (${testDatabaseKind})`, { timeout: 1
 
   it('signs up from a typed document, then shows me with the token put in the headers pane', async () => {
     const graphiql = new GraphiQL(await newPage());
-    await graphiql.open(service.url);
+    await graphiql.open(graphqlUrl);
     const email = uniqueEmail('graphiql');
 
     await replaceContent(
@@ -260,7 +253,7 @@ describe.skipIf(skip)(`GraphiQL in Chromium (${testDatabaseKind})`, { timeout: 1
         if (/CORS/i.test(message.text())) blocked.push(message.text());
       });
       await page.goto(frontendUrl);
-      expect(new URL(page.url()).origin).not.toBe(new URL(service.url).origin);
+      expect(new URL(page.url()).origin).not.toBe(new URL(graphqlUrl).origin);
       const email = uniqueEmail('frontend');
 
       interface Answer {
@@ -291,7 +284,7 @@ describe.skipIf(skip)(`GraphiQL in Chromium (${testDatabaseKind})`, { timeout: 1
           }
           return results;
         },
-        { url: service.url, email, password: STRONG_PASSWORD },
+        { url: graphqlUrl, email, password: STRONG_PASSWORD },
       );
 
       expect(blocked).toEqual([]);

@@ -1,40 +1,47 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScratchPostgres, testDatabaseKind } from '../helpers/database.ts';
-import { AUTH_EVENTS, LOGIN, ME } from '../helpers/documents.ts';
-import { postGraphQL, startService, type RunningService } from '../helpers/service-process.ts';
-import { STRONG_PASSWORD, uniqueEmail } from '../helpers/test-app.ts';
-import { runAdmin, type AdminRun } from './run-admin.ts';
+import {
+  AUTH_EVENTS,
+  expectError,
+  expectNoErrors,
+  LOGIN,
+  ME,
+  runAdmin,
+  sendGraphQL,
+  serviceData,
+  STRONG_PASSWORD,
+  startService,
+  testDatabaseKind,
+  uniqueEmail,
+  type ProgramRun,
+  type RunningService,
+  type ServiceData,
+} from '../fixtures/index.ts';
 
 // `npm run admin` as an operator runs it: a real process on the service's
-// settings. Process starts cost seconds, so the steps build on each other.
-// The embedded database serves one process at a time: there the service runs
-// only between CLI steps; on PostgreSQL it keeps running beside them.
+// settings, its DATA_DIR holding a migrated database already. Process starts
+// cost seconds, so the steps build on each other. The embedded database serves
+// one process at a time: there the service runs only between CLI steps; on
+// PostgreSQL it keeps running beside them.
 
 const embedded = testDatabaseKind === 'pglite';
 const SLOW = 180_000;
 
-let dataDir: string;
-let scratch: Awaited<ReturnType<typeof createScratchPostgres>>;
+let data: ServiceData;
 let env: Record<string, string>;
 let service: RunningService | undefined;
 /** Every run, to check at the end that no password was ever printed. */
-const runs: AdminRun[] = [];
+const runs: ProgramRun[] = [];
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'tollgate-admin-'));
-  scratch = await createScratchPostgres();
-  env = { DATA_DIR: dataDir, ...(scratch ? { DATABASE_URL: scratch.url } : {}) };
+  data = await serviceData();
+  ({ env } = data);
 });
 afterAll(async () => {
   await service?.stop();
-  await scratch?.drop();
-  await rm(dataDir, { recursive: true, force: true });
+  await data?.remove();
 });
 
-async function admin(args: string[], stdin?: string): Promise<AdminRun> {
+async function admin(args: string[], stdin?: string): Promise<ProgramRun> {
   // The embedded database is the service's while it runs.
   if (embedded) await stopService();
   const run = await runAdmin(args, env, stdin);
@@ -53,9 +60,7 @@ async function stopService() {
 }
 
 async function login(email: string) {
-  const { body } = await postGraphQL(await serviceUrl(), LOGIN, { email, password: STRONG_PASSWORD });
-  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
-  return body.data!.login;
+  return expectNoErrors(await sendGraphQL(await serviceUrl(), LOGIN, { email, password: STRONG_PASSWORD })).login;
 }
 
 const adminEmail = uniqueEmail('cli-admin');
@@ -198,10 +203,9 @@ describe(`npm run admin (${testDatabaseKind})`, () => {
       expect(revoked).toMatchObject({ code: 0, stdout: `Ended 1 session of ${userEmail}.\n` });
 
       const url = await serviceUrl();
-      const refused = await postGraphQL(url, ME, {}, userToken);
-      expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'TOKEN_REVOKED' });
+      expectError(await sendGraphQL(url, ME, {}, { token: userToken }), 'UNAUTHENTICATED', 'TOKEN_REVOKED');
       // The demoted admin's session lives on, with the new role.
-      expect((await postGraphQL(url, ME, {}, adminToken)).body.data?.me?.role).toBe('USER');
+      expect(expectNoErrors(await sendGraphQL(url, ME, {}, { token: adminToken })).me?.role).toBe('USER');
     },
     SLOW,
   );
@@ -210,14 +214,15 @@ describe(`npm run admin (${testDatabaseKind})`, () => {
     'writes audit events as the API does, with no acting user and its own user agent',
     async () => {
       const promoted = await login(userEmail);
-      const { body } = await postGraphQL(
-        await serviceUrl(),
-        AUTH_EVENTS,
-        { userId: promoted.user.id, first: 10 },
-        promoted.accessToken,
+      const { authEvents } = expectNoErrors(
+        await sendGraphQL(
+          await serviceUrl(),
+          AUTH_EVENTS,
+          { userId: promoted.user.id, first: 10 },
+          { token: promoted.accessToken },
+        ),
       );
-      expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
-      const events = body.data!.authEvents.edges.map((edge) => edge.node).reverse();
+      const events = authEvents.edges.map((edge) => edge.node).reverse();
       const byCli = { actorId: null, ip: null, userAgent: 'tollgate-admin', sessionId: null };
       expect(events.map((event) => event.type)).toEqual([
         'SIGN_UP',

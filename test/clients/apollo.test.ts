@@ -1,35 +1,33 @@
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createClient } from '../../examples/apollo/client.ts';
 import { Login, Logout, Me, Sessions, SignUp } from '../../examples/operations.ts';
 import { TokenStore } from '../../examples/token-store.ts';
+import { runExample, STRONG_PASSWORD, uniqueEmail } from '../fixtures/index.ts';
 import {
-  freshEmail,
+  expireAccessTokens,
   LOGIN_FAILURES_ALLOWED,
-  PASSWORD,
-  SERVICE_START_TIMEOUT,
   recordingFetch,
-  runExample,
-  startClientService,
-  waitUntilExpired,
-  type ClientService,
+  startClientApp,
+  startExampleApp,
+  type ClientApp,
 } from './support.ts';
 
-// The Apollo Client example (examples/apollo/) against the real service.
+// The Apollo Client example (examples/apollo/) against the service listening on a port.
 
-let service: ClientService;
+let service: ClientApp;
 beforeAll(async () => {
-  service = await startClientService();
-}, SERVICE_START_TIMEOUT);
-afterAll(() => service?.stop());
+  service = await startClientApp();
+});
+afterAll(() => service?.t.close());
 
 /** A signed-up user behind an example client whose requests are recorded. */
 async function signedUp() {
-  const email = freshEmail('apollo');
+  const email = uniqueEmail('apollo');
   const wire = recordingFetch();
   const tokens = new TokenStore();
   const client = createClient({ url: service.url, tokens, fetch: wire.fetch });
-  const { data } = await client.mutate({ mutation: SignUp, variables: { email, password: PASSWORD } });
+  const { data } = await client.mutate({ mutation: SignUp, variables: { email, password: STRONG_PASSWORD } });
   if (!data) throw new Error('signUp returned no data');
   tokens.set(data.signUp);
   return { email, wire, tokens, client, session: data.signUp };
@@ -55,7 +53,7 @@ describe('Apollo Client example', () => {
 
   it('after the access token expires, refreshes once, stores the rotated pair and retries', async () => {
     const { email, wire, tokens, client, session } = await signedUp();
-    await waitUntilExpired(session.accessToken);
+    expireAccessTokens(service.t);
 
     const { data } = await client.query({ query: Me });
 
@@ -69,7 +67,7 @@ describe('Apollo Client example', () => {
 
   it('shares one refresh among operations that fail together', async () => {
     const { email, wire, client, session } = await signedUp();
-    await waitUntilExpired(session.accessToken);
+    expireAccessTokens(service.t);
 
     const [me, sessions] = await Promise.all([client.query({ query: Me }), client.query({ query: Sessions })]);
 
@@ -103,7 +101,7 @@ describe('Apollo Client example', () => {
     // Another tab holding the same pair logs out.
     const otherTab = createClient({ url: service.url, tokens: new TokenStore(session) });
     await otherTab.mutate({ mutation: Logout, variables: { refreshToken: session.refreshToken } });
-    await waitUntilExpired(session.accessToken);
+    expireAccessTokens(service.t);
 
     const error = await rejection(client.query({ query: Me }));
 
@@ -115,17 +113,17 @@ describe('Apollo Client example', () => {
   it('shows BAD_USER_INPUT with the field, and EMAIL_TAKEN', async () => {
     const client = createClient({ url: service.url, tokens: new TokenStore() });
     const badEmail = await rejection(
-      client.mutate({ mutation: SignUp, variables: { email: 'not-an-email', password: PASSWORD } }),
+      client.mutate({ mutation: SignUp, variables: { email: 'not-an-email', password: STRONG_PASSWORD } }),
     );
     expect(badEmail.errors[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'email' });
 
     const weak = await rejection(
-      client.mutate({ mutation: SignUp, variables: { email: freshEmail('apollo'), password: 'password' } }),
+      client.mutate({ mutation: SignUp, variables: { email: uniqueEmail('apollo'), password: 'password' } }),
     );
     expect(weak.errors[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'password' });
 
     const { email } = await signedUp();
-    const taken = await rejection(client.mutate({ mutation: SignUp, variables: { email, password: PASSWORD } }));
+    const taken = await rejection(client.mutate({ mutation: SignUp, variables: { email, password: STRONG_PASSWORD } }));
     expect(taken.errors[0]?.extensions).toEqual({ code: 'EMAIL_TAKEN', field: 'email' });
   });
 
@@ -143,14 +141,17 @@ describe('Apollo Client example', () => {
   });
 
   it('runs examples/apollo/main.ts from signUp to logout', { timeout: 60_000 }, async () => {
-    const run = await runExample('examples/apollo/main.ts', { TOLLGATE_URL: service.url });
+    // The example waits in real time for its token to expire, so it gets tokens of 1 s.
+    const example = await startExampleApp(service.t);
+    onTestFinished(() => example.t.close());
+    const run = await runExample('examples/apollo/main.ts', { TOLLGATE_URL: example.url });
 
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout.trim().split('\n')).toEqual([
-      expect.stringMatching(/^signUp: apollo-example-\S+@example\.com, access token valid for 3 s$/),
+      expect.stringMatching(/^signUp: apollo-example-\S+@example\.com, access token valid for 1 s$/),
       expect.stringMatching(/^me: apollo-example-/),
-      expect.stringMatching(/^waiting 3\.25 s for the access token to expire$/),
+      expect.stringMatching(/^waiting 1\.25 s for the access token to expire$/),
       expect.stringMatching(/^me again: apollo-example-\S+ \(the access token was refreshed on the way\)$/),
       'logout: true',
     ]);

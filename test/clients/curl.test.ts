@@ -2,35 +2,33 @@ import { spawnSync } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  freshEmail,
-  PASSWORD,
-  ROOT,
-  SERVICE_START_TIMEOUT,
-  runProgram,
-  startClientService,
-  type ClientService,
-} from './support.ts';
+import { ROOT, runProgram, STRONG_PASSWORD, uniqueEmail } from '../fixtures/index.ts';
+import { startClientApp, type ClientApp } from './support.ts';
 
-// examples/curl.sh, run with bash against the real service.
+// examples/curl.sh, run with bash against the service listening on a port.
 
 const curlMissing = spawnSync('curl', ['--version']).error !== undefined;
 if (curlMissing) console.warn('curl is not installed: skipping the tests of examples/curl.sh');
 
-let service: ClientService | undefined;
+let service: ClientApp | undefined;
 beforeAll(async () => {
-  if (!curlMissing) service = await startClientService();
-}, SERVICE_START_TIMEOUT);
-afterAll(() => service?.stop());
+  if (!curlMissing) service = await startClientApp();
+});
+afterAll(() => service?.t.close());
 
 function runScript(env: Record<string, string>) {
   if (!service) throw new Error('the service did not start');
-  return runProgram('bash', ['examples/curl.sh'], { TOLLGATE_URL: service.url, TOLLGATE_PASSWORD: PASSWORD, ...env });
+  return runProgram('bash', ['examples/curl.sh'], {
+    ...process.env,
+    TOLLGATE_URL: service.url,
+    TOLLGATE_PASSWORD: STRONG_PASSWORD,
+    ...env,
+  });
 }
 
 describe.skipIf(curlMissing)('examples/curl.sh', () => {
   it('signs up, logs in, reads me, refreshes and logs out', async () => {
-    const email = freshEmail('curl');
+    const email = uniqueEmail('curl');
     const run = await runScript({ TOLLGATE_EMAIL: email });
 
     expect(run.stderr).toBe('');
@@ -60,7 +58,7 @@ describe.skipIf(curlMissing)('examples/curl.sh', () => {
   });
 
   it('stops with a non-zero exit at the first answer with errors', async () => {
-    const run = await runScript({ TOLLGATE_EMAIL: freshEmail('curl'), TOLLGATE_PASSWORD: 'password' });
+    const run = await runScript({ TOLLGATE_EMAIL: uniqueEmail('curl'), TOLLGATE_PASSWORD: 'password' });
 
     expect(run.code).not.toBe(0);
     expect(run.stdout).toContain('"code":"BAD_USER_INPUT","field":"password"');

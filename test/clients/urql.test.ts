@@ -1,35 +1,33 @@
 import { CombinedError } from '@urql/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { Login, Logout, Me, Sessions, SignUp } from '../../examples/operations.ts';
 import { TokenStore } from '../../examples/token-store.ts';
 import { createClient } from '../../examples/urql/client.ts';
+import { runExample, STRONG_PASSWORD, uniqueEmail } from '../fixtures/index.ts';
 import {
-  freshEmail,
+  expireAccessTokens,
   LOGIN_FAILURES_ALLOWED,
-  PASSWORD,
-  SERVICE_START_TIMEOUT,
   recordingFetch,
-  runExample,
-  startClientService,
-  waitUntilExpired,
-  type ClientService,
+  startClientApp,
+  startExampleApp,
+  type ClientApp,
 } from './support.ts';
 
-// The urql example (examples/urql/) against the real service.
+// The urql example (examples/urql/) against the service listening on a port.
 
-let service: ClientService;
+let service: ClientApp;
 beforeAll(async () => {
-  service = await startClientService();
-}, SERVICE_START_TIMEOUT);
-afterAll(() => service?.stop());
+  service = await startClientApp();
+});
+afterAll(() => service?.t.close());
 
 /** A signed-up user behind an example client whose requests are recorded. */
 async function signedUp() {
-  const email = freshEmail('urql');
+  const email = uniqueEmail('urql');
   const wire = recordingFetch();
   const tokens = new TokenStore();
   const client = createClient({ url: service.url, tokens, fetch: wire.fetch });
-  const { data, error } = await client.mutation(SignUp, { email, password: PASSWORD }).toPromise();
+  const { data, error } = await client.mutation(SignUp, { email, password: STRONG_PASSWORD }).toPromise();
   if (!data) throw error ?? new Error('signUp returned no data');
   tokens.set(data.signUp);
   return { email, wire, tokens, client, session: data.signUp };
@@ -51,7 +49,7 @@ describe('urql example', () => {
 
   it('after the access token expires, refreshes once, stores the rotated pair and retries', async () => {
     const { email, wire, tokens, client, session } = await signedUp();
-    await waitUntilExpired(session.accessToken);
+    expireAccessTokens(service.t);
 
     const { data, error } = await client.query(Me, {}).toPromise();
 
@@ -66,7 +64,7 @@ describe('urql example', () => {
 
   it('shares one refresh among operations that fail together', async () => {
     const { email, wire, client, session } = await signedUp();
-    await waitUntilExpired(session.accessToken);
+    expireAccessTokens(service.t);
 
     const [me, sessions] = await Promise.all([
       client.query(Me, {}).toPromise(),
@@ -100,7 +98,7 @@ describe('urql example', () => {
     // Another tab holding the same pair logs out.
     const otherTab = createClient({ url: service.url, tokens: new TokenStore(session) });
     await otherTab.mutation(Logout, { refreshToken: session.refreshToken }).toPromise();
-    await waitUntilExpired(session.accessToken);
+    expireAccessTokens(service.t);
 
     const error = errorOf(await client.query(Me, {}).toPromise());
 
@@ -114,16 +112,18 @@ describe('urql example', () => {
 
   it('shows BAD_USER_INPUT with the field, and EMAIL_TAKEN', async () => {
     const client = createClient({ url: service.url, tokens: new TokenStore() });
-    const badEmail = errorOf(await client.mutation(SignUp, { email: 'not-an-email', password: PASSWORD }).toPromise());
+    const badEmail = errorOf(
+      await client.mutation(SignUp, { email: 'not-an-email', password: STRONG_PASSWORD }).toPromise(),
+    );
     expect(badEmail.graphQLErrors[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'email' });
 
     const weak = errorOf(
-      await client.mutation(SignUp, { email: freshEmail('urql'), password: 'password' }).toPromise(),
+      await client.mutation(SignUp, { email: uniqueEmail('urql'), password: 'password' }).toPromise(),
     );
     expect(weak.graphQLErrors[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'password' });
 
     const { email } = await signedUp();
-    const taken = errorOf(await client.mutation(SignUp, { email, password: PASSWORD }).toPromise());
+    const taken = errorOf(await client.mutation(SignUp, { email, password: STRONG_PASSWORD }).toPromise());
     expect(taken.graphQLErrors[0]?.extensions).toEqual({ code: 'EMAIL_TAKEN', field: 'email' });
   });
 
@@ -143,14 +143,17 @@ describe('urql example', () => {
   });
 
   it('runs examples/urql/main.ts from signUp to logout', { timeout: 60_000 }, async () => {
-    const run = await runExample('examples/urql/main.ts', { TOLLGATE_URL: service.url });
+    // The example waits in real time for its token to expire, so it gets tokens of 1 s.
+    const example = await startExampleApp(service.t);
+    onTestFinished(() => example.t.close());
+    const run = await runExample('examples/urql/main.ts', { TOLLGATE_URL: example.url });
 
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout.trim().split('\n')).toEqual([
-      expect.stringMatching(/^signUp: urql-example-\S+@example\.com, access token valid for 3 s$/),
+      expect.stringMatching(/^signUp: urql-example-\S+@example\.com, access token valid for 1 s$/),
       expect.stringMatching(/^me: urql-example-/),
-      expect.stringMatching(/^waiting 3\.25 s for the access token to expire$/),
+      expect.stringMatching(/^waiting 1\.25 s for the access token to expire$/),
       expect.stringMatching(/^me again: urql-example-\S+ \(the access token was refreshed on the way\)$/),
       'logout: true',
     ]);

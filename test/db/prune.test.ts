@@ -1,9 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENDED_SESSION_RETENTION_SECONDS, pruneEndedSessions } from '../../src/auth/sessions/prune.ts';
-import { SIGN_UP } from '../helpers/documents.ts';
-import { expectData } from '../helpers/expect-graphql.ts';
-import { createTestApp, STRONG_PASSWORD, uniqueEmail, type TestApp } from '../helpers/test-app.ts';
-import { payloadOf } from '../helpers/tokens.ts';
+import { hashRefreshToken } from '../../src/auth/sessions/refresh-tokens.ts';
+import {
+  createTestApp,
+  expectNoErrors,
+  LOGOUT,
+  REFRESH,
+  signUp,
+  type Account,
+  type TestApp,
+} from '../fixtures/index.ts';
+
+// Sessions and refresh tokens reach their ends the way they do in service:
+// used, left idle, revoked, with the service's clock moved forward between.
 
 let t: TestApp;
 beforeAll(async () => {
@@ -11,58 +20,80 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const DAY = 86400 * 1000;
-const longAgo = () => new Date(Date.now() - ENDED_SESSION_RETENTION_SECONDS * 1000 - DAY);
+const DAY = 86400;
 
-async function newSession(): Promise<string> {
-  const { signUp } = expectData(await t.graphql(SIGN_UP, { email: uniqueEmail('prune'), password: STRONG_PASSWORD }));
-  return String(payloadOf(signUp.accessToken).sid);
+const newSession = () => signUp(t, { prefix: 'prune' });
+
+/** Uses a refresh token (which marks its session used) and returns the next one. */
+async function refreshed(refreshToken: string): Promise<string> {
+  return expectNoErrors(await t.graphql(REFRESH, { refreshToken })).refresh.refreshToken;
 }
+
+async function logOut(account: Account) {
+  expect(expectNoErrors(await t.graphql(LOGOUT, {}, { token: account.accessToken })).logout).toBe(true);
+}
+
+const prune = () => pruneEndedSessions(t.services.prisma, t.services.limits, t.clock.now());
+
+const hex = (hash: Uint8Array) => Buffer.from(hash).toString('hex');
 
 describe('pruning ended sessions', () => {
   it('deletes sessions revoked, expired or idle long ago, with their refresh tokens, and keeps live ones', async () => {
-    const { prisma } = t.services;
-    const live = await newSession();
-    const revokedLongAgo = await newSession();
-    const revokedToday = await newSession();
+    const { prisma, limits } = t.services;
+    // Refreshed a day within the idle limit each time, it ends by its absolute limit only.
+    const step = limits.refreshTokenTtlSeconds - DAY;
     const expiredLongAgo = await newSession();
+    let refreshToken = expiredLongAgo.refreshToken;
+    t.clock.advance(step);
+    let age = step;
+    refreshToken = await refreshed(refreshToken);
+    // Never used: idle long ago, yet still before its own absolute end.
     const idleLongAgo = await newSession();
-    await prisma.session.update({ where: { id: revokedLongAgo }, data: { revokedAt: longAgo() } });
-    await prisma.session.update({ where: { id: revokedToday }, data: { revokedAt: new Date() } });
-    await prisma.session.update({ where: { id: expiredLongAgo }, data: { expiresAt: longAgo() } });
-    await prisma.session.update({
-      where: { id: idleLongAgo },
-      data: { lastUsedAt: new Date(longAgo().getTime() - t.config.tokens.refreshTokenTtlSeconds * 1000) },
-    });
+    while (age + step < limits.sessionMaxAgeSeconds) {
+      t.clock.advance(step);
+      age += step;
+      refreshToken = await refreshed(refreshToken);
+    }
+    t.clock.advance(limits.sessionMaxAgeSeconds - age);
+    const { expiresAt } = await prisma.session.findUniqueOrThrow({ where: { id: expiredLongAgo.sessionId } });
+    expect(expiresAt.getTime()).toBeLessThanOrEqual(t.clock.now().getTime());
+    const revokedLongAgo = await newSession();
+    await logOut(revokedLongAgo);
 
-    const pruned = await pruneEndedSessions(prisma, t.services.limits);
+    t.clock.advance(ENDED_SESSION_RETENTION_SECONDS + DAY);
+    const live = await newSession();
+    const revokedToday = await newSession();
+    await logOut(revokedToday);
+
+    const pruned = await prune();
 
     expect(pruned.sessions).toBe(3);
     const left = await prisma.session.findMany({ select: { id: true } });
-    expect(left.map((s) => s.id).sort()).toEqual([live, revokedToday].sort());
-    expect(
-      await prisma.refreshToken.count({ where: { sessionId: { in: [revokedLongAgo, expiredLongAgo, idleLongAgo] } } }),
-    ).toBe(0);
+    expect(left.map((s) => s.id).sort()).toEqual([live.sessionId, revokedToday.sessionId].sort());
+    const prunedIds = [revokedLongAgo, expiredLongAgo, idleLongAgo].map((account) => account.sessionId);
+    expect(await prisma.refreshToken.count({ where: { sessionId: { in: prunedIds } } })).toBe(0);
   });
 
   it('deletes refresh tokens retired longer ago than REFRESH_TOKEN_TTL, keeping recent ones for reuse detection', async () => {
-    const { prisma } = t.services;
-    const session = await newSession();
-    const ttlMs = t.config.tokens.refreshTokenTtlSeconds * 1000;
-    const [token] = await prisma.refreshToken.findMany({ where: { sessionId: session } });
-    await prisma.refreshToken.update({
-      where: { id: token!.id },
-      data: { retiredAt: new Date(Date.now() - ttlMs - DAY) },
-    });
-    const recent = await prisma.refreshToken.create({
-      data: { sessionId: session, tokenHash: new Uint8Array(32).fill(7), retiredAt: new Date() },
-    });
+    const { prisma, limits } = t.services;
+    const account = await newSession();
+    const second = await refreshed(account.refreshToken);
+    t.clock.advance(limits.refreshTokenTtlSeconds - DAY);
+    const third = await refreshed(second);
+    // The first was retired a day longer ago than REFRESH_TOKEN_TTL, the second two days ago.
+    t.clock.advance(2 * DAY);
 
-    const pruned = await pruneEndedSessions(prisma, t.services.limits);
+    const pruned = await prune();
 
     expect(pruned.refreshTokens).toBe(1);
-    expect(await prisma.refreshToken.findMany({ where: { sessionId: session }, select: { id: true } })).toEqual([
-      { id: recent.id },
+    const left = await prisma.refreshToken.findMany({
+      where: { sessionId: account.sessionId },
+      select: { tokenHash: true, retiredAt: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(left.map((row) => ({ hash: hex(row.tokenHash), retired: row.retiredAt !== null }))).toEqual([
+      { hash: hex(hashRefreshToken(second)), retired: true },
+      { hash: hex(hashRefreshToken(third)), retired: false },
     ]);
   });
 });

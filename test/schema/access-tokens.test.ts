@@ -2,19 +2,30 @@ import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyIdOf } from '../../src/auth/tokens/signing-keys.ts';
+import { epochSeconds } from '../../src/clock.ts';
 import type { MeQuery } from '../generated/graphql.ts';
-import { LOGIN, ME, SIGN_UP } from '../helpers/documents.ts';
-import { expectData, expectError } from '../helpers/expect-graphql.ts';
-import { claimsFor, expiredTokenFor, forge, headerOf, nowSeconds, payloadOf } from '../helpers/tokens.ts';
 import {
+  accountOf,
+  claimsFor,
   createTestApp,
+  expectError,
+  expectNoErrors,
+  forge,
+  headerOf,
+  LOGIN,
+  ME,
+  payloadOf,
+  REFRESH,
+  SIGN_UP,
   STRONG_PASSWORD,
+  signUp,
   TEST_SECRET,
   uniqueEmail,
+  type Account,
   type GraphQLResponse,
   type RequestOptions,
   type TestApp,
-} from '../helpers/test-app.ts';
+} from '../fixtures/index.ts';
 
 /** Another secret of the right length, which the app does not know. */
 const OTHER_SECRET = randomBytes(32).toString('base64url');
@@ -28,22 +39,10 @@ afterAll(() => t.close());
 // ---------------------------------------------------------------------------
 // Helpers: accounts, token parts and forged tokens
 
-interface Account {
-  email: string;
-  userId: string;
-  sessionId: string;
-  accessToken: string;
-}
+const signUpFresh = (name = 'Ada') => signUp(t, { prefix: 'tokens', name });
 
-async function signUpOn(app: TestApp, name = 'Ada'): Promise<Account> {
-  const email = uniqueEmail('tokens');
-  const { signUp } = expectData(await app.graphql(SIGN_UP, { email, password: STRONG_PASSWORD, name }));
-  const sid = payloadOf(signUp.accessToken).sid;
-  if (typeof sid !== 'string') throw new Error('the issued access token has no sid');
-  return { email, userId: signUp.user.id, sessionId: sid, accessToken: signUp.accessToken };
-}
-
-const signUpFresh = (name?: string) => signUpOn(t, name);
+/** The claims of a token issued now by `app`'s clock, which tests move forward. */
+const claimsNow = (subject: Account, app = t) => claimsFor(subject, epochSeconds(app.clock));
 
 const base64urlJson = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
@@ -55,7 +54,7 @@ function expectRefused(
   reason: 'TOKEN_EXPIRED' | 'TOKEN_INVALID' | 'TOKEN_REVOKED',
 ) {
   expect(response.status).toBe(200);
-  const error = expectError(response, 'UNAUTHENTICATED', { reason });
+  const error = expectError(response, 'UNAUTHENTICATED', reason);
   expect(error.path).toEqual(['me']);
   expect(response.body.data).toEqual({ me: null });
 }
@@ -74,7 +73,7 @@ describe('me without a token', () => {
 describe('an issued access token', () => {
   it('returns its user from me', async () => {
     const account = await signUpFresh('Grace');
-    const { me: user } = expectData(await me({ token: account.accessToken }));
+    const { me: user } = expectNoErrors(await me({ token: account.accessToken }));
     expect(user).toMatchObject({ id: account.userId, email: account.email, name: 'Grace', role: 'USER' });
   });
 
@@ -85,7 +84,7 @@ describe('an issued access token', () => {
 
   it('carries sub, sid, iat, exp, iss, aud and jti, lasting 900 seconds', async () => {
     const account = await signUpFresh();
-    const before = nowSeconds();
+    const before = epochSeconds(t.clock);
     const payload = payloadOf(account.accessToken);
     expect(Object.keys(payload).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'jti', 'sid', 'sub']);
     expect(payload).toMatchObject({ sub: account.userId, iss: 'tollgate', aud: 'tollgate' });
@@ -120,57 +119,59 @@ describe('refused tokens', () => {
   });
 
   it('accepts a token forged exactly as the app signs (so the refusals below each test one fault)', async () => {
-    const { me: user } = expectData(await me({ token: forge(claimsFor(account)) }));
+    const { me: user } = expectNoErrors(await me({ token: forge(claimsNow(account)) }));
     expect(user?.id).toBe(account.userId);
   });
 
   it('refuses a correctly signed token whose exp has passed as TOKEN_EXPIRED', async () => {
-    const iat = nowSeconds() - 3600;
-    const token = forge({ ...claimsFor(account), iat, exp: iat + 900 });
+    const claims = claimsNow(account);
+    const token = forge(claims);
+    expectNoErrors(await me({ token }));
+    t.clock.advance(Number(claims.exp) - epochSeconds(t.clock) + 1);
     expectRefused(await me({ token }), 'TOKEN_EXPIRED');
   });
 
   it('refuses a token signed with another secret under the right kid as TOKEN_INVALID', async () => {
-    const token = forge(claimsFor(account), { key: OTHER_SECRET });
+    const token = forge(claimsNow(account), { key: OTHER_SECRET });
     expect(headerOf(token).kid).toBe(keyIdOf(TEST_SECRET));
     expectRefused(await me({ token }), 'TOKEN_INVALID');
   });
 
   it('refuses an alg none token with an empty signature as TOKEN_INVALID', async () => {
-    const token = `${base64urlJson({ alg: 'none', typ: 'at+jwt', kid: keyIdOf(TEST_SECRET) })}.${base64urlJson(claimsFor(account))}.`;
+    const token = `${base64urlJson({ alg: 'none', typ: 'at+jwt', kid: keyIdOf(TEST_SECRET) })}.${base64urlJson(claimsNow(account))}.`;
     expectRefused(await me({ token }), 'TOKEN_INVALID');
   });
 
   it('refuses an HS512 token signed with the right secret as TOKEN_INVALID', async () => {
-    const token = forge(claimsFor(account), { algorithm: 'HS512' });
+    const token = forge(claimsNow(account), { algorithm: 'HS512' });
     expect(headerOf(token).alg).toBe('HS512');
     expectRefused(await me({ token }), 'TOKEN_INVALID');
   });
 
   it('refuses an RS256 token as TOKEN_INVALID', async () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const token = forge(claimsFor(account), { algorithm: 'RS256', key: privateKey });
+    const token = forge(claimsNow(account), { algorithm: 'RS256', key: privateKey });
     expect(headerOf(token).alg).toBe('RS256');
     expectRefused(await me({ token }), 'TOKEN_INVALID');
   });
 
   it('refuses a token from another issuer as TOKEN_INVALID', async () => {
-    const token = forge({ ...claimsFor(account), iss: 'someone-else' });
+    const token = forge({ ...claimsNow(account), iss: 'someone-else' });
     expectRefused(await me({ token }), 'TOKEN_INVALID');
   });
 
   it('refuses a token for another audience as TOKEN_INVALID', async () => {
-    const token = forge({ ...claimsFor(account), aud: 'another-service' });
+    const token = forge({ ...claimsNow(account), aud: 'another-service' });
     expectRefused(await me({ token }), 'TOKEN_INVALID');
   });
 
   it('refuses a token of typ JWT instead of at+jwt as TOKEN_INVALID', async () => {
-    const token = forge(claimsFor(account), { header: { typ: 'JWT' } });
+    const token = forge(claimsNow(account), { header: { typ: 'JWT' } });
     expectRefused(await me({ token }), 'TOKEN_INVALID');
   });
 
   it('refuses a token whose kid names no known key as TOKEN_INVALID', async () => {
-    const token = forge(claimsFor(account), { header: { kid: keyIdOf(OTHER_SECRET) } });
+    const token = forge(claimsNow(account), { header: { kid: keyIdOf(OTHER_SECRET) } });
     expectRefused(await me({ token }), 'TOKEN_INVALID');
   });
 
@@ -187,12 +188,12 @@ describe('refused tokens', () => {
   });
 
   it('refuses a correctly signed token whose sid is not a session as TOKEN_REVOKED', async () => {
-    const token = forge({ ...claimsFor(account), sid: randomUUID() });
+    const token = forge({ ...claimsNow(account), sid: randomUUID() });
     expectRefused(await me({ token }), 'TOKEN_REVOKED');
   });
 
   it("refuses a correctly signed token whose sub is another user than the session's as TOKEN_REVOKED", async () => {
-    const token = forge({ ...claimsFor(account), sub: other.userId });
+    const token = forge({ ...claimsNow(account), sub: other.userId });
     expectRefused(await me({ token }), 'TOKEN_REVOKED');
   });
 });
@@ -200,7 +201,7 @@ describe('refused tokens', () => {
 describe('the Authorization scheme', () => {
   it.each(['bearer', 'BEARER'])('is matched without regard to case: %s <token> returns the user', async (scheme) => {
     const account = await signUpFresh();
-    const { me: user } = expectData(await me({ headers: { authorization: `${scheme} ${account.accessToken}` } }));
+    const { me: user } = expectNoErrors(await me({ headers: { authorization: `${scheme} ${account.accessToken}` } }));
     expect(user?.id).toBe(account.userId);
   });
 });
@@ -209,34 +210,37 @@ describe('the session behind a token', () => {
   /** Signs up, checks the token works, applies `end` and returns the account. */
   async function endSessionOf(end: (account: Account) => Promise<unknown>): Promise<Account> {
     const account = await signUpFresh();
-    expect(expectData(await me({ token: account.accessToken })).me?.id).toBe(account.userId);
+    expect(expectNoErrors(await me({ token: account.accessToken })).me?.id).toBe(account.userId);
     await end(account);
     return account;
   }
 
   it('stops its access token at once when revoked: TOKEN_REVOKED', async () => {
     const account = await endSessionOf(({ sessionId }) =>
-      t.services.prisma.session.update({ where: { id: sessionId }, data: { revokedAt: new Date() } }),
+      t.services.prisma.session.update({ where: { id: sessionId }, data: { revokedAt: t.clock.now() } }),
     );
     expectRefused(await me({ token: account.accessToken }), 'TOKEN_REVOKED');
   });
 
   it('stops its access token once past expiresAt: TOKEN_REVOKED', async () => {
-    const account = await endSessionOf(({ sessionId }) =>
-      t.services.prisma.session.update({ where: { id: sessionId }, data: { expiresAt: new Date(Date.now() - 1000) } }),
-    );
+    // Kept in use to the end, so its newest access token is still within its lifetime there.
+    let account = await signUpFresh();
+    const { expiresAt } = await t.services.prisma.session.findUniqueOrThrow({ where: { id: account.sessionId } });
+    const secondsLeft = () => (expiresAt.getTime() - t.clock.now().getTime()) / 1000;
+    while (secondsLeft() > 60) {
+      t.clock.advance(Math.min(t.services.limits.refreshTokenTtlSeconds - 60, secondsLeft() - 30));
+      const { refresh } = expectNoErrors(await t.graphql(REFRESH, { refreshToken: account.refreshToken }));
+      account = accountOf(refresh, account.password);
+    }
+    expect(expectNoErrors(await me({ token: account.accessToken })).me?.id).toBe(account.userId);
+    t.clock.advance(secondsLeft());
     expectRefused(await me({ token: account.accessToken }), 'TOKEN_REVOKED');
   });
 
   it('stops its access token once idle longer than REFRESH_TOKEN_TTL: TOKEN_REVOKED', async () => {
-    const idleMs = (t.config.tokens.refreshTokenTtlSeconds + 60) * 1000;
-    const account = await endSessionOf(({ sessionId }) =>
-      t.services.prisma.session.update({
-        where: { id: sessionId },
-        data: { lastUsedAt: new Date(Date.now() - idleMs) },
-      }),
-    );
-    expectRefused(await me({ token: account.accessToken }), 'TOKEN_REVOKED');
+    const account = await endSessionOf(async () => t.clock.advance(t.config.tokens.refreshTokenTtlSeconds + 60));
+    // An issued token expires long before its session goes idle; this one stands for a token still in its lifetime.
+    expectRefused(await me({ token: forge(claimsNow(account)) }), 'TOKEN_REVOKED');
   });
 
   it('stops its access token once the user is deleted: TOKEN_REVOKED', async () => {
@@ -249,39 +253,43 @@ describe('database round trips', () => {
   it('a me request with a valid token sends exactly one SQL statement', async () => {
     const account = await signUpFresh();
     t.queries.length = 0;
-    expectData(await me({ token: account.accessToken }));
+    expectNoErrors(await me({ token: account.accessToken }));
     expect(t.queries, t.queries.join('\n')).toHaveLength(1);
   });
 
   it('a me request with no Authorization header sends none', async () => {
     t.queries.length = 0;
-    expectData(await me({}));
+    expectNoErrors(await me({}));
     expect(t.queries, t.queries.join('\n')).toHaveLength(0);
   });
 });
 
 describe('signing in with a stale token in the header', () => {
-  it('login still succeeds when an expired access token is sent', async () => {
+  /** An account whose access token has expired since, by the service's clock. */
+  async function withExpiredToken(): Promise<Account> {
     const account = await signUpFresh();
+    t.clock.advance(t.config.tokens.accessTokenTtlSeconds + 1);
+    expectRefused(await me({ token: account.accessToken }), 'TOKEN_EXPIRED');
+    return account;
+  }
+
+  it('login still succeeds when an expired access token is sent', async () => {
+    const account = await withExpiredToken();
     const response = await t.graphql(
       LOGIN,
       { email: account.email, password: STRONG_PASSWORD },
-      { token: expiredTokenFor(account) },
+      { token: account.accessToken },
     );
-    const { login } = expectData(response);
+    const { login } = expectNoErrors(response);
     expect(login.user.id).toBe(account.userId);
-    expect(expectData(await me({ token: login.accessToken })).me?.id).toBe(account.userId);
+    expect(expectNoErrors(await me({ token: login.accessToken })).me?.id).toBe(account.userId);
   });
 
   it('signUp still succeeds when an expired access token is sent', async () => {
-    const account = await signUpFresh();
+    const account = await withExpiredToken();
     const email = uniqueEmail('tokens');
-    const response = await t.graphql(
-      SIGN_UP,
-      { email, password: STRONG_PASSWORD },
-      { token: expiredTokenFor(account) },
-    );
-    const { signUp } = expectData(response);
+    const response = await t.graphql(SIGN_UP, { email, password: STRONG_PASSWORD }, { token: account.accessToken });
+    const { signUp } = expectNoErrors(response);
     expect(signUp.user.email).toBe(email);
   });
 });
@@ -291,22 +299,25 @@ describe('a key ring of two secrets', () => {
   const SECOND = 'second-secret-of-at-least-32-bytes!';
   let ring: TestApp;
   beforeAll(async () => {
-    ring = await createTestApp({ JWT_SECRET: `${FIRST},${SECOND}` });
+    ring = await createTestApp(
+      { JWT_SECRET: `${FIRST},${SECOND}` },
+      { database: t.database, hasher: t.services.hasher },
+    );
   });
   afterAll(() => ring.close());
 
   it('signs new tokens with the first secret', async () => {
-    const account = await signUpOn(ring);
+    const account = await signUp(ring, { prefix: 'tokens' });
     expect(headerOf(account.accessToken).kid).toBe(keyIdOf(FIRST));
     expect(() => jwt.verify(account.accessToken, FIRST, { algorithms: ['HS256'] })).not.toThrow();
-    const { me: user } = expectData(await ring.graphql(ME, {}, { token: account.accessToken }));
+    const { me: user } = expectNoErrors(await ring.graphql(ME, {}, { token: account.accessToken }));
     expect(user?.id).toBe(account.userId);
   });
 
   it('accepts a token signed with the second secret under its kid', async () => {
-    const account = await signUpOn(ring);
-    const token = forge(claimsFor(account), { key: SECOND, header: { kid: keyIdOf(SECOND) } });
-    const { me: user } = expectData(await ring.graphql(ME, {}, { token }));
+    const account = await signUp(ring, { prefix: 'tokens' });
+    const token = forge(claimsNow(account, ring), { key: SECOND, header: { kid: keyIdOf(SECOND) } });
+    const { me: user } = expectNoErrors(await ring.graphql(ME, {}, { token }));
     expect(user?.id).toBe(account.userId);
   });
 });

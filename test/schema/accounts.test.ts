@@ -1,41 +1,31 @@
 import { createHash } from 'node:crypto';
+import type { ResultOf } from '@graphql-typed-document-node/core';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCommonPassword } from '../../src/auth/accounts/common-passwords.ts';
-import type {
-  LoginMutation,
-  LoginMutationVariables,
-  SignUpMutation,
-  SignUpMutationVariables,
-} from '../generated/graphql.ts';
-import { LOGIN, ME, SIGN_UP } from '../helpers/documents.ts';
-import { expectData, expectError } from '../helpers/expect-graphql.ts';
-import { expiredTokenFor, payloadOf } from '../helpers/tokens.ts';
 import {
   createTestApp,
+  expectError,
+  expectNoErrors,
+  expiredTokenFor,
+  LOGIN,
+  logIn,
+  ME,
+  payloadOf,
+  SIGN_UP,
+  signUp,
   STRONG_PASSWORD,
   uniqueEmail,
   type GraphQLResponse,
   type RequestOptions,
   type TestApp,
-} from '../helpers/test-app.ts';
+} from '../fixtures/index.ts';
 
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
 });
 afterAll(() => t.close());
-
-const signUp = (variables: SignUpMutationVariables, options?: RequestOptions) => t.graphql(SIGN_UP, variables, options);
-
-const login = (variables: LoginMutationVariables, options?: RequestOptions) => t.graphql(LOGIN, variables, options);
-
-/** Signs up a fresh account and returns its email, password and payload. */
-async function newAccount(password = STRONG_PASSWORD) {
-  const email = uniqueEmail();
-  const { signUp: payload } = expectData(await signUp({ email, password }));
-  return { email, password, payload };
-}
 
 async function countRows() {
   const { prisma } = t.services;
@@ -73,15 +63,17 @@ async function everyRowAsText(): Promise<string> {
 
 describe('signUp: email', () => {
   it('stores the email trimmed and lower-cased', async () => {
-    const { signUp: payload } = expectData(await signUp({ email: '  Mixed@Example.COM ', password: STRONG_PASSWORD }));
+    const { signUp: payload } = expectNoErrors(
+      await t.graphql(SIGN_UP, { email: '  Mixed@Example.COM ', password: STRONG_PASSWORD }),
+    );
     expect(payload.user.email).toBe('mixed@example.com');
     const row = await t.services.prisma.user.findUnique({ where: { id: payload.user.id } });
     expect(row?.email).toBe('mixed@example.com');
   });
 
   it('refuses a second account whose email differs only in letter case with EMAIL_TAKEN', async () => {
-    const { email } = await newAccount();
-    const response = await signUp({ email: email.toUpperCase(), password: STRONG_PASSWORD });
+    const { email } = await signUp(t);
+    const response = await t.graphql(SIGN_UP, { email: email.toUpperCase(), password: STRONG_PASSWORD });
     expectError(response, 'EMAIL_TAKEN', { field: 'email' });
     expect(response.body.data).toBeNull();
   });
@@ -89,7 +81,7 @@ describe('signUp: email', () => {
   it('accepts an email of exactly 254 characters', async () => {
     const email = `${'a'.repeat(242)}@example.com`;
     expect(email).toHaveLength(254);
-    const { signUp: payload } = expectData(await signUp({ email, password: STRONG_PASSWORD }));
+    const { signUp: payload } = expectNoErrors(await t.graphql(SIGN_UP, { email, password: STRONG_PASSWORD }));
     expect(payload.user.email).toBe(email);
   });
 
@@ -101,7 +93,7 @@ describe('signUp: email', () => {
     { what: 'is empty', email: '' },
     { what: 'is only spaces', email: '   ' },
   ])('refuses an email that $what with BAD_USER_INPUT on the email field', async ({ email }) => {
-    const response = await signUp({ email, password: STRONG_PASSWORD });
+    const response = await t.graphql(SIGN_UP, { email, password: STRONG_PASSWORD });
     expectError(response, 'BAD_USER_INPUT', { field: 'email' });
     expect(response.body.data).toBeNull();
   });
@@ -109,57 +101,57 @@ describe('signUp: email', () => {
 
 describe('signUp: password', () => {
   it('refuses a password of 7 characters with BAD_USER_INPUT on the password field', async () => {
-    const response = await signUp({ email: uniqueEmail(), password: 'Vk3-q9z' });
+    const response = await t.graphql(SIGN_UP, { email: uniqueEmail(), password: 'Vk3-q9z' });
     expectError(response, 'BAD_USER_INPUT', { field: 'password' });
   });
 
   it('accepts a password of exactly 8 characters', async () => {
-    expectData(await signUp({ email: uniqueEmail(), password: 'Vk3-q9zW' }));
+    expectNoErrors(await t.graphql(SIGN_UP, { email: uniqueEmail(), password: 'Vk3-q9zW' }));
   });
 
   it('refuses a well-known common password with BAD_USER_INPUT on the password field', async () => {
     expect(isCommonPassword('password123')).toBe(true);
-    const response = await signUp({ email: uniqueEmail(), password: 'password123' });
+    const response = await t.graphql(SIGN_UP, { email: uniqueEmail(), password: 'password123' });
     expectError(response, 'BAD_USER_INPUT', { field: 'password' });
   });
 
   it('refuses a common password written in other letter case', async () => {
     expect(isCommonPassword('iloveyou123')).toBe(true);
-    const response = await signUp({ email: uniqueEmail(), password: 'ILoveYou123' });
+    const response = await t.graphql(SIGN_UP, { email: uniqueEmail(), password: 'ILoveYou123' });
     expectError(response, 'BAD_USER_INPUT', { field: 'password' });
   });
 
   it('refuses a password that is the email itself in another letter case', async () => {
     const email = uniqueEmail();
-    const response = await signUp({ email, password: email.toUpperCase() });
+    const response = await t.graphql(SIGN_UP, { email, password: email.toUpperCase() });
     expectError(response, 'BAD_USER_INPUT', { field: 'password' });
   });
 
   it('accepts a password of exactly 72 bytes of multibyte characters and logs in with it', async () => {
     expect(utf8Bytes(PASSWORD_72_BYTES)).toBe(72);
     const email = uniqueEmail();
-    expectData(await signUp({ email, password: PASSWORD_72_BYTES }));
-    const { login: payload } = expectData(await login({ email, password: PASSWORD_72_BYTES }));
-    expect(payload.user.email).toBe(email);
+    await signUp(t, { email, password: PASSWORD_72_BYTES });
+    const loggedIn = await logIn(t, { email, password: PASSWORD_72_BYTES });
+    expect(loggedIn.email).toBe(email);
   });
 
   it('refuses a 73-byte password with BAD_USER_INPUT on the password field instead of cutting it', async () => {
     const password = `${PASSWORD_72_BYTES}a`;
     expect(utf8Bytes(password)).toBe(73);
-    const response = await signUp({ email: uniqueEmail(), password });
+    const response = await t.graphql(SIGN_UP, { email: uniqueEmail(), password });
     expectError(response, 'BAD_USER_INPUT', { field: 'password' });
   });
 
   it('refuses a 73-byte password made only of multibyte characters', async () => {
     const password = `${'é'.repeat(35)}€`; // 35 × 2 bytes + 3 bytes
     expect(utf8Bytes(password)).toBe(73);
-    const response = await signUp({ email: uniqueEmail(), password });
+    const response = await t.graphql(SIGN_UP, { email: uniqueEmail(), password });
     expectError(response, 'BAD_USER_INPUT', { field: 'password' });
   });
 
   it('does not log in with the 72-byte password followed by one more byte', async () => {
-    const { email } = await newAccount(PASSWORD_72_BYTES);
-    const response = await login({ email, password: `${PASSWORD_72_BYTES}x` });
+    const { email } = await signUp(t, { password: PASSWORD_72_BYTES });
+    const response = await t.graphql(LOGIN, { email, password: `${PASSWORD_72_BYTES}x` });
     expect(response.body.errors, JSON.stringify(response.body)).toHaveLength(1);
     expect(['BAD_USER_INPUT', 'UNAUTHENTICATED']).toContain(response.body.errors?.[0]?.extensions?.code);
     expect(response.body.data?.login?.accessToken).toBeUndefined();
@@ -168,8 +160,8 @@ describe('signUp: password', () => {
 
 describe('signUp: name', () => {
   it('stores the name trimmed', async () => {
-    const { signUp: payload } = expectData(
-      await signUp({ email: uniqueEmail(), password: STRONG_PASSWORD, name: '  Ada Lovelace \t' }),
+    const { signUp: payload } = expectNoErrors(
+      await t.graphql(SIGN_UP, { email: uniqueEmail(), password: STRONG_PASSWORD, name: '  Ada Lovelace \t' }),
     );
     expect(payload.user.name).toBe('Ada Lovelace');
     const row = await t.services.prisma.user.findUnique({ where: { id: payload.user.id } });
@@ -178,17 +170,25 @@ describe('signUp: name', () => {
 
   it('accepts a name of exactly 100 characters', async () => {
     const name = 'n'.repeat(100);
-    const { signUp: payload } = expectData(await signUp({ email: uniqueEmail(), password: STRONG_PASSWORD, name }));
+    const { signUp: payload } = expectNoErrors(
+      await t.graphql(SIGN_UP, { email: uniqueEmail(), password: STRONG_PASSWORD, name }),
+    );
     expect(payload.user.name).toBe(name);
   });
 
   it('refuses a name longer than 100 characters with BAD_USER_INPUT on the name field', async () => {
-    const response = await signUp({ email: uniqueEmail(), password: STRONG_PASSWORD, name: 'n'.repeat(101) });
+    const response = await t.graphql(SIGN_UP, {
+      email: uniqueEmail(),
+      password: STRONG_PASSWORD,
+      name: 'n'.repeat(101),
+    });
     expectError(response, 'BAD_USER_INPUT', { field: 'name' });
   });
 
   it('leaves the name null when it is omitted', async () => {
-    const { signUp: payload } = expectData(await signUp({ email: uniqueEmail(), password: STRONG_PASSWORD }));
+    const { signUp: payload } = expectNoErrors(
+      await t.graphql(SIGN_UP, { email: uniqueEmail(), password: STRONG_PASSWORD }),
+    );
     expect(payload.user.name).toBeNull();
     const row = await t.services.prisma.user.findUnique({ where: { id: payload.user.id } });
     expect(row?.name).toBeNull();
@@ -211,14 +211,14 @@ describe('a failed signUp', () => {
       what: 'a taken email',
       code: 'EMAIL_TAKEN',
       prepare: async () => {
-        const { email } = await newAccount();
+        const { email } = await signUp(t);
         return { email: email.toUpperCase(), password: STRONG_PASSWORD };
       },
     },
   ])('leaves no user, session or refresh token row behind for $what', async ({ code, prepare }) => {
     const variables = await prepare();
     const before = await countRows();
-    const response = await signUp(variables);
+    const response = await t.graphql(SIGN_UP, variables);
     expect(await countRows()).toEqual(before);
     expectError(response, code);
   });
@@ -227,8 +227,8 @@ describe('a failed signUp', () => {
 describe('two signUps racing on one email', () => {
   async function race(firstEmail: string, secondEmail: string) {
     const responses = await Promise.all([
-      signUp({ email: firstEmail, password: STRONG_PASSWORD }),
-      signUp({ email: secondEmail, password: STRONG_PASSWORD }),
+      t.graphql(SIGN_UP, { email: firstEmail, password: STRONG_PASSWORD }),
+      t.graphql(SIGN_UP, { email: secondEmail, password: STRONG_PASSWORD }),
     ]);
     const codes = responses.flatMap((r) => (r.body.errors ?? []).map((e) => e.extensions?.code));
     const winners = responses.filter((r) => r.body.errors === undefined && r.body.data?.signUp);
@@ -266,18 +266,18 @@ describe('two signUps racing on one email', () => {
 
 describe('login', () => {
   it('returns an AuthPayload whose access token works with me', async () => {
-    const { email, password, payload: signedUp } = await newAccount();
-    const { login: payload } = expectData(await login({ email, password }));
+    const { email, password, userId } = await signUp(t);
+    const { login: payload } = expectNoErrors(await t.graphql(LOGIN, { email, password }));
     expect(payload.tokenType).toBe('Bearer');
-    expect(payload.user).toMatchObject({ id: signedUp.user.id, email });
-    const { me } = expectData(await t.graphql(ME, {}, { token: payload.accessToken }));
-    expect(me).toMatchObject({ id: signedUp.user.id, email });
+    expect(payload.user).toMatchObject({ id: userId, email });
+    const { me } = expectNoErrors(await t.graphql(ME, {}, { token: payload.accessToken }));
+    expect(me).toMatchObject({ id: userId, email });
   });
 
   it('refuses a wrong password and an unknown email with UNAUTHENTICATED and the identical message', async () => {
-    const { email } = await newAccount();
-    const wrongPassword = await login({ email, password: `${STRONG_PASSWORD}-wrong` });
-    const unknownEmail = await login({ email: uniqueEmail('nobody'), password: STRONG_PASSWORD });
+    const { email } = await signUp(t);
+    const wrongPassword = await t.graphql(LOGIN, { email, password: `${STRONG_PASSWORD}-wrong` });
+    const unknownEmail = await t.graphql(LOGIN, { email: uniqueEmail('nobody'), password: STRONG_PASSWORD });
     const a = expectError(wrongPassword, 'UNAUTHENTICATED');
     const b = expectError(unknownEmail, 'UNAUTHENTICATED');
     expect(a.message).toBe(b.message);
@@ -287,19 +287,19 @@ describe('login', () => {
   });
 
   it('normalizes the email the way signUp does', async () => {
-    const { email, password, payload: signedUp } = await newAccount();
-    const { login: payload } = expectData(await login({ email: `  ${email.toUpperCase()}\t `, password }));
-    expect(payload.user.id).toBe(signedUp.user.id);
+    const { email, password, userId } = await signUp(t);
+    const loggedIn = await logIn(t, { email: `  ${email.toUpperCase()}\t `, password });
+    expect(loggedIn.userId).toBe(userId);
   });
 
   it("creates a new session row with the request's user-agent on each login", async () => {
-    const { email, password, payload: signedUp } = await newAccount();
+    const account = await signUp(t);
     const agents = ['AccountsTest/1.0 (first login)', 'AccountsTest/1.0 (second login)'];
     for (const agent of agents) {
-      expectData(await login({ email, password }, { headers: { 'user-agent': agent } }));
+      await logIn(t, account, { headers: { 'user-agent': agent } });
     }
     const sessions = await t.services.prisma.session.findMany({
-      where: { userId: signedUp.user.id },
+      where: { userId: account.userId },
       orderBy: { createdAt: 'asc' },
     });
     expect(sessions).toHaveLength(3); // the sign-up's and one per login
@@ -307,19 +307,19 @@ describe('login', () => {
     expect(
       sessions
         .map((s) => s.userAgent)
-        .filter((ua) => ua !== null && ua.startsWith('AccountsTest/'))
+        .filter((ua) => ua?.startsWith('AccountsTest/'))
         .sort(),
     ).toEqual([...agents].sort());
   });
 
   it("names the login's session in the access token's sid claim", async () => {
-    const { email, password, payload: signedUp } = await newAccount();
+    const account = await signUp(t);
     const agent = 'AccountsTest/1.0 (sid check)';
-    const { login: payload } = expectData(await login({ email, password }, { headers: { 'user-agent': agent } }));
-    const claims = payloadOf(payload.accessToken);
-    expect(claims.sub).toBe(signedUp.user.id);
+    const loggedIn = await logIn(t, account, { headers: { 'user-agent': agent } });
+    const claims = payloadOf(loggedIn.accessToken);
+    expect(claims.sub).toBe(account.userId);
     const session = await t.services.prisma.session.findUnique({ where: { id: String(claims.sid) } });
-    expect(session).toMatchObject({ userId: signedUp.user.id, userAgent: agent });
+    expect(session).toMatchObject({ userId: account.userId, userAgent: agent });
   });
 });
 
@@ -344,31 +344,33 @@ describe('a stale or garbage Authorization header', () => {
 
   it.each(headerKinds)('does not stop signUp when it is $what', async ({ options }) => {
     const email = uniqueEmail();
-    const { signUp: payload } = expectData(await signUp({ email, password: STRONG_PASSWORD }, options()));
+    const { signUp: payload } = expectNoErrors(
+      await t.graphql(SIGN_UP, { email, password: STRONG_PASSWORD }, options()),
+    );
     expect(payload.user.email).toBe(email);
   });
 
   it.each(headerKinds)('does not stop login when it is $what', async ({ options }) => {
-    const { email, password } = await newAccount();
-    const { login: payload } = expectData(await login({ email, password }, options()));
-    expect(payload.user.email).toBe(email);
+    const account = await signUp(t);
+    const loggedIn = await logIn(t, account, options());
+    expect(loggedIn.email).toBe(account.email);
   });
 });
 
 describe('refresh tokens at rest', () => {
   it('stores the refresh token as its SHA-256 hash on the new session', async () => {
-    const { payload } = await newAccount();
+    const account = await signUp(t);
     const row = await t.services.prisma.refreshToken.findUnique({
-      where: { tokenHash: new Uint8Array(sha256(payload.refreshToken)) },
+      where: { tokenHash: new Uint8Array(sha256(account.refreshToken)) },
     });
     expect(row).not.toBeNull();
-    expect(row?.sessionId).toBe(payloadOf(payload.accessToken).sid);
-    expect(Buffer.from(row!.tokenHash).equals(sha256(payload.refreshToken))).toBe(true);
+    expect(row?.sessionId).toBe(payloadOf(account.accessToken).sid);
+    expect(Buffer.from(row!.tokenHash).equals(sha256(account.refreshToken))).toBe(true);
   });
 
   it('keeps no refresh token in clear in any column of any row', async () => {
-    const { email, password, payload: signedUp } = await newAccount();
-    const { login: loggedIn } = expectData(await login({ email, password }));
+    const signedUp = await signUp(t);
+    const loggedIn = await logIn(t, signedUp);
     const everything = await everyRowAsText();
     for (const token of [signedUp.refreshToken, loggedIn.refreshToken]) {
       expect(everything).not.toContain(token);
@@ -376,13 +378,13 @@ describe('refresh tokens at rest', () => {
   });
 
   it('keeps no access token in any column of any row', async () => {
-    const { payload } = await newAccount();
-    expect(await everyRowAsText()).not.toContain(payload.accessToken);
+    const { accessToken } = await signUp(t);
+    expect(await everyRowAsText()).not.toContain(accessToken);
   });
 
   it('issues refresh tokens of at least 43 base64url characters (256 bits)', async () => {
-    const { email, password, payload: signedUp } = await newAccount();
-    const { login: loggedIn } = expectData(await login({ email, password }));
+    const signedUp = await signUp(t);
+    const loggedIn = await logIn(t, signedUp);
     for (const token of [signedUp.refreshToken, loggedIn.refreshToken]) {
       expect(token).toMatch(/^[A-Za-z0-9_-]{43,}$/);
     }
@@ -392,8 +394,8 @@ describe('refresh tokens at rest', () => {
 
 describe('passwords at rest', () => {
   it('stores a bcrypt hash of the password, not the password', async () => {
-    const { password, payload } = await newAccount();
-    const row = await t.services.prisma.user.findUniqueOrThrow({ where: { id: payload.user.id } });
+    const { password, userId } = await signUp(t);
+    const row = await t.services.prisma.user.findUniqueOrThrow({ where: { id: userId } });
     expect(row.passwordHash.startsWith('$2')).toBe(true);
     expect(row.passwordHash).not.toContain(password);
     expect(await bcrypt.compare(password, row.passwordHash)).toBe(true);
@@ -403,7 +405,7 @@ describe('passwords at rest', () => {
     const response = await t.graphql<{ __type: { fields: Array<{ name: string }> } | null }>(
       '{ __type(name: "User") { fields { name } } }',
     );
-    const { __type } = expectData(response);
+    const { __type } = expectNoErrors(response);
     const names = __type?.fields.map((f) => f.name) ?? [];
     expect(names).toContain('email');
     expect(names.filter((name) => /password|hash/i.test(name))).toEqual([]);
@@ -414,7 +416,9 @@ describe('the logs', () => {
   it('contain no password and no token after successful and failed signUps and logins', async () => {
     const secrets: string[] = [];
     /** Notes the tokens a response handed out, so the check below covers them too. */
-    const keep = <TData extends Partial<SignUpMutation & LoginMutation>>(response: GraphQLResponse<TData>) => {
+    const keep = <TData extends Partial<ResultOf<typeof SIGN_UP> & ResultOf<typeof LOGIN>>>(
+      response: GraphQLResponse<TData>,
+    ) => {
       const payload = response.body.data?.signUp ?? response.body.data?.login;
       if (payload) secrets.push(payload.accessToken, payload.refreshToken);
       return response;
@@ -436,15 +440,15 @@ describe('the logs', () => {
       expect(response.body.data).toBeNull();
     };
 
-    expectData(keep(await signUp({ email, password, name: 'Logger' })));
-    expectFailure(keep(await signUp({ email: uniqueEmail(), password: shortPassword })));
-    expectFailure(keep(await signUp({ email: otherEmail, password: emailPassword })));
-    expectFailure(keep(await signUp({ email: uniqueEmail(), password: tooLongPassword })));
-    expectFailure(keep(await signUp({ email, password: takenPassword })));
-    expectFailure(keep(await login({ email, password: wrongPassword })));
-    expectFailure(keep(await login({ email: uniqueEmail('nobody'), password })));
-    const { login: payload } = expectData(keep(await login({ email, password }, { token: 'garbage' })));
-    expectData(await t.graphql(ME, {}, { token: payload.accessToken }));
+    expectNoErrors(keep(await t.graphql(SIGN_UP, { email, password, name: 'Logger' })));
+    expectFailure(keep(await t.graphql(SIGN_UP, { email: uniqueEmail(), password: shortPassword })));
+    expectFailure(keep(await t.graphql(SIGN_UP, { email: otherEmail, password: emailPassword })));
+    expectFailure(keep(await t.graphql(SIGN_UP, { email: uniqueEmail(), password: tooLongPassword })));
+    expectFailure(keep(await t.graphql(SIGN_UP, { email, password: takenPassword })));
+    expectFailure(keep(await t.graphql(LOGIN, { email, password: wrongPassword })));
+    expectFailure(keep(await t.graphql(LOGIN, { email: uniqueEmail('nobody'), password })));
+    const { login: payload } = expectNoErrors(keep(await t.graphql(LOGIN, { email, password }, { token: 'garbage' })));
+    expectNoErrors(await t.graphql(ME, {}, { token: payload.accessToken }));
 
     // Both successes handed out a pair; the logs must hold none of it.
     expect(secrets.length).toBe(6 + 4);

@@ -1,42 +1,41 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pruneAuthEvents } from '../../src/auth/audit/audit.ts';
 import {
   AUTH_EVENTS,
   CHANGE_PASSWORD,
+  createTestApp,
   DELETE_ME,
+  expectError,
+  expectNoErrors,
   LOGIN,
+  logIn,
   LOGOUT,
   LOGOUT_ALL,
   REFRESH,
   REVOKE_SESSION,
   REVOKE_USER_SESSIONS,
   SET_ROLE,
-  SIGN_UP,
-  type AuthPayload,
-} from '../helpers/documents.ts';
-import { expectData, expectError } from '../helpers/expect-graphql.ts';
-import { createTestApp, STRONG_PASSWORD, uniqueEmail, type RequestOptions, type TestApp } from '../helpers/test-app.ts';
-import { payloadOf } from '../helpers/tokens.ts';
+  signUp,
+  signUpAdmin,
+  STRONG_PASSWORD,
+  type Account,
+  type RequestOptions,
+  type TestApp,
+} from '../fixtures/index.ts';
 
 const AGENT = { headers: { 'user-agent': 'AuditTest/1.0' } } satisfies RequestOptions;
 const SECOND_PASSWORD = 'quiet-meadow-compass-77';
 
 let t: TestApp;
-let admin: AuthPayload;
+let admin: Account;
 beforeAll(async () => {
   t = await createTestApp({ RATE_LIMIT: 'on', RATE_LIMIT_LOGIN_FAILURES_EMAIL_IP: '2/15m' });
-  admin = await signUp();
-  await t.services.prisma.user.update({ where: { id: admin.user.id }, data: { role: 'ADMIN' } });
+  admin = await signUpAdmin(t, AGENT);
 });
 afterAll(() => t.close());
 
-async function signUp(email = uniqueEmail('audit')): Promise<AuthPayload> {
-  return expectData(await t.graphql(SIGN_UP, { email, password: STRONG_PASSWORD }, AGENT)).signUp;
-}
-
 async function eventsOf(userId: string) {
-  const data = expectData(await t.graphql(AUTH_EVENTS, { userId, first: 100 }, { token: admin.accessToken }));
+  const data = expectNoErrors(await t.graphql(AUTH_EVENTS, { userId, first: 100 }, { token: admin.accessToken }));
   return data.authEvents.edges.map((edge) => edge.node);
 }
 
@@ -44,51 +43,42 @@ const typesOf = async (userId: string) => (await eventsOf(userId)).map((e) => e.
 
 describe('the audit trail', () => {
   it('records sign-up, login success and failure with the user, session and user agent', async () => {
-    const account = await signUp();
-    await t.graphql(LOGIN, { email: account.user.email, password: 'not-the-password-1' }, AGENT);
-    const login = expectData(await t.graphql(LOGIN, { email: account.user.email, password: STRONG_PASSWORD }, AGENT));
-    const events = (await eventsOf(account.user.id)).reverse();
+    const account = await signUp(t, AGENT);
+    await t.graphql(LOGIN, { email: account.email, password: 'not-the-password-1' }, AGENT);
+    const login = await logIn(t, account, AGENT);
+    const events = (await eventsOf(account.userId)).reverse();
     expect(events.map((e) => e.type)).toEqual(['SIGN_UP', 'LOGIN_FAILED', 'LOGIN_SUCCEEDED']);
-    expect(events[0]).toMatchObject({ sessionId: payloadOf(account.accessToken).sid, userAgent: 'AuditTest/1.0' });
-    expect(events[2]).toMatchObject({ sessionId: payloadOf(login.login.accessToken).sid });
+    expect(events[0]).toMatchObject({ sessionId: account.sessionId, userAgent: 'AuditTest/1.0' });
+    expect(events[2]).toMatchObject({ sessionId: login.sessionId });
   });
 
   it('records refresh, reuse of a retired refresh token, and logout', async () => {
-    const account = await signUp();
-    expectData(await t.graphql(REFRESH, { refreshToken: account.refreshToken }));
-    // Age the retired token past the grace window, then replay it.
-    await t.services.prisma.refreshToken.updateMany({
-      where: { retiredAt: { not: null }, session: { userId: account.user.id } },
-      data: { retiredAt: new Date(Date.now() - 60_000) },
-    });
+    const account = await signUp(t, AGENT);
+    expectNoErrors(await t.graphql(REFRESH, { refreshToken: account.refreshToken }));
+    // Past the grace window, a replay of the retired token is reuse.
+    t.clock.advance(t.config.tokens.refreshReuseGraceSeconds + 50);
     await t.graphql(REFRESH, { refreshToken: account.refreshToken });
-    const other = await signUp();
-    expectData(await t.graphql(LOGOUT, { refreshToken: other.refreshToken }));
-    expect(await typesOf(account.user.id)).toEqual(['SIGN_UP', 'REFRESH', 'REFRESH_TOKEN_REUSE']);
-    expect(await typesOf(other.user.id)).toEqual(['SIGN_UP', 'LOGOUT']);
+    const other = await signUp(t, AGENT);
+    expectNoErrors(await t.graphql(LOGOUT, { refreshToken: other.refreshToken }));
+    expect(await typesOf(account.userId)).toEqual(['SIGN_UP', 'REFRESH', 'REFRESH_TOKEN_REUSE']);
+    expect(await typesOf(other.userId)).toEqual(['SIGN_UP', 'LOGOUT']);
   });
 
   it('records logoutAll, revokeSession, password change and account deletion', async () => {
-    const account = await signUp();
-    const second = expectData(await t.graphql(LOGIN, { email: account.user.email, password: STRONG_PASSWORD })).login;
-    expectData(
-      await t.graphql(
-        REVOKE_SESSION,
-        { id: String(payloadOf(second.accessToken).sid) },
-        { token: account.accessToken },
-      ),
-    );
-    const changed = expectData(
+    const account = await signUp(t, AGENT);
+    const second = await logIn(t, account);
+    expectNoErrors(await t.graphql(REVOKE_SESSION, { id: second.sessionId }, { token: account.accessToken }));
+    const changed = expectNoErrors(
       await t.graphql(
         CHANGE_PASSWORD,
         { currentPassword: STRONG_PASSWORD, newPassword: SECOND_PASSWORD },
         { token: account.accessToken },
       ),
     ).changePassword;
-    expectData(await t.graphql(LOGOUT_ALL, {}, { token: changed.accessToken }));
-    const again = expectData(await t.graphql(LOGIN, { email: account.user.email, password: SECOND_PASSWORD })).login;
-    expectData(await t.graphql(DELETE_ME, { password: SECOND_PASSWORD }, { token: again.accessToken }));
-    expect(await typesOf(account.user.id)).toEqual([
+    expectNoErrors(await t.graphql(LOGOUT_ALL, {}, { token: changed.accessToken }));
+    const again = await logIn(t, { email: account.email, password: SECOND_PASSWORD });
+    expectNoErrors(await t.graphql(DELETE_ME, { password: SECOND_PASSWORD }, { token: again.accessToken }));
+    expect(await typesOf(account.userId)).toEqual([
       'SIGN_UP',
       'LOGIN_SUCCEEDED',
       'SESSION_REVOKED',
@@ -100,17 +90,17 @@ describe('the audit trail', () => {
   });
 
   it('records role changes and sessions revoked by an admin, naming the admin', async () => {
-    const account = await signUp();
-    expectData(await t.graphql(SET_ROLE, { userId: account.user.id, role: 'ADMIN' }, { token: admin.accessToken }));
-    expectData(await t.graphql(REVOKE_USER_SESSIONS, { userId: account.user.id }, { token: admin.accessToken }));
-    const [revoked, roleChanged] = await eventsOf(account.user.id);
-    expect(roleChanged).toMatchObject({ type: 'ROLE_CHANGED', actorId: admin.user.id, detail: { role: 'ADMIN' } });
-    expect(revoked).toMatchObject({ type: 'USER_SESSIONS_REVOKED', actorId: admin.user.id, detail: { sessions: 1 } });
+    const account = await signUp(t, AGENT);
+    expectNoErrors(await t.graphql(SET_ROLE, { userId: account.userId, role: 'ADMIN' }, { token: admin.accessToken }));
+    expectNoErrors(await t.graphql(REVOKE_USER_SESSIONS, { userId: account.userId }, { token: admin.accessToken }));
+    const [revoked, roleChanged] = await eventsOf(account.userId);
+    expect(roleChanged).toMatchObject({ type: 'ROLE_CHANGED', actorId: admin.userId, detail: { role: 'ADMIN' } });
+    expect(revoked).toMatchObject({ type: 'USER_SESSIONS_REVOKED', actorId: admin.userId, detail: { sessions: 1 } });
   });
 
   it('records a rate limit once, when it is first reached', async () => {
-    const account = await signUp();
-    for (let i = 0; i < 4; i++) await t.graphql(LOGIN, { email: account.user.email, password: `wrong-password-${i}` });
+    const account = await signUp(t, AGENT);
+    for (let i = 0; i < 4; i++) await t.graphql(LOGIN, { email: account.email, password: `wrong-password-${i}` });
     // Written beside the refusal, not before it answers: wait for the row.
     const limited = () =>
       t.services.prisma.authEvent.count({
@@ -120,8 +110,8 @@ describe('the audit trail', () => {
   });
 
   it('never holds a password or a token', async () => {
-    const account = await signUp();
-    await t.graphql(LOGIN, { email: account.user.email, password: 'a-wrong-password-9' });
+    const account = await signUp(t, AGENT);
+    await t.graphql(LOGIN, { email: account.email, password: 'a-wrong-password-9' });
     await t.graphql(REFRESH, { refreshToken: account.refreshToken });
     const everything = JSON.stringify(await t.services.prisma.authEvent.findMany());
     for (const secret of [STRONG_PASSWORD, 'a-wrong-password-9', account.accessToken, account.refreshToken]) {
@@ -132,23 +122,23 @@ describe('the audit trail', () => {
 
 describe('authEvents', () => {
   it('is for admins only', async () => {
-    const account = await signUp();
+    const account = await signUp(t, AGENT);
     expectError(await t.graphql(AUTH_EVENTS, {}, { token: account.accessToken }), 'FORBIDDEN');
     expectError(await t.graphql(AUTH_EVENTS, {}), 'UNAUTHENTICATED');
   });
 
   it('pages newest first with cursors and a total count', async () => {
-    const account = await signUp();
-    for (let i = 0; i < 4; i++) await t.graphql(LOGIN, { email: account.user.email, password: STRONG_PASSWORD });
-    const firstPage = expectData(
-      await t.graphql(AUTH_EVENTS, { userId: account.user.id, first: 3 }, { token: admin.accessToken }),
+    const account = await signUp(t, AGENT);
+    for (let i = 0; i < 4; i++) await logIn(t, account);
+    const firstPage = expectNoErrors(
+      await t.graphql(AUTH_EVENTS, { userId: account.userId, first: 3 }, { token: admin.accessToken }),
     );
     expect(firstPage.authEvents.totalCount).toBe(5);
     expect(firstPage.authEvents.pageInfo.hasNextPage).toBe(true);
-    const secondPage = expectData(
+    const secondPage = expectNoErrors(
       await t.graphql(
         AUTH_EVENTS,
-        { userId: account.user.id, first: 3, after: firstPage.authEvents.pageInfo.endCursor },
+        { userId: account.userId, first: 3, after: firstPage.authEvents.pageInfo.endCursor },
         { token: admin.accessToken },
       ),
     );
@@ -182,21 +172,24 @@ describe('authEvents', () => {
 
   it('answers an unknown or malformed userId with an empty page', async () => {
     for (const userId of ['00000000-0000-7000-8000-000000000000', 'not-a-uuid']) {
-      const data = expectData(await t.graphql(AUTH_EVENTS, { userId }, { token: admin.accessToken }));
+      const data = expectNoErrors(await t.graphql(AUTH_EVENTS, { userId }, { token: admin.accessToken }));
       expect(data.authEvents).toMatchObject({ totalCount: 0, edges: [] });
     }
   });
 });
 
 describe('retention', () => {
+  // Moves the service's clock past the retention (and every session's life): keep it last.
   it('deletes events older than AUDIT_RETENTION', async () => {
     const { prisma } = t.services;
-    const old = await prisma.authEvent.create({
-      data: { type: 'LOGIN_FAILED', ip: randomBytes(4).join('.'), createdAt: new Date(Date.now() - 91 * 86400_000) },
-    });
-    const pruned = await pruneAuthEvents(prisma, t.config.auditRetentionSeconds);
+    const before = await signUp(t, AGENT);
+    const old = await prisma.authEvent.findFirstOrThrow({ where: { userId: before.userId, type: 'SIGN_UP' } });
+    t.clock.advance(t.config.auditRetentionSeconds + 86400);
+    const after = await signUp(t, AGENT);
+    const pruned = await pruneAuthEvents(prisma, t.config.auditRetentionSeconds, t.clock.now());
     expect(pruned).toBeGreaterThanOrEqual(1);
     expect(await prisma.authEvent.findUnique({ where: { id: old.id } })).toBeNull();
+    expect(await prisma.authEvent.count({ where: { userId: after.userId } })).toBe(1);
     expect(await prisma.authEvent.count()).toBeGreaterThan(0);
   });
 });

@@ -11,6 +11,8 @@ import config from '../../codegen.ts';
 // documents. This test runs the same generation in memory and compares it with
 // the files on disk.
 
+// Not the fixtures' ROOT: importing the fixtures loads src/schema inside Vitest, and
+// a second load (below, under tsx) would register its Pothos plugins twice.
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HINT = 'run `npm run codegen` and commit the result';
 

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ME, SIGN_UP } from '../helpers/documents.ts';
-import { expectData } from '../helpers/expect-graphql.ts';
-import { createTestApp, STRONG_PASSWORD, uniqueEmail, type TestApp } from '../helpers/test-app.ts';
+import {
+  createTestApp,
+  expectNoErrors,
+  ME,
+  SIGN_UP,
+  STRONG_PASSWORD,
+  uniqueEmail,
+  type TestApp,
+} from '../fixtures/index.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -12,11 +18,11 @@ afterAll(() => t.close());
 describe('signUp', () => {
   it('creates an account and returns a working pair of tokens', async () => {
     const email = uniqueEmail();
-    const { signUp } = expectData(await t.graphql(SIGN_UP, { email, password: STRONG_PASSWORD, name: 'Ada' }));
+    const { signUp } = expectNoErrors(await t.graphql(SIGN_UP, { email, password: STRONG_PASSWORD, name: 'Ada' }));
     expect(signUp.tokenType).toBe('Bearer');
     expect(signUp.expiresIn).toBe(900);
     expect(signUp.user).toMatchObject({ email, name: 'Ada', role: 'USER' });
-    const { me } = expectData(await t.graphql(ME, {}, { token: signUp.accessToken }));
+    const { me } = expectNoErrors(await t.graphql(ME, {}, { token: signUp.accessToken }));
     expect(me?.email).toBe(email);
   });
 });

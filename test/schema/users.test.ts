@@ -1,9 +1,16 @@
 import type { ResultOf } from '@graphql-typed-document-node/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql } from '../generated/gql.ts';
-import { SIGN_UP, type AuthPayload } from '../helpers/documents.ts';
-import { expectData, expectError } from '../helpers/expect-graphql.ts';
-import { createTestApp, STRONG_PASSWORD, uniqueEmail, type TestApp } from '../helpers/test-app.ts';
+import {
+  createTestApp,
+  expectError,
+  expectNoErrors,
+  signUp,
+  signUpAdmin,
+  uniqueEmail,
+  type Account,
+  type TestApp,
+} from '../fixtures/index.ts';
 
 const USERS_PAGE = graphql(/* GraphQL */ `
   query UsersPage($first: Int, $after: String) {
@@ -19,13 +26,12 @@ const USERS_PAGE = graphql(/* GraphQL */ `
 const BULK_USERS = 110;
 
 let t: TestApp;
-let admin: AuthPayload;
-let user: AuthPayload;
+let admin: Account;
+let user: Account;
 beforeAll(async () => {
   t = await createTestApp();
-  admin = await signUp('users-admin');
-  await t.services.prisma.user.update({ where: { id: admin.user.id }, data: { role: 'ADMIN' } });
-  user = await signUp('users-plain');
+  admin = await signUpAdmin(t, { prefix: 'users-admin' });
+  user = await signUp(t, { prefix: 'users-plain' });
   // Straight into the table: these users only need to exist, not to sign in.
   await t.services.prisma.user.createMany({
     data: Array.from({ length: BULK_USERS }, (_, i) => ({
@@ -36,10 +42,6 @@ beforeAll(async () => {
   });
 });
 afterAll(() => t.close());
-
-async function signUp(prefix: string): Promise<AuthPayload> {
-  return expectData(await t.graphql(SIGN_UP, { email: uniqueEmail(prefix), password: STRONG_PASSWORD })).signUp;
-}
 
 /** A page as `token` sees it: the admin's by default, `null` sends no token. */
 const usersPage = (variables: { first?: number; after?: string | null }, token: string | null = admin.accessToken) =>
@@ -56,18 +58,18 @@ describe('users', () => {
   });
 
   it('shows an admin the users, with their fields and the total count', async () => {
-    const { users } = expectData(await usersPage({ first: 5 }));
+    const { users } = expectNoErrors(await usersPage({ first: 5 }));
     expect(users.totalCount).toBe(await t.services.prisma.user.count());
     expect(users.totalCount).toBe(BULK_USERS + 2);
     expect(users.edges).toHaveLength(5);
     // Oldest first: the two who signed up come before the bulk.
     expect(users.edges[0]!.node).toMatchObject({
-      id: admin.user.id,
-      email: admin.user.email,
+      id: admin.userId,
+      email: admin.email,
       name: null,
       role: 'ADMIN',
     });
-    expect(users.edges[1]!.node).toMatchObject({ id: user.user.id, role: 'USER' });
+    expect(users.edges[1]!.node).toMatchObject({ id: user.userId, role: 'USER' });
     expect(users.edges[2]!.node).toMatchObject({ name: expect.stringMatching(/^Bulk \d+$/), role: 'USER' });
     expect(Date.parse(users.edges[0]!.node.createdAt)).not.toBeNaN();
     expect(users.pageInfo.hasNextPage).toBe(true);
@@ -77,7 +79,7 @@ describe('users', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 50; page++) {
-      const { users }: ResultOf<typeof USERS_PAGE> = expectData(await usersPage({ first: 7, after }));
+      const { users }: ResultOf<typeof USERS_PAGE> = expectNoErrors(await usersPage({ first: 7, after }));
       seen.push(...users.edges.map((edge) => edge.node.id));
       if (!users.pageInfo.hasNextPage) break;
       after = users.pageInfo.endCursor ?? null;
@@ -90,7 +92,7 @@ describe('users', () => {
   it('sends as many SQL statements for a page of 100 users as for a page of 2', async () => {
     const statementsFor = async (first: number) => {
       t.queries.length = 0;
-      const { users } = expectData(await usersPage({ first }));
+      const { users } = expectNoErrors(await usersPage({ first }));
       expect(users.edges).toHaveLength(first);
       return [...t.queries];
     };
@@ -102,14 +104,14 @@ describe('users', () => {
   });
 
   it('cuts a first over 100 to 100 and defaults to 20', async () => {
-    const huge = expectData(await usersPage({ first: 1_000_000 })).users;
+    const huge = expectNoErrors(await usersPage({ first: 1_000_000 })).users;
     expect(huge.edges).toHaveLength(100);
     expect(huge.pageInfo.hasNextPage).toBe(true);
-    expect(expectData(await usersPage({})).users.edges).toHaveLength(20);
+    expect(expectNoErrors(await usersPage({})).users.edges).toHaveLength(20);
   });
 
   it('answers first: 0 with an empty page', async () => {
-    const { users } = expectData(await usersPage({ first: 0 }));
+    const { users } = expectNoErrors(await usersPage({ first: 0 }));
     expect(users.edges).toEqual([]);
     expect(users.totalCount).toBe(BULK_USERS + 2);
   });

@@ -1,34 +1,28 @@
-import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../helpers/test-app.ts';
+import { createTestApp, PRODUCTION, type TestApp } from '../fixtures/index.ts';
 
 // CORS as a browser meets it: the preflight it sends before a POST carrying an
 // Authorization header, then the POST itself, in each environment.
 
-const BASE = 'http://tollgate.test';
-const PRODUCTION = { NODE_ENV: 'production', BCRYPT_COST: '10', JWT_SECRET: randomBytes(32).toString('base64url') };
 const FRONTEND = 'http://localhost:5173';
 const LISTED = ['https://app.example.com', 'https://admin.example.com'] as const;
 // A sandboxed iframe or a file:// page sends the origin "null"; it is never a listed one.
 const UNLISTED = ['https://evil.example.com', 'https://app.example.com.evil.example', 'http://app.example.com', 'null'];
 
-type Fetch = (url: string, init: RequestInit) => Promise<Response>;
+/** The preflight a browser sends before a POST with an Authorization header. */
+const preflightFrom = (origin: string): RequestInit => ({
+  method: 'OPTIONS',
+  headers: {
+    origin,
+    'access-control-request-method': 'POST',
+    'access-control-request-headers': 'authorization, content-type',
+  },
+});
 
-const preflight = (fetchFn: Fetch, base: string, origin: string) =>
-  fetchFn(`${base}/graphql`, {
-    method: 'OPTIONS',
-    headers: {
-      origin,
-      'access-control-request-method': 'POST',
-      'access-control-request-headers': 'authorization, content-type',
-    },
-  });
+const preflight = (app: TestApp, origin: string) => app.fetch('/graphql', preflightFrom(origin));
 
-const post = (fetchFn: Fetch, base: string, origin: string) =>
-  fetchFn(`${base}/graphql`, {
+const post = (app: TestApp, origin: string) =>
+  app.fetch('/graphql', {
     method: 'POST',
     headers: { origin, 'content-type': 'application/json' },
     body: JSON.stringify({ query: '{ me { id } }' }),
@@ -58,20 +52,24 @@ function expectNoOriginAllowed(response: Response): void {
   expect(response.headers.get('access-control-allow-credentials')).toBeNull();
 }
 
-describe('CORS in development (CORS_ORIGINS unset)', () => {
-  let t: TestApp;
-  const appFetch: Fetch = (url, init) => Promise.resolve(t.app.fetch(url, init));
-  beforeAll(async () => {
-    t = await createTestApp({ NODE_ENV: 'development' });
-  });
-  afterAll(() => t.close());
+// The development app; the production apps share its database and hashing thread.
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp({ NODE_ENV: 'development' });
+});
+afterAll(() => t?.close());
 
+/** An app with these settings on the development app's data. */
+const appWith = (env: Record<string, string>) =>
+  createTestApp(env, { database: t.database, hasher: t.services.hasher });
+
+describe('CORS in development (CORS_ORIGINS unset)', () => {
   it('answers a frontend on another port with a preflight allowing POST with authorization and content-type', async () => {
-    expectPreflightAllows(await preflight(appFetch, BASE, FRONTEND), FRONTEND);
+    expectPreflightAllows(await preflight(t, FRONTEND), FRONTEND);
   });
 
   it('allows that origin on the POST itself', async () => {
-    const response = await post(appFetch, BASE, FRONTEND);
+    const response = await post(t, FRONTEND);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ data: { me: null } });
     expect(response.headers.get('access-control-allow-origin')).toBe(FRONTEND);
@@ -79,59 +77,49 @@ describe('CORS in development (CORS_ORIGINS unset)', () => {
   });
 
   describe('on a listening server', () => {
-    let server: Server;
-    let base: string;
+    // Closed with the app.
+    let url: string;
     beforeAll(async () => {
-      server = createServer(t.app);
-      server.listen(0, '127.0.0.1');
-      await once(server, 'listening');
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    });
-    afterAll(async () => {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
+      url = await t.listen();
     });
 
     it('answers a preflight sent over the network', async () => {
-      expectPreflightAllows(await preflight(fetch, base, FRONTEND), FRONTEND);
+      expectPreflightAllows(await fetch(url, preflightFrom(FRONTEND)), FRONTEND);
     });
   });
 });
 
 describe('CORS in production with CORS_ORIGINS unset', () => {
-  let t: TestApp;
-  const appFetch: Fetch = (url, init) => Promise.resolve(t.app.fetch(url, init));
+  let production: TestApp;
   beforeAll(async () => {
-    t = await createTestApp(PRODUCTION);
+    production = await appWith(PRODUCTION);
   });
-  afterAll(() => t.close());
+  afterAll(() => production?.close());
 
   it.each([FRONTEND, ...LISTED, ...UNLISTED])('allows no origin: a preflight from %s', async (origin) => {
-    expectNoOriginAllowed(await preflight(appFetch, BASE, origin));
+    expectNoOriginAllowed(await preflight(production, origin));
   });
 
   it('allows no origin on a POST', async () => {
-    const response = await post(appFetch, BASE, FRONTEND);
+    const response = await post(production, FRONTEND);
     expect(response.status).toBe(200);
     expectNoOriginAllowed(response);
   });
 });
 
 describe(`CORS in production with CORS_ORIGINS=${LISTED.join(',')}`, () => {
-  let t: TestApp;
-  const appFetch: Fetch = (url, init) => Promise.resolve(t.app.fetch(url, init));
+  let production: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ ...PRODUCTION, CORS_ORIGINS: LISTED.join(',') });
+    production = await appWith({ ...PRODUCTION, CORS_ORIGINS: LISTED.join(',') });
   });
-  afterAll(() => t.close());
+  afterAll(() => production?.close());
 
   it.each(LISTED)('echoes the listed origin %s on a preflight', async (origin) => {
-    expectPreflightAllows(await preflight(appFetch, BASE, origin), origin);
+    expectPreflightAllows(await preflight(production, origin), origin);
   });
 
   it.each(LISTED)('echoes the listed origin %s on a POST', async (origin) => {
-    const response = await post(appFetch, BASE, origin);
+    const response = await post(production, origin);
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe(origin);
     expect(listOf(response.headers.get('vary'))).toContain('origin');
@@ -139,25 +127,24 @@ describe(`CORS in production with CORS_ORIGINS=${LISTED.join(',')}`, () => {
   });
 
   it.each([FRONTEND, ...UNLISTED])('gives the unlisted origin %s no allow-origin header', async (origin) => {
-    expectNoOriginAllowed(await preflight(appFetch, BASE, origin));
-    expectNoOriginAllowed(await post(appFetch, BASE, origin));
+    expectNoOriginAllowed(await preflight(production, origin));
+    expectNoOriginAllowed(await post(production, origin));
   });
 });
 
 describe('CORS in production with a single origin in CORS_ORIGINS', () => {
   const only = 'https://app.example.com';
-  let t: TestApp;
-  const appFetch: Fetch = (url, init) => Promise.resolve(t.app.fetch(url, init));
+  let production: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ ...PRODUCTION, CORS_ORIGINS: only });
+    production = await appWith({ ...PRODUCTION, CORS_ORIGINS: only });
   });
-  afterAll(() => t.close());
+  afterAll(() => production?.close());
 
   it('echoes it', async () => {
-    expectPreflightAllows(await preflight(appFetch, BASE, only), only);
+    expectPreflightAllows(await preflight(production, only), only);
   });
 
   it.each(UNLISTED)('gives %s no allow-origin header', async (origin) => {
-    expectNoOriginAllowed(await preflight(appFetch, BASE, origin));
+    expectNoOriginAllowed(await preflight(production, origin));
   });
 });

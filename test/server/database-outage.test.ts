@@ -1,15 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOGIN, ME, REFRESH, SIGN_UP } from '../helpers/documents.ts';
-import { createScratchPostgres, postgresOnlySkipReason } from '../helpers/database.ts';
-import { expectData } from '../helpers/expect-graphql.ts';
-import { sendGraphQL, type NetworkResponse } from '../helpers/graphql-over-http.ts';
-import { startService, type RunningService } from '../helpers/service-process.ts';
-import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
-import { STRONG_PASSWORD, uniqueEmail } from '../helpers/test-app.ts';
+import {
+  expectNoErrors,
+  LOGIN,
+  ME,
+  postgresOnlySkipReason,
+  REFRESH,
+  SIGN_UP,
+  sendGraphQL,
+  serviceData,
+  STRONG_PASSWORD,
+  startService,
+  startTcpProxy,
+  uniqueEmail,
+  type NetworkResponse,
+  type RunningService,
+  type ServiceData,
+  type TcpProxy,
+} from '../fixtures/index.ts';
 
 // The service reaches PostgreSQL through a TCP proxy that the test cuts: once as
 // a server that went down (connections reset, new ones refused), once as a
@@ -54,28 +62,25 @@ const LEAKS: readonly RegExp[] = [
 describe.skipIf(skipReason !== undefined)(
   `the service through a database outage${skipReason ? ` (skipped: ${skipReason})` : ''}`,
   () => {
-    let scratch: { url: string; drop(): Promise<void> };
+    let data: ServiceData;
     let proxy: TcpProxy;
-    let dataDir: string;
     let service: RunningService | undefined;
     let accessToken: string;
     let refreshToken: string;
     let email: string;
 
     beforeAll(async () => {
-      dataDir = await mkdtemp(join(tmpdir(), 'tollgate-outage-'));
-      const created = await createScratchPostgres();
-      if (!created) throw new Error('the postgres project gave no scratch database');
-      scratch = created;
-      const direct = new URL(scratch.url);
+      data = await serviceData();
+      if (!data.env.DATABASE_URL) throw new Error('the postgres project gave no scratch database');
+      const direct = new URL(data.env.DATABASE_URL);
       proxy = await startTcpProxy({ host: direct.hostname, port: Number(direct.port || 5432) });
-      const proxied = new URL(scratch.url);
+      const proxied = new URL(direct);
       proxied.hostname = '127.0.0.1';
       proxied.port = String(proxy.port);
 
       service = await startService({
+        ...data.env,
         DATABASE_URL: proxied.toString(),
-        DATA_DIR: dataDir,
         JWT_SECRET: randomBytes(32).toString('hex'),
         DATABASE_CONNECT_TIMEOUT: String(CONNECT_TIMEOUT_SECONDS),
         DATABASE_STATEMENT_TIMEOUT: String(STATEMENT_TIMEOUT_SECONDS),
@@ -84,7 +89,7 @@ describe.skipIf(skipReason !== undefined)(
         RATE_LIMIT_LOGIN_FAILURES_EMAIL_IP: '2/15m',
       });
       email = uniqueEmail('outage');
-      ({ accessToken, refreshToken } = expectData(
+      ({ accessToken, refreshToken } = expectNoErrors(
         await sendGraphQL(service.url, SIGN_UP, { email, password: STRONG_PASSWORD }),
       ).signUp);
     }, 180_000);
@@ -94,8 +99,7 @@ describe.skipIf(skipReason !== undefined)(
       if (proxy && proxy.state !== 'open') await proxy.restore();
       const code = await service?.stop();
       await proxy?.close();
-      await scratch?.drop();
-      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+      await data?.remove();
       if (service) expect(code).toBe(0);
     }, 60_000);
 
@@ -114,7 +118,7 @@ describe.skipIf(skipReason !== undefined)(
       expect(before.polls.at(-1)?.ready, `/ready before the ${kind} outage: ${describePolls(before.polls)}`).toBe(200);
       // Several requests at once, so that the pool holds open connections for the cut to catch.
       const warm = await Promise.all(Array.from({ length: 8 }, () => me(accessToken)));
-      for (const response of warm) expect(expectData(response).me?.email).toBe(email);
+      for (const response of warm) expect(expectNoErrors(response).me?.email).toBe(email);
       console.log(`${kind} outage: pool before the cut ${await poolGauges()}`);
       const linesBefore = running.output.length;
 
@@ -155,7 +159,7 @@ describe.skipIf(skipReason !== undefined)(
         `${kind} outage: ${waves.length} waves of me/login/refresh, slowest answers ${waves.map((wave) => Math.round(wave.slowestMs)).join(', ')} ms; pool ${await poolGauges()}`,
       );
       // A request that needs no database is answered as ever.
-      expect(expectData(await me(undefined)).me).toBeNull();
+      expect(expectNoErrors(await me(undefined)).me).toBeNull();
       expect(running.child.exitCode).toBeNull();
 
       const restoredAt = performance.now();
@@ -168,10 +172,10 @@ describe.skipIf(skipReason !== undefined)(
       expect(up.ms).toBeLessThanOrEqual(READY_BOUND_MS);
 
       // The very first request after /ready turned 200, with the token from before the outage.
-      expect(expectData(await me(accessToken)).me?.email).toBe(email);
+      expect(expectNoErrors(await me(accessToken)).me?.email).toBe(email);
       // Logins the outage failed were given back: the account is not locked out.
       expect(
-        expectData(await sendGraphQL(running.url, LOGIN, { email, password: STRONG_PASSWORD })).login.user.email,
+        expectNoErrors(await sendGraphQL(running.url, LOGIN, { email, password: STRONG_PASSWORD })).login.user.email,
       ).toBe(email);
 
       const logged = running.output.slice(linesBefore);

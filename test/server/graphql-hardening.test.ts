@@ -1,17 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryText, SIGN_UP } from '../helpers/documents.ts';
-import { expectData } from '../helpers/expect-graphql.ts';
-import { createTestApp, STRONG_PASSWORD, uniqueEmail, type TestApp } from '../helpers/test-app.ts';
+import {
+  createTestApp,
+  PRODUCTION,
+  queryText,
+  SIGN_UP,
+  STRONG_PASSWORD,
+  signUp,
+  type TestApp,
+  uniqueEmail,
+} from '../fixtures/index.ts';
 
 // What one HTTP request may ask for, all checked before any resolver runs:
 // aliases, depth, tokens and directives per document, batched operations per
 // request, mutations and CSRF over GET, introspection and "did you mean"
 // suggestions in production. Every refusal must be a JSON body whose first
 // error has an extensions.code, with nothing internal in it.
-
-const BASE = 'http://tollgate.test';
-const PRODUCTION = { NODE_ENV: 'production', BCRYPT_COST: '10', JWT_SECRET: randomBytes(32).toString('base64url') };
 
 interface ResultError {
   message: string;
@@ -44,17 +47,18 @@ async function answerOf(response: Response): Promise<Answer> {
   return { status: response.status, contentType: response.headers.get('content-type') ?? '', text, json };
 }
 
-const post = async (t: TestApp, body: unknown, headers: Record<string, string> = {}) =>
+/** POSTs any JSON body, a batch included, and reads the answer as it came. */
+const post = async (app: TestApp, body: unknown, headers: Record<string, string> = {}) =>
   answerOf(
-    await t.app.fetch(`${BASE}/graphql`, {
+    await app.fetch('/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify(body),
     }),
   );
 
-const get = async (t: TestApp, query: string, headers: Record<string, string> = {}) =>
-  answerOf(await t.app.fetch(`${BASE}/graphql?query=${encodeURIComponent(query)}`, { headers }));
+const get = async (app: TestApp, query: string, headers: Record<string, string> = {}) =>
+  answerOf(await app.fetch(`/graphql?query=${encodeURIComponent(query)}`, { headers }));
 
 /** The single result of a non-batched answer. */
 function resultOf(answer: Answer): Result {
@@ -111,19 +115,24 @@ function fragmentQueryOfDepth(depth: number): string {
 /** Valid, and cheap to refuse: `first: 1000` multiplies the cost of each edge. */
 const EXPENSIVE_QUERY = '{ authEvents(first: 1000) { edges { node { id type createdAt ip userAgent } } } }';
 
-const userCount = (t: TestApp, emails: string[]) => t.services.prisma.user.count({ where: { email: { in: emails } } });
+const userCount = (emails: string[]) => t.services.prisma.user.count({ where: { email: { in: emails } } });
 
+// Three settings, one database and hashing thread.
 let t: TestApp;
 let batching: TestApp;
 let production: TestApp;
 beforeAll(async () => {
-  [t, batching, production] = await Promise.all([
-    createTestApp(),
-    createTestApp({ GRAPHQL_BATCH_LIMIT: '10' }),
-    createTestApp(PRODUCTION),
+  t = await createTestApp();
+  const shared = { database: t.database, hasher: t.services.hasher };
+  [batching, production] = await Promise.all([
+    createTestApp({ GRAPHQL_BATCH_LIMIT: '10' }, shared),
+    createTestApp(PRODUCTION, shared),
   ]);
 });
-afterAll(() => Promise.all([t?.close(), batching?.close(), production?.close()]));
+afterAll(async () => {
+  await Promise.all([batching?.close(), production?.close()]);
+  await t?.close();
+});
 
 // ---------------------------------------------------------------------------
 
@@ -134,7 +143,7 @@ describe('aliases', () => {
     const answer = await post(t, { query: document });
     expect(t.queries).toEqual([]);
     expectRefused(answer, /alias/i);
-    expect(await userCount(t, emails)).toBe(0);
+    expect(await userCount(emails)).toBe(0);
   });
 
   it('allows 15 aliases: 15 aliased signUps create 15 accounts', async () => {
@@ -144,15 +153,14 @@ describe('aliases', () => {
     const result = resultOf(answer);
     expect(result.errors, answer.text).toBeUndefined();
     expect(Object.keys(result.data ?? {})).toHaveLength(15);
-    expect(await userCount(t, emails)).toBe(15);
+    expect(await userCount(emails)).toBe(15);
   });
 
   it('refuses a 500-alias login document at once, without a login attempt: no session is created', async () => {
-    const email = uniqueEmail('alias');
-    const { signUp } = expectData(await t.graphql(SIGN_UP, { email, password: STRONG_PASSWORD }));
+    const account = await signUp(t, { prefix: 'alias' });
     const fields = Array.from(
       { length: 500 },
-      (_, i) => `a${i}: login(email: "${email}", password: "${STRONG_PASSWORD}") { accessToken }`,
+      (_, i) => `a${i}: login(email: "${account.email}", password: "${account.password}") { accessToken }`,
     );
     t.queries.length = 0;
     const startedAt = performance.now();
@@ -160,7 +168,7 @@ describe('aliases', () => {
     expect(performance.now() - startedAt).toBeLessThan(1000);
     expect(t.queries).toEqual([]);
     expectRefused(answer, /limit/i);
-    expect(await t.services.prisma.session.count({ where: { userId: signUp.user.id } })).toBe(1);
+    expect(await t.services.prisma.session.count({ where: { userId: account.userId } })).toBe(1);
   });
 });
 
@@ -231,7 +239,7 @@ describe('batching', () => {
     const answer = await post(batching, batch);
     expect(answer.status).toBe(413);
     expectRefused(answer, /batch/i);
-    expect(await userCount(batching, emails)).toBe(0);
+    expect(await userCount(emails)).toBe(0);
   });
 
   it('refuses a 50-operation batch when GRAPHQL_BATCH_LIMIT=10', async () => {
@@ -248,7 +256,7 @@ describe('GET requests', () => {
     const answer = await get(t, document, { 'x-graphql-yoga-csrf': '1' });
     expect(answer.status).toBe(405);
     expectRefused(answer, /POST/);
-    expect(await userCount(t, [email])).toBe(0);
+    expect(await userCount([email])).toBe(0);
   });
 
   it('refuse a query with no CSRF header and no JSON content type with 403', async () => {

@@ -1,15 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOGIN, ME, queryText, SIGN_UP } from '../helpers/documents.ts';
-import { expectData } from '../helpers/expect-graphql.ts';
-import { createTestApp, uniqueEmail, type GraphQLResponse, type TestApp } from '../helpers/test-app.ts';
+import {
+  createTestApp,
+  expectNoErrors,
+  type GraphQLResponse,
+  LOGIN,
+  logIn,
+  ME,
+  PRODUCTION,
+  queryText,
+  signUp,
+  type TestApp,
+  uniqueEmail,
+} from '../fixtures/index.ts';
 
 // The HTTP surface as a client sees it: health and readiness, the GraphQL over
 // HTTP rules (status codes, content types, body limit), error masking, what
 // reaches the log, GraphiQL, introspection and CORS in each environment.
 
-const BASE = 'http://tollgate.test';
-const PRODUCTION = { NODE_ENV: 'production', BCRYPT_COST: '10', JWT_SECRET: randomBytes(32).toString('base64url') };
 const BROWSER_ORIGIN = 'http://localhost:5173';
 const INTROSPECTION_QUERY = '{ __schema { types { name } } }';
 
@@ -19,13 +27,14 @@ interface JsonBody {
   errors?: ErrorBody;
 }
 
-const postJson = (t: TestApp, body: BodyInit, headers: Record<string, string> = {}) =>
-  t.app.fetch(`${BASE}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+/** A POST of `body` as it is: the requests a well-formed GraphQL document cannot make. */
+const postJson = (app: TestApp, body: BodyInit, headers: Record<string, string> = {}) =>
+  app.fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
-const getGraphiQL = (t: TestApp) => t.app.fetch(`${BASE}/graphql`, { headers: { accept: 'text/html' } });
+const getGraphiQL = (app: TestApp) => app.fetch('/graphql', { headers: { accept: 'text/html' } });
 
-const preflight = (t: TestApp, origin: string) =>
-  t.app.fetch(`${BASE}/graphql`, {
+const preflight = (app: TestApp, origin: string) =>
+  app.fetch('/graphql', {
     method: 'OPTIONS',
     headers: {
       origin,
@@ -60,14 +69,14 @@ function streamOf(text: string): ReadableStream<Uint8Array> {
   });
 }
 
-const postStream = (t: TestApp, text: string) => {
+const postStream = (app: TestApp, text: string) => {
   const init: RequestInit & { duplex: 'half' } = {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: streamOf(text),
     duplex: 'half',
   };
-  return t.app.fetch(`${BASE}/graphql`, init);
+  return app.fetch('/graphql', init);
 };
 
 /** Stack frames ("at fn (/path:1:2)", "at file:///…"), absolute paths and source locations. */
@@ -80,28 +89,29 @@ function remoteAssets(html: string): string[] {
   return tags.filter((tag) => /\b(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i.test(tag));
 }
 
-describe('in development', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ NODE_ENV: 'development' });
-  });
-  afterAll(() => t.close());
+// The development app; the apps with other settings share its database and hashing thread.
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp({ NODE_ENV: 'development' });
+});
+afterAll(() => t?.close());
 
+describe('in development', () => {
   describe('health and readiness', () => {
     it('answers 200 on /health', async () => {
-      const response = await t.app.fetch(`${BASE}/health`);
+      const response = await t.fetch('/health');
       expect(response.status).toBe(200);
     });
 
     it('answers 200 on /ready while the database answers', async () => {
-      const response = await t.app.fetch(`${BASE}/ready`);
+      const response = await t.fetch('/ready');
       expect(response.status).toBe(200);
     });
   });
 
   describe('response headers', () => {
     it('sends no x-powered-by header on /graphql, /health or the GraphiQL page', async () => {
-      const responses = [await t.graphql(ME), await t.app.fetch(`${BASE}/health`), await getGraphiQL(t)];
+      const responses = [await t.graphql(ME), await t.fetch('/health'), await getGraphiQL(t)];
       for (const response of responses) expect(response.headers.get('x-powered-by')).toBeNull();
     });
   });
@@ -182,19 +192,17 @@ describe('in development', () => {
 
   describe('content negotiation', () => {
     it('answers accept: application/json with an application/json body', async () => {
-      const response = await postJson(t, JSON.stringify({ query: queryText(ME) }), { accept: 'application/json' });
+      const response = await t.graphql(ME, {}, { headers: { accept: 'application/json' } });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^application\/json\b/);
-      expect(await response.json()).toEqual({ data: { me: null } });
+      expect(response.body).toEqual({ data: { me: null } });
     });
 
     it('answers accept: application/graphql-response+json with that content type', async () => {
-      const response = await postJson(t, JSON.stringify({ query: queryText(ME) }), {
-        accept: 'application/graphql-response+json',
-      });
+      const response = await t.graphql(ME, {}, { headers: { accept: 'application/graphql-response+json' } });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^application\/graphql-response\+json\b/);
-      expect(await response.json()).toEqual({ data: { me: null } });
+      expect(response.body).toEqual({ data: { me: null } });
     });
   });
 
@@ -205,15 +213,14 @@ describe('in development', () => {
     const tokens: string[] = [];
 
     beforeAll(async () => {
-      const email = uniqueEmail('logs');
-      const { signUp } = expectData(await t.graphql(SIGN_UP, { email, password }));
-      const { login } = expectData(await t.graphql(LOGIN, { email, password }));
-      tokens.push(signUp.accessToken, signUp.refreshToken, login.accessToken, login.refreshToken);
-      expectData(await t.graphql(ME, {}, { token: login.accessToken }));
+      const signedUp = await signUp(t, { prefix: 'logs', password });
+      const loggedIn = await logIn(t, signedUp);
+      tokens.push(signedUp.accessToken, signedUp.refreshToken, loggedIn.accessToken, loggedIn.refreshToken);
+      expectNoErrors(await t.graphql(ME, {}, { token: loggedIn.accessToken }));
       // Failures too: these are the requests most likely to be logged.
-      await t.graphql(LOGIN, { email, password: wrongPassword });
+      await t.graphql(LOGIN, { email: signedUp.email, password: wrongPassword });
       await t.graphql(ME, {}, { token: forgedToken });
-      await t.graphql('{ noSuchField }', {}, { token: login.accessToken });
+      await t.graphql('{ noSuchField }', {}, { token: loggedIn.accessToken });
     });
 
     it('never holds a password sent to signUp or login', () => {
@@ -268,7 +275,7 @@ describe('in development', () => {
 
   describe('introspection', () => {
     it('answers a __schema query', async () => {
-      const { __schema } = expectData(
+      const { __schema } = expectNoErrors(
         await t.graphql<{ __schema: { types: Array<{ name: string }> } }>(INTROSPECTION_QUERY),
       );
       expect(__schema.types.map((type) => type.name)).toEqual(expect.arrayContaining(['User', 'AuthPayload']));
@@ -293,23 +300,23 @@ describe('readiness without a database', () => {
     // `close()` also drops the PostgreSQL scratch database: after a bare
     // `database.close()`, Prisma reconnects to a server that still runs.
     await t.close();
-    const response = await t.app.fetch(`${BASE}/ready`);
+    const response = await t.fetch('/ready');
     expect(response.status).toBe(503);
-    const health = await t.app.fetch(`${BASE}/health`);
+    const health = await t.fetch('/health');
     expect(health.status).toBe(200);
   });
 });
 
 describe('an unexpected error', () => {
   const password = `amber-orchard-violin-${randomBytes(4).toString('hex')}`;
-  let t: TestApp;
-  let response: Response;
+  // An app whose own database is closed under it, with a log of its own.
+  let broken: TestApp;
   let text: string;
   beforeAll(async () => {
-    t = await createTestApp({ NODE_ENV: 'development' });
-    await t.close();
-    response = await postJson(
-      t,
+    broken = await createTestApp({ NODE_ENV: 'development' }, { hasher: t.services.hasher });
+    await broken.close();
+    const response = await postJson(
+      broken,
       JSON.stringify({ query: queryText(LOGIN), variables: { email: uniqueEmail('masked'), password } }),
     );
     text = await response.text();
@@ -335,7 +342,7 @@ describe('an unexpected error', () => {
   });
 
   it('is logged with its detail', () => {
-    const entries = t.logs.filter((entry) => entry.level === 'error');
+    const entries = broken.logs.filter((entry) => entry.level === 'error');
     expect(entries.length).toBeGreaterThan(0);
     const logged = JSON.stringify(entries);
     // The database was closed under the request: the log says so, with the stack.
@@ -344,31 +351,31 @@ describe('an unexpected error', () => {
   });
 
   it('is logged without the password that was sent', () => {
-    expect(t.logText()).not.toContain(password);
+    expect(broken.logText()).not.toContain(password);
   });
 });
 
 describe('in production', () => {
-  let t: TestApp;
+  let production: TestApp;
   beforeAll(async () => {
-    t = await createTestApp(PRODUCTION);
+    production = await createTestApp(PRODUCTION, { database: t.database, hasher: t.services.hasher });
   });
-  afterAll(() => t.close());
+  afterAll(() => production?.close());
 
   it('does not serve GraphiQL', async () => {
-    const response = await getGraphiQL(t);
+    const response = await getGraphiQL(production);
     expect(response.headers.get('content-type') ?? '').not.toMatch(/text\/html/);
     expect(await response.text()).not.toMatch(/graphiql/i);
   });
 
   it('refuses an introspection query', async () => {
-    const response = await t.graphql<{ __schema?: unknown }>(INTROSPECTION_QUERY);
+    const response = await production.graphql<{ __schema?: unknown }>(INTROSPECTION_QUERY);
     expect(response.body.errors?.length).toBeGreaterThan(0);
     expect(response.body.data?.__schema).toBeUndefined();
   });
 
   it('allows no browser origin when CORS_ORIGINS is unset', async () => {
-    const response = await preflight(t, BROWSER_ORIGIN);
+    const response = await preflight(production, BROWSER_ORIGIN);
     const allowOrigin = response.headers.get('access-control-allow-origin');
     expect(allowOrigin === BROWSER_ORIGIN || allowOrigin === '*', `access-control-allow-origin: ${allowOrigin}`).toBe(
       false,
@@ -378,28 +385,31 @@ describe('in production', () => {
 
 describe('in production with GRAPHIQL=1, INTROSPECTION=1 and CORS_ORIGINS set', () => {
   const allowedOrigin = 'http://app.example.com';
-  let t: TestApp;
+  let production: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ ...PRODUCTION, GRAPHIQL: '1', INTROSPECTION: '1', CORS_ORIGINS: allowedOrigin });
+    production = await createTestApp(
+      { ...PRODUCTION, GRAPHIQL: '1', INTROSPECTION: '1', CORS_ORIGINS: allowedOrigin },
+      { database: t.database, hasher: t.services.hasher },
+    );
   });
-  afterAll(() => t.close());
+  afterAll(() => production?.close());
 
   it('serves GraphiQL', async () => {
-    const response = await getGraphiQL(t);
+    const response = await getGraphiQL(production);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await response.text()).toMatch(/graphiql/i);
   });
 
   it('answers an introspection query', async () => {
-    const { __schema } = expectData(
-      await t.graphql<{ __schema: { types: Array<{ name: string }> } }>(INTROSPECTION_QUERY),
+    const { __schema } = expectNoErrors(
+      await production.graphql<{ __schema: { types: Array<{ name: string }> } }>(INTROSPECTION_QUERY),
     );
     expect(__schema.types.map((type) => type.name)).toContain('User');
   });
 
   it('allows a preflight from the listed origin', async () => {
-    const response = await preflight(t, allowedOrigin);
+    const response = await preflight(production, allowedOrigin);
     expect(response.headers.get('access-control-allow-origin')).toBe(allowedOrigin);
     const allowed = (response.headers.get('access-control-allow-headers') ?? '').toLowerCase().split(/\s*,\s*/);
     expect(allowed).toEqual(expect.arrayContaining(['authorization', 'content-type']));
@@ -407,7 +417,7 @@ describe('in production with GRAPHIQL=1, INTROSPECTION=1 and CORS_ORIGINS set', 
 
   it('does not allow another origin', async () => {
     const other = 'http://evil.example.com';
-    const response = await preflight(t, other);
+    const response = await preflight(production, other);
     const allowOrigin = response.headers.get('access-control-allow-origin');
     expect(allowOrigin === other || allowOrigin === '*', `access-control-allow-origin: ${allowOrigin}`).toBe(false);
   });

@@ -1,14 +1,20 @@
 import { createPublicKey, generateKeyPairSync, verify, type JsonWebKey } from 'node:crypto';
-import type { Server } from 'node:http';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyIdOf } from '../../src/auth/tokens/signing-keys.ts';
 import { loadConfig } from '../../src/config.ts';
-import { listen, stop } from '../../src/server/http-server.ts';
-import { ME, SIGN_UP, type AuthPayload } from '../helpers/documents.ts';
-import { expectData, expectError } from '../helpers/expect-graphql.ts';
-import { createTestApp, STRONG_PASSWORD, TEST_SECRET, uniqueEmail, type TestApp } from '../helpers/test-app.ts';
-import { claimsFor, headerOf, payloadOf } from '../helpers/tokens.ts';
+import {
+  claimsFor,
+  createTestApp,
+  expectError,
+  expectNoErrors,
+  headerOf,
+  ME,
+  payloadOf,
+  signUp,
+  TEST_SECRET,
+  type TestApp,
+} from '../fixtures/index.ts';
 
 const pem = (key: { export(options: { type: 'pkcs8'; format: 'pem' }): string | Buffer }) =>
   key.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -38,25 +44,18 @@ function verifyLikeADownstreamService(token: string, jwks: Jwks): Record<string,
   return payloadOf(token);
 }
 
-async function signUpOn(t: TestApp): Promise<AuthPayload> {
-  return expectData(await t.graphql(SIGN_UP, { email: uniqueEmail('keys'), password: STRONG_PASSWORD })).signUp;
-}
+const signUpOn = (t: TestApp) => signUp(t, { prefix: 'keys' });
+
+// The apps of other settings below share this one's database and hashing thread.
+let es: TestApp;
+let base: string;
+beforeAll(async () => {
+  es = await createTestApp({ JWT_PRIVATE_KEY: `${pem(ec.privateKey)}\n${pem(ecNext.privateKey)}` });
+  base = new URL(await es.listen()).origin;
+});
+afterAll(() => es.close());
 
 describe('with JWT_PRIVATE_KEY (ES256), served on a real port', () => {
-  let t: TestApp;
-  let server: Server;
-  let base: string;
-  beforeAll(async () => {
-    t = await createTestApp({ JWT_PRIVATE_KEY: `${pem(ec.privateKey)}\n${pem(ecNext.privateKey)}` });
-    const listening = await listen(t.app, 0, '127.0.0.1');
-    server = listening.server;
-    base = `http://127.0.0.1:${listening.port}`;
-  });
-  afterAll(async () => {
-    await stop(server, 1000);
-    await t.close();
-  });
-
   it('publishes every verifying public key at /.well-known/jwks.json, with caching headers', async () => {
     const response = await fetch(`${base}/.well-known/jwks.json`);
     expect(response.status).toBe(200);
@@ -71,74 +70,77 @@ describe('with JWT_PRIVATE_KEY (ES256), served on a real port', () => {
   });
 
   it('signs with the first key, and a downstream service verifies the token with the JWKS alone', async () => {
-    const { accessToken, user } = await signUpOn(t);
+    const { accessToken, userId } = await signUpOn(es);
     expect(headerOf(accessToken)).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
     const jwks = (await (await fetch(`${base}/.well-known/jwks.json`)).json()) as Jwks;
     expect(headerOf(accessToken).kid).toBe(jwks.keys[0]!.kid);
     const claims = verifyLikeADownstreamService(accessToken, jwks);
-    expect(claims).toMatchObject({ sub: user.id, iss: 'tollgate', aud: 'tollgate' });
+    expect(claims).toMatchObject({ sub: userId, iss: 'tollgate', aud: 'tollgate' });
   });
 
   it('still accepts tokens signed by the second key, so keys rotate without signing anyone out', async () => {
-    const { accessToken, user } = await signUpOn(t);
+    const account = await signUpOn(es);
     const jwks = (await (await fetch(`${base}/.well-known/jwks.json`)).json()) as Jwks;
     const secondKid = jwks.keys[1]!.kid;
-    const claims = claimsFor({ userId: user.id, sessionId: String(payloadOf(accessToken).sid) });
+    const claims = claimsFor(account);
     const token = jwt.sign(claims, pem(ecNext.privateKey), {
       algorithm: 'ES256',
       header: { alg: 'ES256', typ: 'at+jwt', kid: secondKid },
     });
-    const { me } = expectData(await t.graphql(ME, {}, { token }));
-    expect(me?.id).toBe(user.id);
+    const { me } = expectNoErrors(await es.graphql(ME, {}, { token }));
+    expect(me?.id).toBe(account.userId);
   });
 
   it('still accepts tokens signed with JWT_SECRET, for a move from HS256 to ES256', async () => {
-    const { accessToken, user } = await signUpOn(t);
-    const claims = claimsFor({ userId: user.id, sessionId: String(payloadOf(accessToken).sid) });
+    const account = await signUpOn(es);
+    const claims = claimsFor(account);
     const token = jwt.sign(claims, TEST_SECRET, {
       algorithm: 'HS256',
       header: { alg: 'HS256', typ: 'at+jwt', kid: keyIdOf(TEST_SECRET) },
     });
-    expectData(await t.graphql(ME, {}, { token }));
+    expectNoErrors(await es.graphql(ME, {}, { token }));
   });
 
   it('refuses an HS256 token made with the public key as its secret (algorithm confusion)', async () => {
-    const { accessToken, user } = await signUpOn(t);
+    const account = await signUpOn(es);
     const jwks = (await (await fetch(`${base}/.well-known/jwks.json`)).json()) as Jwks;
     const publicPem = createPublicKey({ key: jwks.keys[0]!, format: 'jwk' })
       .export({ type: 'spki', format: 'pem' })
       .toString();
-    const claims = claimsFor({ userId: user.id, sessionId: String(payloadOf(accessToken).sid) });
+    const claims = claimsFor(account);
     const token = jwt.sign(claims, publicPem, {
       algorithm: 'HS256',
       header: { alg: 'HS256', typ: 'at+jwt', kid: jwks.keys[0]!.kid },
     });
-    expectError(await t.graphql(ME, {}, { token }), 'UNAUTHENTICATED', { reason: 'TOKEN_INVALID' });
+    expectError(await es.graphql(ME, {}, { token }), 'UNAUTHENTICATED', 'TOKEN_INVALID');
   });
 });
 
 describe('with an RS256 key', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ JWT_PRIVATE_KEY: pem(rsa.privateKey) });
+    t = await createTestApp(
+      { JWT_PRIVATE_KEY: pem(rsa.privateKey) },
+      { database: es.database, hasher: es.services.hasher },
+    );
   });
   afterAll(() => t.close());
 
   it('signs RS256 tokens that verify with the published RSA key', async () => {
     const { accessToken } = await signUpOn(t);
     expect(headerOf(accessToken).alg).toBe('RS256');
-    const jwks = (await (await t.app.fetch('http://tollgate.test/.well-known/jwks.json')).json()) as Jwks;
+    const jwks = (await (await t.fetch('/.well-known/jwks.json')).json()) as Jwks;
     expect(jwks.keys).toEqual([expect.objectContaining({ kty: 'RSA', alg: 'RS256', use: 'sig' })]);
     expect(verifyLikeADownstreamService(accessToken, jwks).iss).toBe('tollgate');
-    expectData(await t.graphql(ME, {}, { token: accessToken }));
+    expectNoErrors(await t.graphql(ME, {}, { token: accessToken }));
   });
 });
 
 describe('with secrets only', () => {
   it('publishes an empty key set', async () => {
-    const t = await createTestApp();
+    const t = await createTestApp({}, { database: es.database, hasher: es.services.hasher });
     try {
-      const response = await t.app.fetch('http://tollgate.test/.well-known/jwks.json');
+      const response = await t.fetch('/.well-known/jwks.json');
       expect(await response.json()).toEqual({ keys: [] });
     } finally {
       await t.close();

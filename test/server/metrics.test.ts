@@ -1,21 +1,24 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics, type PoolStats } from '../../src/metrics.ts';
-import { listen, stop } from '../../src/server/http-server.ts';
-import { createScratchPostgres } from '../helpers/database.ts';
-import { LOGIN, ME, REFRESH, SIGN_UP } from '../helpers/documents.ts';
-import { expectData, expectError } from '../helpers/expect-graphql.ts';
-import { postGraphQL, startService } from '../helpers/service-process.ts';
-import { createTestApp, STRONG_PASSWORD, uniqueEmail, type TestApp } from '../helpers/test-app.ts';
+import {
+  createTestApp,
+  expectError,
+  expectNoErrors,
+  LOGIN,
+  ME,
+  PRODUCTION,
+  REFRESH,
+  SIGN_UP,
+  STRONG_PASSWORD,
+  sendGraphQL,
+  signUp,
+  type TestApp,
+  uniqueEmail,
+} from '../fixtures/index.ts';
 
 // The Prometheus metrics: what moves when requests come in, read back from the
 // exposition text, and where (and whether) they are served.
 
-const BASE = 'http://tollgate.test';
-const PRODUCTION = { NODE_ENV: 'production', BCRYPT_COST: '10', JWT_SECRET: randomBytes(32).toString('base64url') };
 const OPERATIONS = 'tollgate_graphql_operations_total';
 const DURATIONS = 'tollgate_graphql_operation_duration_seconds';
 const AUTH_EVENTS = 'tollgate_auth_events_total';
@@ -72,8 +75,8 @@ class Scrape {
   }
 }
 
-async function scrape(t: TestApp): Promise<Scrape> {
-  const response = await t.app.fetch(`${BASE}/metrics`);
+async function scrape(app: TestApp): Promise<Scrape> {
+  const response = await app.fetch('/metrics');
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
   return new Scrape(await response.text());
@@ -81,23 +84,34 @@ async function scrape(t: TestApp): Promise<Scrape> {
 
 const operation = (name: string, type: string, outcome: string) => ({ operation: name, type, outcome });
 
+// Each app has a registry of its own: the apps with other settings share this
+// one's database and hashing thread, never its counters.
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t?.close());
+
+/** An app with these settings on the first app's data. */
+const appWith = (env: Record<string, string>) =>
+  createTestApp(env, { database: t.database, hasher: t.services.hasher });
+
 describe('the metrics of an app (on by default outside production)', () => {
-  let t: TestApp;
   let before: Scrape;
   let after: Scrape;
   beforeAll(async () => {
-    t = await createTestApp();
     before = await scrape(t);
-    const email = uniqueEmail('metrics');
-    const { signUp } = expectData(await t.graphql(SIGN_UP, { email, password: STRONG_PASSWORD }));
-    expectError(await t.graphql(LOGIN, { email, password: 'not-the-right-password' }), 'UNAUTHENTICATED');
-    expectData(await t.graphql(ME, {}, { token: signUp.accessToken }));
+    const account = await signUp(t, { prefix: 'metrics' });
+    expectError(
+      await t.graphql(LOGIN, { email: account.email, password: 'not-the-right-password' }),
+      'UNAUTHENTICATED',
+    );
+    expectNoErrors(await t.graphql(ME, {}, { token: account.accessToken }));
     expectError(await t.graphql('query Broken { me { id '), 'GRAPHQL_PARSE_FAILED');
     expectError(await t.graphql('query Invalid { nothingHere }'), 'GRAPHQL_VALIDATION_FAILED');
     expect((await t.graphql('{ me { id } }')).status).toBe(200);
     after = await scrape(t);
   });
-  afterAll(() => t.close());
 
   it('counts each operation by name, type and outcome', () => {
     expect(before.value(OPERATIONS, operation('SignUp', 'mutation', 'ok'))).toBeUndefined();
@@ -151,47 +165,43 @@ describe('the metrics of an app (on by default outside production)', () => {
     expect(scraped.value(OPERATIONS, operation('Probe97', 'query', 'ok'))).toBeUndefined();
     expect(scraped.value(OPERATIONS, operation('other', 'query', 'ok'))).toBe(4);
     // A name already kept keeps counting under its own label.
-    expectData(await t.graphql(ME));
+    expectNoErrors(await t.graphql(ME));
     expect((await scrape(t)).value(OPERATIONS, operation('Me', 'query', 'ok'))).toBe(2);
   });
 
   it('answers HEAD, and refuses other methods with 405', async () => {
-    const head = await t.app.fetch(`${BASE}/metrics`, { method: 'HEAD' });
+    const head = await t.fetch('/metrics', { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
-    const post = await t.app.fetch(`${BASE}/metrics`, { method: 'POST', body: '{}' });
+    const post = await t.fetch('/metrics', { method: 'POST', body: '{}' });
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, HEAD');
   });
 });
 
 describe('audit events and outcomes under limits, on a socket', () => {
-  let t: TestApp;
+  let limited: TestApp;
   let url: string;
-  let close: () => Promise<void>;
   beforeAll(async () => {
-    t = await createTestApp({ RATE_LIMIT: 'on', RATE_LIMIT_LOGIN_IP: '2/15m', REFRESH_REUSE_GRACE: '0' });
-    const { server, port } = await listen(t.app, 0, '127.0.0.1');
-    url = `http://127.0.0.1:${port}/graphql`;
-    close = async () => {
-      await stop(server, 1000);
-      await t.close();
-    };
+    limited = await appWith({ RATE_LIMIT: 'on', RATE_LIMIT_LOGIN_IP: '2/15m', REFRESH_REUSE_GRACE: '0' });
+    url = await limited.listen();
   });
-  afterAll(() => close());
+  afterAll(() => limited?.close());
 
   it('counts refresh-token reuse and the limit reached, and each refused call by its code', async () => {
     const email = uniqueEmail('limits');
-    const { refreshToken } = (await postGraphQL(url, SIGN_UP, { email, password: STRONG_PASSWORD })).body.data!.signUp;
-    expect((await postGraphQL(url, REFRESH, { refreshToken })).body.errors).toBeUndefined();
-    expect((await postGraphQL(url, REFRESH, { refreshToken })).body.errors?.[0]?.extensions?.code).toBe(
+    const { refreshToken } = expectNoErrors(
+      await sendGraphQL(url, SIGN_UP, { email, password: STRONG_PASSWORD }),
+    ).signUp;
+    expect((await sendGraphQL(url, REFRESH, { refreshToken })).body.errors).toBeUndefined();
+    expect((await sendGraphQL(url, REFRESH, { refreshToken })).body.errors?.[0]?.extensions?.code).toBe(
       'UNAUTHENTICATED',
     );
-    for (let i = 0; i < 2; i++) await postGraphQL(url, LOGIN, { email, password: 'not-the-right-password' });
+    for (let i = 0; i < 2; i++) await sendGraphQL(url, LOGIN, { email, password: 'not-the-right-password' });
     for (let i = 0; i < 2; i++)
-      expect((await postGraphQL(url, LOGIN, { email, password: STRONG_PASSWORD })).status).toBe(429);
+      expect((await sendGraphQL(url, LOGIN, { email, password: STRONG_PASSWORD })).status).toBe(429);
 
-    const scraped = await scrape(t);
+    const scraped = await scrape(limited);
     expect(scraped.value(AUTH_EVENTS, { type: 'REFRESH_TOKEN_REUSE' })).toBe(1);
     expect(scraped.value(AUTH_EVENTS, { type: 'LOGIN_FAILED' })).toBe(2);
     // The audit trail, hence this counter, records the first refusal of each window.
@@ -235,21 +245,21 @@ describe('the database pool gauges', () => {
 
 describe('where the metrics are not served', () => {
   it('has no /metrics with METRICS=off', async () => {
-    const t = await createTestApp({ METRICS: 'off' });
+    const off = await appWith({ METRICS: 'off' });
     try {
-      expect((await t.app.fetch(`${BASE}/metrics`)).status).toBe(404);
-      expect(t.services.metrics).toBeUndefined();
+      expect((await off.fetch('/metrics')).status).toBe(404);
+      expect(off.services.metrics).toBeUndefined();
     } finally {
-      await t.close();
+      await off.close();
     }
   });
 
   it('has no /metrics in production unless METRICS=on', async () => {
-    const production = await createTestApp(PRODUCTION);
-    const enabled = await createTestApp({ ...PRODUCTION, METRICS: 'on' });
+    const production = await appWith(PRODUCTION);
+    const enabled = await appWith({ ...PRODUCTION, METRICS: 'on' });
     try {
-      expect((await production.app.fetch(`${BASE}/metrics`)).status).toBe(404);
-      expect((await enabled.app.fetch(`${BASE}/metrics`)).status).toBe(200);
+      expect((await production.fetch('/metrics')).status).toBe(404);
+      expect((await enabled.fetch('/metrics')).status).toBe(200);
     } finally {
       await production.close();
       await enabled.close();
@@ -257,49 +267,33 @@ describe('where the metrics are not served', () => {
   });
 });
 
-describe('with METRICS_PORT, in the service process', () => {
-  let dataDir: string;
-  let scratch: Awaited<ReturnType<typeof createScratchPostgres>>;
-  beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'tollgate-metrics-'));
-    scratch = await createScratchPostgres();
-  });
-  afterAll(async () => {
-    await scratch?.drop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
-
-  // A process of its own, migrating its database at start: slow on a busy machine.
-  it('serves /metrics on that port only, and closes it at shutdown', { timeout: 120_000 }, async () => {
-    const service = await startService({
-      DATA_DIR: dataDir,
-      METRICS_PORT: '0',
-      ...(scratch ? { DATABASE_URL: scratch.url } : {}),
-    });
+describe('with METRICS_PORT, on a listening app', () => {
+  it('serves /metrics on that port only, and closes it at shutdown', async () => {
+    const served = await appWith({ METRICS_PORT: '0' });
     let metricsUrl: string;
     try {
-      const line = service.output.find((l) => l.includes('"serving metrics"'));
-      metricsUrl = /"metricsUrl":"([^"]+)"/.exec(line ?? '')?.[1] ?? '';
+      const listening = await served.tollgate.listen();
+      metricsUrl = listening.metricsUrl ?? '';
       expect(metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
-      expect(new URL(metricsUrl).port).not.toBe(new URL(service.url).port);
+      expect(new URL(metricsUrl).port).not.toBe(new URL(listening.url).port);
 
-      expect((await fetch(new URL('/metrics', service.url))).status).toBe(404);
+      expect((await fetch(new URL('/metrics', listening.url))).status).toBe(404);
       expect((await fetch(new URL('/graphql', metricsUrl))).status).toBe(404);
 
       const email = uniqueEmail('port');
-      expect((await postGraphQL(service.url, SIGN_UP, { email, password: STRONG_PASSWORD })).status).toBe(200);
+      expect((await sendGraphQL(listening.url, SIGN_UP, { email, password: STRONG_PASSWORD })).status).toBe(200);
       const response = await fetch(metricsUrl);
       expect(response.status).toBe(200);
       const scraped = new Scrape(await response.text());
       expect(scraped.value(OPERATIONS, operation('SignUp', 'mutation', 'ok'))).toBe(1);
       expect(scraped.value(AUTH_EVENTS, { type: 'SIGN_UP' })).toBe(1);
-      // The service's own database pool, read at the scrape.
+      // The app's database pool, read at the scrape.
       const total = scraped.value('tollgate_db_pool_connections')!;
       expect(total).toBeGreaterThanOrEqual(1);
       expect(scraped.value('tollgate_db_pool_idle_connections')).toBeLessThanOrEqual(total);
       expect(scraped.value('tollgate_db_pool_waiting_requests')).toBe(0);
     } finally {
-      expect(await service.stop()).toBe(0);
+      await served.close();
     }
     await expect(fetch(metricsUrl)).rejects.toThrow();
   });

@@ -1,48 +1,63 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOGIN, ME, SIGN_UP, type AuthPayload } from '../helpers/documents.ts';
-import { createScratchPostgres, testDatabaseKind } from '../helpers/database.ts';
-import { postGraphQL, runUntilExit, startService } from '../helpers/service-process.ts';
-import { STRONG_PASSWORD, uniqueEmail } from '../helpers/test-app.ts';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import {
+  expectNoErrors,
+  LOGIN,
+  ME,
+  runUntilExit,
+  SIGN_UP,
+  sendGraphQL,
+  serviceData,
+  STRONG_PASSWORD,
+  startService,
+  testDatabaseKind,
+  uniqueEmail,
+  type AuthPayload,
+  type ServiceData,
+} from '../fixtures/index.ts';
 
-// The service as `npm start` runs it: a real process on a real port.
+// The service as `npm start` runs it: a real process on a real port. Its data is
+// a copy of a migrated database, but for the first start, which begins empty.
 
-let dataDir: string;
-let scratch: Awaited<ReturnType<typeof createScratchPostgres>>;
+let data: ServiceData;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'tollgate-process-'));
-  scratch = await createScratchPostgres();
-  env = { DATA_DIR: dataDir, ...(scratch ? { DATABASE_URL: scratch.url } : {}) };
+  data = await serviceData();
+  ({ env } = data);
 });
-afterAll(async () => {
-  await scratch?.drop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => data?.remove());
 
-describe(`the service process (${testDatabaseKind})`, () => {
+const embedded = testDatabaseKind === 'pglite';
+/** Each test starts processes, which take seconds apiece on a busy machine. */
+const SLOW = { timeout: 120_000 };
+const appliedMigrations = (output: readonly string[]) => output.some((line) => line.includes('"applied migrations"'));
+
+describe(`the service process (${testDatabaseKind})`, SLOW, () => {
   it('keeps accounts and sessions across a restart', async () => {
+    // As on a fresh clone: the first start creates (and migrates) the embedded database.
+    const fresh = await serviceData({ fresh: true });
+    onTestFinished(() => fresh.remove());
     const email = uniqueEmail('restart');
-    const first = await startService(env);
+    const first = await startService(fresh.env);
     let payload: AuthPayload;
     try {
-      const signUp = await postGraphQL(first.url, SIGN_UP, { email, password: STRONG_PASSWORD });
-      payload = signUp.body.data!.signUp;
+      expect(appliedMigrations(first.output)).toBe(true);
+      payload = expectNoErrors(await sendGraphQL(first.url, SIGN_UP, { email, password: STRONG_PASSWORD })).signUp;
       expect(payload.user.email).toBe(email);
     } finally {
       expect(await first.stop()).toBe(0);
     }
 
-    const second = await startService(env);
+    const second = await startService(fresh.env);
     try {
-      const login = await postGraphQL(second.url, LOGIN, { email, password: STRONG_PASSWORD });
-      expect(login.body.data?.login.user.email).toBe(email);
+      expect(appliedMigrations(second.output)).toBe(false);
+      const login = await sendGraphQL(second.url, LOGIN, { email, password: STRONG_PASSWORD });
+      expect(expectNoErrors(login).login.user.email).toBe(email);
       // The development secret and the session were kept, so the old token still works.
-      const me = await postGraphQL(second.url, ME, {}, payload.accessToken);
-      expect(me.body.data?.me?.email).toBe(email);
+      const me = await sendGraphQL(second.url, ME, {}, { token: payload.accessToken });
+      expect(expectNoErrors(me).me?.email).toBe(email);
     } finally {
       expect(await second.stop()).toBe(0);
     }
@@ -51,16 +66,21 @@ describe(`the service process (${testDatabaseKind})`, () => {
   it('keeps the development secret in DATA_DIR readable by its owner only', async () => {
     const service = await startService(env);
     await service.stop();
-    const { mode } = await stat(join(dataDir, 'jwt-secret'));
+    const { mode } = await stat(join(data.dataDir, 'jwt-secret'));
     expect(mode & 0o777).toBe(0o600);
   });
 
-  it('answers /health and /ready once listening', async () => {
-    const service = await startService(env);
+  it('answers /health and /ready once listening, and serves METRICS_PORT on a port of its own', async () => {
+    const service = await startService({ ...env, METRICS_PORT: '0' });
     try {
       expect((await fetch(new URL('/health', service.url))).status).toBe(200);
       expect((await fetch(new URL('/ready', service.url))).status).toBe(200);
-      if (!scratch) {
+      const line = service.output.find((l) => l.includes('"serving metrics"')) ?? '';
+      const metricsUrl = /"metricsUrl":"([^"]+)"/.exec(line)?.[1] ?? '';
+      expect(new URL(metricsUrl).port).not.toBe(new URL(service.url).port);
+      expect(await (await fetch(metricsUrl)).text()).toContain('tollgate_graphql_operations_total');
+      expect((await fetch(new URL('/metrics', service.url))).status).toBe(404);
+      if (embedded) {
         // The embedded database serves one process: a second one on its DATA_DIR stops at once.
         const second = await runUntilExit(env);
         expect(second.code).toBe(1);
@@ -75,7 +95,7 @@ describe(`the service process (${testDatabaseKind})`, () => {
   it('finishes a request in flight on SIGTERM, then refuses new ones and exits 0', async () => {
     // A sign-up at bcrypt cost 13 takes long enough to still be running when the signal lands.
     const service = await startService({ ...env, BCRYPT_COST: '13' });
-    const inFlight = postGraphQL(service.url, SIGN_UP, { email: uniqueEmail('inflight'), password: STRONG_PASSWORD });
+    const inFlight = sendGraphQL(service.url, SIGN_UP, { email: uniqueEmail('inflight'), password: STRONG_PASSWORD });
     await new Promise((resolve) => setTimeout(resolve, 150));
     const exit = service.stop('SIGTERM');
     const answered = await inFlight;
@@ -92,7 +112,7 @@ describe(`the service process (${testDatabaseKind})`, () => {
   });
 });
 
-describe('refusing to start', () => {
+describe('refusing to start', SLOW, () => {
   it('refuses production without JWT_SECRET, in one line naming it', async () => {
     const { code, stderr } = await runUntilExit({ ...env, NODE_ENV: 'production', BCRYPT_COST: '12' });
     expect(code).toBe(1);

@@ -1,25 +1,32 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { ResultOf } from '@graphql-typed-document-node/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, stop } from '../../src/server/http-server.ts';
-import type { LoginMutation } from '../generated/graphql.ts';
-import { LOGIN, queryText, REFRESH, SIGN_UP } from '../helpers/documents.ts';
-import { expectData, expectError } from '../helpers/expect-graphql.ts';
-import { removeRateLimitKeys } from '../helpers/redis-keys.ts';
 import {
+  type Account,
+  accountOf,
   createTestApp,
-  STRONG_PASSWORD,
-  uniqueEmail,
+  expectError,
+  expectNoErrors,
   type GraphQLResponse,
+  LOGIN,
+  queryText,
+  REFRESH,
+  removeRateLimitKeys,
+  SIGN_UP,
+  STRONG_PASSWORD,
+  sendGraphQL,
   type TestApp,
-} from '../helpers/test-app.ts';
+  uniqueEmail,
+} from '../fixtures/index.ts';
 
 // The limits of the contract ("Limits"), counted per client IP and per email,
 // through HTTP on a real port: in-process requests have no socket, so every one
 // of them would be the same client. Small limits keep the tests fast; every
 // test makes its own accounts and uses client IPs of its own, so that tests
-// sharing an app do not share counters. With TEST_REDIS_URL set, two instances
-// sharing Redis are tested too (keys are random per run, so runs do not meet).
+// sharing an app do not share counters. The apps share one database and hashing
+// thread: only their settings and their counters differ. With TEST_REDIS_URL
+// set, two instances sharing Redis are tested too (keys are random per run, so
+// runs do not meet).
 
 const REDIS_URL = process.env.TEST_REDIS_URL;
 
@@ -63,76 +70,51 @@ function wrongPassword(): string {
   return password;
 }
 
-/** An app served on a port of 127.0.0.1. */
+/** An app served on a port of 127.0.0.1: in-process requests have no client address. */
 interface Served {
   t: TestApp;
   url: string;
-  close(): Promise<void>;
 }
 
-async function serve(env: Record<string, string>): Promise<Served> {
-  const t = await createTestApp(env);
-  const { server, port } = await listen(t.app, 0, '127.0.0.1');
-  return {
-    t,
-    url: `http://127.0.0.1:${port}/graphql`,
-    async close() {
-      await stop(server, 1000);
-      await t.close();
-    },
-  };
+/** Serves an app with these settings, on `dataOf`'s database and hashing thread when given. */
+async function serve(env: Record<string, string>, dataOf?: Served): Promise<Served> {
+  const t = await createTestApp(env, dataOf ? { database: dataOf.t.database, hasher: dataOf.t.services.hasher } : {});
+  return { t, url: await t.listen() };
 }
 
-interface SendOptions {
-  /** Sent as X-Forwarded-For. */
-  forwardedFor?: string | undefined;
-}
+/** Sent as X-Forwarded-For when given. */
+const from = (ip: string | undefined) => (ip === undefined ? {} : { forwardedFor: ip });
 
-/** POSTs a JSON body over the network. */
-async function post(
+/** POSTs a batch (a JSON array of operations), which `sendGraphQL` does not send. */
+async function postBatch(
   s: Served,
-  body: unknown,
-  options: SendOptions = {},
+  batch: Array<{ query: string; variables: Record<string, unknown> }>,
+  ip: string,
 ): Promise<{ status: number; headers: Headers; json: unknown }> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (options.forwardedFor !== undefined) headers['x-forwarded-for'] = options.forwardedFor;
-  const response = await fetch(s.url, { method: 'POST', headers, body: JSON.stringify(body) });
+  const response = await fetch(s.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+    body: JSON.stringify(batch),
+  });
   return { status: response.status, headers: response.headers, json: await response.json() };
 }
 
-/** POSTs one operation; a typed document fixes the result and the variables. */
-async function send<TData = Record<string, unknown>, TVariables = Record<string, unknown>>(
-  s: Served,
-  document: TypedDocumentNode<TData, TVariables> | string,
-  variables: NoInfer<TVariables>,
-  options?: SendOptions,
-): Promise<GraphQLResponse<TData>> {
-  const { status, headers, json } = await post(s, { query: queryText(document), variables }, options);
-  return { status, headers, body: json as GraphQLResponse<TData>['body'] };
-}
-
 const login = (s: Served, email: string, password: string, ip?: string) =>
-  send(s, LOGIN, { email, password }, { forwardedFor: ip });
+  sendGraphQL(s.url, LOGIN, { email, password }, from(ip));
 const signUp = (s: Served, email: string, ip?: string) =>
-  send(s, SIGN_UP, { email, password: STRONG_PASSWORD }, { forwardedFor: ip });
+  sendGraphQL(s.url, SIGN_UP, { email, password: STRONG_PASSWORD }, from(ip));
 const refresh = (s: Served, refreshToken: string, ip?: string) =>
-  send(s, REFRESH, { refreshToken }, { forwardedFor: ip });
-
-interface Account {
-  email: string;
-  refreshToken: string;
-}
+  sendGraphQL(s.url, REFRESH, { refreshToken }, from(ip));
 
 /** A new account, signed up from an address of its own (so the signUp limit is never in the way). */
 async function newAccount(s: Served, prefix = 'limits'): Promise<Account> {
-  const email = newEmail(prefix);
-  const { signUp: payload } = expectData(await signUp(s, email, newIp()));
-  return { email, refreshToken: payload.refreshToken };
+  const { signUp: payload } = expectNoErrors(await signUp(s, newEmail(prefix), newIp()));
+  return accountOf(payload, STRONG_PASSWORD);
 }
 
 /** A login answered normally: HTTP 200 and a session for this email. */
-function expectSignedIn(response: GraphQLResponse<LoginMutation>, email: string) {
-  const { login: payload } = expectData(response);
+function expectSignedIn(response: GraphQLResponse<ResultOf<typeof LOGIN>>, email: string) {
+  const { login: payload } = expectNoErrors(response);
   expect(payload.user.email).toBe(email);
 }
 
@@ -171,13 +153,14 @@ const loginFields = (email: string, count: number) =>
 
 // ---------------------------------------------------------------------------
 
-describe('with rate limits on behind a trusted proxy (TRUST_PROXY=loopback: X-Forwarded-For names the client)', () => {
-  let s: Served;
-  beforeAll(async () => {
-    s = await serve({ ...LIMITS, TRUST_PROXY: 'loopback', GRAPHQL_BATCH_LIMIT: '10', LOG_LEVEL: 'trace' });
-  });
-  afterAll(() => s.close());
+// Behind a trusted proxy: the first app, whose database the others share, so closed last.
+let s: Served;
+beforeAll(async () => {
+  s = await serve({ ...LIMITS, TRUST_PROXY: 'loopback', GRAPHQL_BATCH_LIMIT: '10', LOG_LEVEL: 'trace' });
+});
+afterAll(() => s?.t.close());
 
+describe('with rate limits on behind a trusted proxy (TRUST_PROXY=loopback: X-Forwarded-For names the client)', () => {
   describe('failed logins for one email from one IP', () => {
     it('answers the attempt after 3 failures with 429, RATE_LIMITED and Retry-After, even with the right password', async () => {
       const { email } = await newAccount(s);
@@ -277,17 +260,17 @@ describe('with rate limits on behind a trusted proxy (TRUST_PROXY=loopback: X-Fo
   describe('signUp from one IP', () => {
     it('allows 3 sign-ups and answers the 4th with 429, RATE_LIMITED and Retry-After', async () => {
       const ip = newIp();
-      for (let i = 0; i < SIGN_UPS_PER_IP; i++) expectData(await signUp(s, newEmail('signup'), ip));
+      for (let i = 0; i < SIGN_UPS_PER_IP; i++) expectNoErrors(await signUp(s, newEmail('signup'), ip));
       expectRateLimited(await signUp(s, newEmail('signup'), ip));
     });
 
     it('creates no account for a refused sign-up, and the same email signs up from another IP', async () => {
       const ip = newIp();
-      for (let i = 0; i < SIGN_UPS_PER_IP; i++) expectData(await signUp(s, newEmail('signup'), ip));
+      for (let i = 0; i < SIGN_UPS_PER_IP; i++) expectNoErrors(await signUp(s, newEmail('signup'), ip));
       const email = newEmail('signup');
       expectRateLimited(await signUp(s, email, ip));
       expect(await s.t.services.prisma.user.count({ where: { email } })).toBe(0);
-      const { signUp: payload } = expectData(await signUp(s, email, newIp()));
+      const { signUp: payload } = expectNoErrors(await signUp(s, email, newIp()));
       expect(payload.user.email).toBe(email);
     });
   });
@@ -297,7 +280,7 @@ describe('with rate limits on behind a trusted proxy (TRUST_PROXY=loopback: X-Fo
       let { refreshToken } = await newAccount(s);
       const ip = newIp();
       for (let i = 0; i < REFRESHES_PER_IP; i++)
-        refreshToken = expectData(await refresh(s, refreshToken, ip)).refresh.refreshToken;
+        refreshToken = expectNoErrors(await refresh(s, refreshToken, ip)).refresh.refreshToken;
       expectRateLimited(await refresh(s, refreshToken, ip));
     });
 
@@ -305,9 +288,9 @@ describe('with rate limits on behind a trusted proxy (TRUST_PROXY=loopback: X-Fo
       let { refreshToken } = await newAccount(s);
       const ip = newIp();
       for (let i = 0; i < REFRESHES_PER_IP; i++)
-        refreshToken = expectData(await refresh(s, refreshToken, ip)).refresh.refreshToken;
+        refreshToken = expectNoErrors(await refresh(s, refreshToken, ip)).refresh.refreshToken;
       expectRateLimited(await refresh(s, refreshToken, ip));
-      expectData(await refresh(s, refreshToken, newIp()));
+      expectNoErrors(await refresh(s, refreshToken, newIp()));
     });
   });
 
@@ -315,7 +298,7 @@ describe('with rate limits on behind a trusted proxy (TRUST_PROXY=loopback: X-Fo
     it('count a document of 5 aliased failing logins as one failure: the first refusal stops the other mutations', async () => {
       const { email } = await newAccount(s);
       const ip = newIp();
-      const response = await send(s, `mutation { ${loginFields(email, 5)} }`, {}, { forwardedFor: ip });
+      const response = await sendGraphQL(s.url, `mutation { ${loginFields(email, 5)} }`, {}, { forwardedFor: ip });
       expect(response.status).toBe(200);
       const error = expectError(response, 'UNAUTHENTICATED');
       expect(error.path).toEqual(['a0']);
@@ -328,7 +311,7 @@ describe('with rate limits on behind a trusted proxy (TRUST_PROXY=loopback: X-Fo
       const { email } = await newAccount(s);
       const ip = newIp();
       await failLogins(s, email, ip, FAILURES_PER_EMAIL_AND_IP);
-      const response = await send(s, `mutation { ${loginFields(email, 5)} }`, {}, { forwardedFor: ip });
+      const response = await sendGraphQL(s.url, `mutation { ${loginFields(email, 5)} }`, {}, { forwardedFor: ip });
       expectRateLimited(response);
       expect(response.body.errors?.[0]?.path).toEqual(['a0']);
     });
@@ -340,7 +323,7 @@ describe('with rate limits on behind a trusted proxy (TRUST_PROXY=loopback: X-Fo
         query: queryText(LOGIN),
         variables: { email, password: wrongPassword() },
       }));
-      const { json } = await post(s, batch, { forwardedFor: ip });
+      const { json } = await postBatch(s, batch, ip);
       expect(Array.isArray(json)).toBe(true);
       const outcomes = (json as Array<GraphQLResponse['body']>).map(outcomeOf);
       expect(outcomes.filter((o) => o === 'UNAUTHENTICATED')).toHaveLength(FAILURES_PER_EMAIL_AND_IP);
@@ -364,7 +347,7 @@ describe('with rate limits on behind a trusted proxy (TRUST_PROXY=loopback: X-Fo
         query: queryText(LOGIN),
         variables: { email, password: STRONG_PASSWORD },
       }));
-      const { status, headers, json } = await post(s, batch, { forwardedFor: ip });
+      const { status, headers, json } = await postBatch(s, batch, ip);
       expect((json as Array<GraphQLResponse['body']>).map(outcomeOf)).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
       expect({ status, retryAfter: headers.get('retry-after') }).toEqual({
         status: 429,
@@ -375,10 +358,15 @@ describe('with rate limits on behind a trusted proxy (TRUST_PROXY=loopback: X-Fo
 
   describe('the log', () => {
     it('holds none of the passwords sent in these attempts, and neither does the audit trail', async () => {
-      const { email } = await newAccount(s);
+      const { email, refreshToken } = await newAccount(s);
       const ip = newIp();
       await failLogins(s, email, ip, FAILURES_PER_EMAIL_AND_IP);
       expectRateLimited(await login(s, email, STRONG_PASSWORD, ip));
+      // A refresh token presented again after its grace is logged: the log searched below is not empty.
+      const refreshIp = newIp();
+      expectNoErrors(await refresh(s, refreshToken, refreshIp));
+      s.t.clock.advance(s.t.config.tokens.refreshReuseGraceSeconds + 1);
+      expectError(await refresh(s, refreshToken, refreshIp), 'UNAUTHENTICATED');
       expect(s.t.logs.length).toBeGreaterThan(0);
       const log = s.t.logText();
       const audit = JSON.stringify(await s.t.services.prisma.authEvent.findMany());
@@ -392,64 +380,66 @@ describe('with rate limits on behind a trusted proxy (TRUST_PROXY=loopback: X-Fo
 });
 
 describe('without TRUST_PROXY', () => {
-  let s: Served;
+  let direct: Served;
   beforeAll(async () => {
-    s = await serve(LIMITS);
+    direct = await serve(LIMITS, s);
   });
-  afterAll(() => s.close());
+  afterAll(() => direct?.t.close());
 
   it('ignores X-Forwarded-For: logins from 127.0.0.1 claiming 9 different addresses share the one per-IP limit', async () => {
     for (let i = 0; i < LOGINS_PER_IP; i++) {
-      expectWrongPassword(await login(s, newEmail('nobody'), wrongPassword(), newIp()));
+      expectWrongPassword(await login(direct, newEmail('nobody'), wrongPassword(), newIp()));
     }
-    expectRateLimited(await login(s, newEmail('nobody'), wrongPassword(), newIp()));
+    expectRateLimited(await login(direct, newEmail('nobody'), wrongPassword(), newIp()));
   });
 });
 
 describe('with TRUST_PROXY=1 (one proxy hop)', () => {
-  let s: Served;
+  let oneHop: Served;
   beforeAll(async () => {
-    s = await serve({ ...LIMITS, TRUST_PROXY: '1' });
+    oneHop = await serve({ ...LIMITS, TRUST_PROXY: '1' }, s);
   });
-  afterAll(() => s.close());
+  afterAll(() => oneHop?.t.close());
 
   it('takes the last X-Forwarded-For entry as the client: forged entries before it do not escape the per-IP limit', async () => {
     const client = newIp();
     for (let i = 0; i < LOGINS_PER_IP; i++) {
-      expectWrongPassword(await login(s, newEmail('nobody'), wrongPassword(), `${newIp()}, ${client}`));
+      expectWrongPassword(await login(oneHop, newEmail('nobody'), wrongPassword(), `${newIp()}, ${client}`));
     }
-    expectRateLimited(await login(s, newEmail('nobody'), wrongPassword(), `${newIp()}, ${client}`));
-    expectRateLimited(await login(s, newEmail('nobody'), wrongPassword(), client));
+    expectRateLimited(await login(oneHop, newEmail('nobody'), wrongPassword(), `${newIp()}, ${client}`));
+    expectRateLimited(await login(oneHop, newEmail('nobody'), wrongPassword(), client));
   });
 
   it('counts another last entry as another client, whatever comes before it', async () => {
     const client = newIp();
     for (let i = 0; i < LOGINS_PER_IP; i++)
-      expectWrongPassword(await login(s, newEmail('nobody'), wrongPassword(), client));
-    expectRateLimited(await login(s, newEmail('nobody'), wrongPassword(), client));
-    expectWrongPassword(await login(s, newEmail('nobody'), wrongPassword(), `${client}, ${newIp()}`));
+      expectWrongPassword(await login(oneHop, newEmail('nobody'), wrongPassword(), client));
+    expectRateLimited(await login(oneHop, newEmail('nobody'), wrongPassword(), client));
+    expectWrongPassword(await login(oneHop, newEmail('nobody'), wrongPassword(), `${client}, ${newIp()}`));
   });
 });
 
 describe('with RATE_LIMIT=off', () => {
-  let s: Served;
+  let unlimited: Served;
   beforeAll(async () => {
-    s = await serve({ ...LIMITS, RATE_LIMIT: 'off' });
+    unlimited = await serve({ ...LIMITS, RATE_LIMIT: 'off' }, s);
   });
-  afterAll(() => s.close());
+  afterAll(() => unlimited?.t.close());
 
   it('answers 12 failed logins for one email from one address UNAUTHENTICATED, never RATE_LIMITED, and the right password still works', async () => {
     const email = newEmail('off');
-    expectData(await signUp(s, email));
-    for (let i = 0; i < 12; i++) expectWrongPassword(await login(s, email, wrongPassword()));
-    expectSignedIn(await login(s, email, STRONG_PASSWORD), email);
+    expectNoErrors(await signUp(unlimited, email));
+    for (let i = 0; i < 12; i++) expectWrongPassword(await login(unlimited, email, wrongPassword()));
+    expectSignedIn(await login(unlimited, email, STRONG_PASSWORD), email);
   });
 
   it('lets 5 sign-ups and 6 refreshes through from one address', async () => {
     const tokens: string[] = [];
-    for (let i = 0; i < 5; i++) tokens.push(expectData(await signUp(s, newEmail('off'))).signUp.refreshToken);
+    for (let i = 0; i < 5; i++)
+      tokens.push(expectNoErrors(await signUp(unlimited, newEmail('off'))).signUp.refreshToken);
     let refreshToken = tokens[0]!;
-    for (let i = 0; i < 6; i++) refreshToken = expectData(await refresh(s, refreshToken)).refresh.refreshToken;
+    for (let i = 0; i < 6; i++)
+      refreshToken = expectNoErrors(await refresh(unlimited, refreshToken)).refresh.refreshToken;
   });
 });
 
@@ -458,18 +448,17 @@ describe.skipIf(!REDIS_URL)('two instances sharing REDIS_URL (TEST_REDIS_URL)', 
   let b: Served;
   beforeAll(async () => {
     const env = { ...LIMITS, TRUST_PROXY: 'loopback', REDIS_URL: REDIS_URL! };
-    [a, b] = await Promise.all([serve(env), serve(env)]);
+    [a, b] = await Promise.all([serve(env, s), serve(env, s)]);
   });
   afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
+    await Promise.all([a?.t.close(), b?.t.close()]);
     await removeKeysOfThisRun();
   });
 
-  /** The same account on both instances (each has its own database; only the counters are shared). */
+  /** An account both instances know: they share the database, as instances do; Redis shares the counters. */
   async function accountOnBoth(): Promise<string> {
     const email = newEmail('shared');
-    expectData(await signUp(a, email, newIp()));
-    expectData(await signUp(b, email, newIp()));
+    expectNoErrors(await signUp(a, email, newIp()));
     return email;
   }
 

@@ -1,27 +1,41 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestIdFrom } from '../../src/server/request-id.ts';
-import { LOGIN, ME, REFRESH, SIGN_UP } from '../helpers/documents.ts';
-import { expectData } from '../helpers/expect-graphql.ts';
-import { createTestApp, STRONG_PASSWORD, uniqueEmail, type TestApp } from '../helpers/test-app.ts';
-import { claimsFor, forge } from '../helpers/tokens.ts';
+import {
+  claimsFor,
+  createTestApp,
+  expectNoErrors,
+  forge,
+  LOGIN,
+  ME,
+  REFRESH,
+  STRONG_PASSWORD,
+  signUp,
+  uniqueEmail,
+  type TestApp,
+} from '../fixtures/index.ts';
 
 // Every response names its request, and every log line written while handling
 // it carries the same id.
 
-const BASE = 'http://tollgate.test';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
+/** A raw POST to /graphql, for bodies a GraphQL request cannot carry. */
 const post = (t: TestApp, body: string, headers: Record<string, string> = {}) =>
-  t.app.fetch(`${BASE}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  t.fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
+// The apps of other settings below share this one's database and hashing thread.
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp({ MAX_BODY_BYTES: '1024' });
+});
+afterAll(() => t.close());
+
+/** An app of other settings on the first app's database. */
+const sharing = (env: Record<string, string>) =>
+  createTestApp(env, { database: t.database, hasher: t.services.hasher });
 
 describe('x-request-id', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ MAX_BODY_BYTES: '1024' });
-  });
-  afterAll(() => t.close());
-
   it('is given to every response, a new one each time', async () => {
     const first = await t.graphql(ME);
     const second = await t.graphql(ME);
@@ -69,7 +83,7 @@ describe('x-request-id', () => {
     expect(malformed.headers.get('x-request-id')).toBe('bad-1');
 
     for (const path of ['/health', '/ready']) {
-      const response = await t.app.fetch(`${BASE}${path}`, {
+      const response = await t.fetch(path, {
         headers: { 'x-request-id': `probe${path.replace('/', '-')}` },
       });
       expect(response.status).toBe(200);
@@ -79,65 +93,61 @@ describe('x-request-id', () => {
 });
 
 describe('on a 429', () => {
-  let t: TestApp;
+  let limited: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ RATE_LIMIT: 'on', RATE_LIMIT_LOGIN_IP: '1/15m' });
+    limited = await sharing({ RATE_LIMIT: 'on', RATE_LIMIT_LOGIN_IP: '1/15m' });
   });
-  afterAll(() => t.close());
+  afterAll(() => limited.close());
 
   it('is there too', async () => {
     const send = (id: string) =>
-      t.graphql(
+      limited.graphql(
         LOGIN,
         { email: uniqueEmail('limited'), password: STRONG_PASSWORD },
         { headers: { 'x-request-id': id } },
       );
     await send('first');
-    const limited = await send('limited-2');
-    expect(limited.status).toBe(429);
-    expect(limited.headers.get('x-request-id')).toBe('limited-2');
+    const refused = await send('limited-2');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('x-request-id')).toBe('limited-2');
   });
 });
 
 describe('in the log of a request that warns', () => {
-  let t: TestApp;
+  let strict: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ REFRESH_REUSE_GRACE: '0' });
+    strict = await sharing({ REFRESH_REUSE_GRACE: '0' });
   });
-  afterAll(() => t.close());
+  afterAll(() => strict.close());
 
   it('is on the line the service logic writes (refresh-token reuse)', async () => {
-    const { signUp } = expectData(await t.graphql(SIGN_UP, { email: uniqueEmail('reuse'), password: STRONG_PASSWORD }));
-    expectData(await t.graphql(REFRESH, { refreshToken: signUp.refreshToken }));
-    const reused = await t.graphql(
-      REFRESH,
-      { refreshToken: signUp.refreshToken },
-      { headers: { 'x-request-id': 'reuse-1' } },
-    );
+    const { refreshToken } = await signUp(strict, { prefix: 'reuse' });
+    expectNoErrors(await strict.graphql(REFRESH, { refreshToken }));
+    const reused = await strict.graphql(REFRESH, { refreshToken }, { headers: { 'x-request-id': 'reuse-1' } });
     expect(reused.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const lines = t.logs.filter((line) => line.event === 'refresh_token_reuse');
+    const lines = strict.logs.filter((line) => line.event === 'refresh_token_reuse');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 'warn', requestId: 'reuse-1' });
   });
 });
 
 describe('in the log', () => {
-  let t: TestApp;
+  let gone: TestApp;
   beforeAll(async () => {
-    t = await createTestApp();
-    // With the database gone, the next request fails in its resolver.
-    await t.close();
+    // A database of its own: with it gone, the next request fails in its resolver.
+    gone = await createTestApp({}, { hasher: t.services.hasher });
+    await gone.close();
   });
 
   it('is on the error line of a failing request', async () => {
-    const response = await t.graphql(
+    const response = await gone.graphql(
       LOGIN,
       { email: uniqueEmail('failing'), password: STRONG_PASSWORD },
       { headers: { 'x-request-id': 'failing-1' } },
     );
     expect(response.body.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
     expect(response.headers.get('x-request-id')).toBe('failing-1');
-    const errors = t.logs.filter((line) => line.level === 'error');
+    const errors = gone.logs.filter((line) => line.level === 'error');
     expect(errors.length).toBeGreaterThan(0);
     // Logged once, by the request's logger: Yoga does not log it a second time without the id.
     expect(
@@ -151,10 +161,10 @@ describe('in the log', () => {
   it('is on the error line when authentication itself fails', async () => {
     // Well signed, so its session is looked up, in the database that is gone.
     const token = forge(claimsFor({ userId: randomUUID(), sessionId: randomUUID() }));
-    const response = await t.graphql(ME, {}, { token, headers: { 'x-request-id': 'failing-2' } });
+    const response = await gone.graphql(ME, {}, { token, headers: { 'x-request-id': 'failing-2' } });
     expect(response.body.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
     expect(response.headers.get('x-request-id')).toBe('failing-2');
-    const errors = t.logs.filter((line) => line.level === 'error' && line.requestId !== 'failing-1');
+    const errors = gone.logs.filter((line) => line.level === 'error' && line.requestId !== 'failing-1');
     expect(errors.map((line) => line.requestId)).toEqual(['failing-2']);
   });
 });

@@ -1,6 +1,7 @@
 import { isRecordNotFound, isUniqueViolation } from '../../db/errors.ts';
 import { badUserInput, emailTaken } from '../../errors.ts';
 import type { PrismaClient, Role, User } from '../../generated/prisma/client.ts';
+import type { Clock } from '../../clock.ts';
 import type { Logger } from '../../logger.ts';
 import { checkNewPassword, normalizeEmail, normalizeName } from './rules.ts';
 import type { Audit } from '../audit/audit.ts';
@@ -9,6 +10,7 @@ import { isUuid, revokeSessions, type ClientInfo } from '../sessions/sessions.ts
 
 interface Deps {
   prisma: PrismaClient;
+  clock: Clock;
   logger: Logger;
   audit: Audit;
 }
@@ -48,7 +50,9 @@ export async function createUser(
   const passwordHash = await deps.hasher.hash(input.password);
   let user: User;
   try {
-    user = await deps.prisma.user.create({ data: { email, name, passwordHash, role: input.role } });
+    user = await deps.prisma.user.create({
+      data: { email, name, passwordHash, role: input.role, createdAt: deps.clock.now() },
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw emailTaken();
     throw error;
@@ -89,7 +93,7 @@ export async function revokeUserSessions(
   client: ClientInfo,
 ): Promise<number> {
   if (!isUuid(userId) || (await deps.prisma.user.count({ where: { id: userId } })) === 0) throw noSuchUser();
-  const count = await revokeSessions(deps.prisma, { userId }, 'revoked_by_admin');
+  const count = await revokeSessions(deps.prisma, { userId }, 'revoked_by_admin', deps.clock.now());
   deps.logger.info({ event: 'sessions_revoked_by_admin', userId, sessions: count, by: actorId }, 'sessions revoked');
   await deps.audit.record(
     { type: 'USER_SESSIONS_REVOKED', userId, actorId: actorId ?? undefined, detail: { sessions: count } },

@@ -31,7 +31,7 @@ export async function changePassword(
   }
   const passwordHash = await deps.hasher.hash(input.newPassword);
   const next = newRefreshToken();
-  const now = new Date();
+  const now = deps.clock.now();
   const updated = await deps.prisma.$transaction(async (tx) => {
     await revokeSessions(tx, { userId: user.id, id: { not: session.id } }, 'password_change', now);
     // Deleted rather than retired: an old token of this session then reads as

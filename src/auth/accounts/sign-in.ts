@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { emailTaken, invalidCredentials } from '../../errors.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
@@ -17,6 +18,7 @@ import {
 import type { AccessTokens } from '../tokens/access-tokens.ts';
 
 export interface AccountDeps {
+  clock: Clock;
   prisma: PrismaClient;
   hasher: PasswordHasher;
   tokens: AccessTokens;
@@ -48,12 +50,13 @@ export async function signUp(deps: AccountDeps, input: SignUpInput, client: Clie
 
   const passwordHash = await deps.hasher.hash(input.password);
   const refresh = newRefreshToken();
+  const now = deps.clock.now();
   try {
     // One nested write: the user, its session and its refresh token exist together or not at all.
     const session = await deps.prisma.session.create({
       data: {
-        ...newSessionData(deps.limits, client, refresh.hash),
-        user: { create: { email, name, passwordHash } },
+        ...newSessionData(deps.limits, client, refresh.hash, now),
+        user: { create: { email, name, passwordHash, createdAt: now } },
       },
       include: { user: true },
     });
@@ -93,7 +96,7 @@ export async function login(deps: AccountDeps, input: LoginInput, client: Client
 
   const refresh = newRefreshToken();
   const session = await deps.prisma.session.create({
-    data: { ...newSessionData(deps.limits, client, refresh.hash), userId: user.id },
+    data: { ...newSessionData(deps.limits, client, refresh.hash, deps.clock.now()), userId: user.id },
     select: { id: true },
   });
   await deps.audit.record({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: session.id }, client);

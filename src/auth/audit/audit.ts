@@ -1,4 +1,5 @@
 import type { AuthEventType, PrismaClient } from '../../generated/prisma/client.ts';
+import type { Clock } from '../../clock.ts';
 import type { Logger } from '../../logger.ts';
 import type { ClientInfo } from '../sessions/sessions.ts';
 
@@ -26,7 +27,12 @@ const USER_AGENT_MAX_LENGTH = 512;
  * worse than losing the line. `onEvent` hears of every event, written or not
  * (the metrics count them).
  */
-export function createAudit(prisma: PrismaClient, logger: Logger, onEvent?: (type: AuthEventType) => void): Audit {
+export function createAudit(
+  prisma: PrismaClient,
+  clock: Clock,
+  logger: Logger,
+  onEvent?: (type: AuthEventType) => void,
+): Audit {
   return {
     async record(event, client) {
       onEvent?.(event.type);
@@ -40,6 +46,7 @@ export function createAudit(prisma: PrismaClient, logger: Logger, onEvent?: (typ
             ip: client?.ip ?? null,
             userAgent: client?.userAgent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
             ...(event.detail ? { detail: event.detail } : {}),
+            createdAt: clock.now(),
           },
         });
       } catch (error) {
@@ -50,11 +57,7 @@ export function createAudit(prisma: PrismaClient, logger: Logger, onEvent?: (typ
 }
 
 /** Deletes audit events older than the retention; returns how many. */
-export async function pruneAuthEvents(
-  prisma: PrismaClient,
-  retentionSeconds: number,
-  now = new Date(),
-): Promise<number> {
+export async function pruneAuthEvents(prisma: PrismaClient, retentionSeconds: number, now: Date): Promise<number> {
   const { count } = await prisma.authEvent.deleteMany({
     where: { createdAt: { lt: new Date(now.getTime() - retentionSeconds * 1000) } },
   });

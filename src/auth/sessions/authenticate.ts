@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock.ts';
 import type { Sql } from '../../db/sql.ts';
 import type { Session, User } from '../../generated/prisma/client.ts';
 import type { TokenRefusal } from '../../errors.ts';
@@ -15,6 +16,7 @@ export type SignedInViewer = Extract<Viewer, { kind: 'user' }>;
 export const ANONYMOUS: Viewer = Object.freeze({ kind: 'anonymous' });
 
 export interface AuthenticateDeps {
+  clock: Clock;
   sql: Sql;
   tokens: AccessTokens;
   limits: SessionLimits;
@@ -24,7 +26,7 @@ export interface AuthenticateDeps {
 export async function authenticate(deps: AuthenticateDeps, accessToken: string): Promise<Viewer> {
   const check = deps.tokens.verify(accessToken);
   if (!check.ok) return { kind: 'refused', reason: check.reason };
-  const live = await findLiveSession(deps.sql, check.claims, deps.limits);
+  const live = await findLiveSession(deps.sql, check.claims, deps.limits, deps.clock.now());
   if (!live) return { kind: 'refused', reason: 'TOKEN_REVOKED' };
   return { kind: 'user', ...live };
 }

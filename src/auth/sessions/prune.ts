@@ -13,7 +13,7 @@ export const ENDED_SESSION_RETENTION_SECONDS = 7 * 86400;
 export async function pruneEndedSessions(
   prisma: PrismaClient,
   limits: SessionLimits,
-  now = new Date(),
+  now: Date,
 ): Promise<{ sessions: number; refreshTokens: number }> {
   const retainedSince = new Date(now.getTime() - ENDED_SESSION_RETENTION_SECONDS * 1000);
   const idleSince = new Date(retainedSince.getTime() - limits.refreshTokenTtlSeconds * 1000);

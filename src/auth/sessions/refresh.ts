@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock.ts';
 import { AppError, ErrorCode } from '../../errors.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { isRecordNotFound } from '../../db/errors.ts';
@@ -17,6 +18,7 @@ import {
 import type { AccessTokens } from '../tokens/access-tokens.ts';
 
 export interface RefreshDeps {
+  clock: Clock;
   prisma: PrismaClient;
   tokens: AccessTokens;
   limits: SessionLimits;
@@ -45,7 +47,7 @@ export async function refresh(deps: RefreshDeps, refreshToken: string, client: C
   if (refreshToken.length === 0 || refreshToken.length > MAX_TOKEN_LENGTH) throw refreshRefused();
   const presented = hashRefreshToken(refreshToken);
   const next = newRefreshToken();
-  const now = new Date();
+  const now = deps.clock.now();
 
   const rotated = await deps.prisma.$transaction(async (tx) => {
     const [current] = await tx.refreshToken.updateManyAndReturn({

@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { unauthenticated } from '../../errors.ts';
 import type { Viewer } from './authenticate.ts';
@@ -7,6 +8,7 @@ import type { Audit } from '../audit/audit.ts';
 
 interface Deps {
   prisma: PrismaClient;
+  clock: Clock;
   audit: Audit;
 }
 
@@ -34,13 +36,13 @@ export async function logout(
   } else {
     throw viewer.kind === 'refused' ? unauthenticated(viewer.reason) : unauthenticated();
   }
-  const ended = (await revokeSessions(deps.prisma, { id: session.id }, 'logout')) > 0;
+  const ended = (await revokeSessions(deps.prisma, { id: session.id }, 'logout', deps.clock.now())) > 0;
   if (ended) await deps.audit.record({ type: 'LOGOUT', userId: session.userId, sessionId: session.id }, client);
   return ended;
 }
 
 export async function logoutAll(deps: Deps, userId: string, client: ClientInfo): Promise<true> {
-  const count = await revokeSessions(deps.prisma, { userId }, 'logout_all');
+  const count = await revokeSessions(deps.prisma, { userId }, 'logout_all', deps.clock.now());
   await deps.audit.record({ type: 'LOGOUT_ALL', userId, detail: { sessions: count } }, client);
   return true;
 }
@@ -53,7 +55,7 @@ export async function revokeOwnSession(
   client: ClientInfo,
 ): Promise<boolean> {
   if (!isUuid(sessionId)) return false;
-  const ended = (await revokeSessions(deps.prisma, { id: sessionId, userId }, 'revoked_by_user')) > 0;
+  const ended = (await revokeSessions(deps.prisma, { id: sessionId, userId }, 'revoked_by_user', deps.clock.now())) > 0;
   if (ended) await deps.audit.record({ type: 'SESSION_REVOKED', userId, sessionId }, client);
   return ended;
 }

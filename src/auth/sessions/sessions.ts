@@ -51,7 +51,7 @@ export function newSessionData(
   limits: SessionLimits,
   client: ClientInfo,
   refreshTokenHash: Uint8Array<ArrayBuffer>,
-  now = new Date(),
+  now: Date,
 ) {
   return {
     createdAt: now,
@@ -73,7 +73,7 @@ function liveSessionBounds(limits: SessionLimits, now: Date) {
 }
 
 /** The Prisma filter for sessions that have not ended by `now`. */
-export function liveSessionFilter(limits: SessionLimits, now = new Date()) {
+export function liveSessionFilter(limits: SessionLimits, now: Date) {
   const { endsAfter, usedAfter } = liveSessionBounds(limits, now);
   return { revokedAt: null, expiresAt: { gt: endsAfter }, lastUsedAt: { gt: usedAfter } };
 }
@@ -114,7 +114,7 @@ export async function findLiveSession(
   sql: Sql,
   claims: Pick<AccessTokenClaims, 'sub' | 'sid'>,
   limits: SessionLimits,
-  now = new Date(),
+  now: Date,
 ): Promise<{ session: Session; user: User } | null> {
   if (!isUuid(claims.sid) || !isUuid(claims.sub)) return null;
   const { endsAfter, usedAfter } = liveSessionBounds(limits, now);
@@ -148,7 +148,7 @@ export async function revokeSessions(
   db: Db,
   where: { id?: string | { not: string }; userId?: string },
   reason: RevokeReason,
-  now = new Date(),
+  now: Date,
 ): Promise<number> {
   const { count } = await db.session.updateMany({
     where: { ...where, revokedAt: null },

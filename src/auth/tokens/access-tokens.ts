@@ -1,5 +1,6 @@
 import { randomUUID, type JsonWebKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import { epochSeconds, type Clock } from '../../clock.ts';
 import type { TokenRefusal } from '../../errors.ts';
 import type { SigningKey } from './signing-keys.ts';
 
@@ -30,6 +31,7 @@ export interface AccessTokenOptions {
   issuer: string;
   audience: string;
   ttlSeconds: number;
+  clock: Clock;
 }
 
 export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
@@ -41,7 +43,8 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
     publicKeys: options.keys.flatMap((key) => (key.publicJwk ? [key.publicJwk] : [])),
 
     issue({ userId, sessionId }) {
-      const accessToken = jwt.sign({ sid: sessionId }, signing.signWith, {
+      // `iat` from the service's clock; jsonwebtoken counts `exp` from it.
+      const accessToken = jwt.sign({ sid: sessionId, iat: epochSeconds(options.clock) }, signing.signWith, {
         algorithm: signing.alg,
         expiresIn: options.ttlSeconds,
         issuer: options.issuer,
@@ -66,6 +69,7 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
           algorithms: [key.alg],
           issuer: options.issuer,
           audience: options.audience,
+          clockTimestamp: epochSeconds(options.clock),
         });
         return isClaims(payload) ? { ok: true, claims: payload } : invalid;
       } catch (error) {

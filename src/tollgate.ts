@@ -1,0 +1,194 @@
+import type { Redis } from 'ioredis';
+import { createPasswordHasher, type PasswordHasher } from './auth/accounts/password-hasher.ts';
+import { loadDevelopmentSecret } from './auth/tokens/development-secret.ts';
+import { buildKeyRing, type SigningKey } from './auth/tokens/signing-keys.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import { openDatabase, type Database, type DatabaseOptions } from './db/database.ts';
+import { startHousekeeping } from './housekeeping.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { connectRedis } from './redis.ts';
+import { createApp, type App } from './server/app.ts';
+import { listen, stop } from './server/http-server.ts';
+import { listenMetrics } from './server/metrics-server.ts';
+import { createServices, type Services } from './services.ts';
+
+/** How long requests in flight may take to finish once a shutdown begins. */
+export const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * Parts a caller may supply instead of the ones built from the settings. A
+ * supplied part is borrowed: `close()` leaves it open for its owner.
+ */
+export interface TollgateOverrides {
+  /** Default: JSON lines on stdout at LOG_LEVEL. */
+  logger?: Logger;
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** Default: bcrypt on worker threads, as BCRYPT_COST and HASH_THREADS say. */
+  hasher?: PasswordHasher;
+  /** An open database. Default: the configured one, opened with migrations applied. */
+  database?: Database;
+  /** More options for the database opened here (not for a supplied one). */
+  databaseOptions?: Pick<DatabaseOptions, 'onQuery' | 'embeddedTemplate'>;
+  /** Default: a client of REDIS_URL when it is set. */
+  redis?: Redis;
+  /** Aborting it stops a start in progress; whatever was opened is closed again. */
+  signal?: AbortSignal;
+}
+
+export interface Listening {
+  url: string;
+  port: number;
+  /** Where the metrics are served when METRICS_PORT puts them on a port of their own. */
+  metricsUrl?: string;
+}
+
+/** The service, built: every part, the HTTP app, and one ordered shutdown. */
+export interface Tollgate {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly database: Database;
+  readonly services: Services;
+  /** The whole HTTP surface; `listen()` serves it, tests may call `app.fetch`. */
+  readonly app: App;
+  /** Serves the app on the configured host and port (and the metrics port), and starts housekeeping. */
+  listen(): Promise<Listening>;
+  /**
+   * Stops accepting, lets requests in flight finish (up to `graceMs`), then
+   * closes housekeeping, the hashing threads, Redis and the database, in that
+   * order. Safe to call more than once.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * The one place that builds the service from its settings: `npm start`, the
+ * admin command line and the tests all come through here.
+ */
+export async function startTollgate(config: Config, overrides: TollgateOverrides = {}): Promise<Tollgate> {
+  const logger = overrides.logger ?? createLogger(config.log.level);
+  const clock = overrides.clock ?? systemClock;
+  const { signal } = overrides;
+  const closers = new Closers();
+
+  try {
+    const keys = await keyRing(config);
+    signal?.throwIfAborted();
+
+    let database = overrides.database;
+    if (!database) {
+      const opened = await openDatabase({ ...config.database, ...overrides.databaseOptions, logger });
+      closers.add(() => opened.close());
+      database = opened;
+    }
+    signal?.throwIfAborted();
+
+    let redis = overrides.redis;
+    if (!redis && config.redisUrl) {
+      const connected = connectRedis(config.redisUrl, logger);
+      closers.add(() =>
+        connected.quit().then(
+          () => {},
+          () => {},
+        ),
+      );
+      redis = connected;
+    }
+
+    let hasher = overrides.hasher;
+    if (!hasher) {
+      const created = createPasswordHasher(config.passwords);
+      closers.add(() => created.close());
+      hasher = created;
+    }
+
+    if (!config.rateLimit.enabled)
+      logger.warn('RATE_LIMIT=off: every rate limit is disabled; use this for benchmarks only');
+    const openDb = database;
+    const services = createServices({
+      config,
+      prisma: openDb.prisma,
+      sql: openDb.sql,
+      keys,
+      logger,
+      clock,
+      hasher,
+      redis,
+      poolStats: () => openDb.poolStats(),
+    });
+    const app = createApp({ config, services, logger, isDatabaseReady: () => openDb.isReady() });
+    signal?.throwIfAborted();
+
+    return {
+      config,
+      logger,
+      database: openDb,
+      services,
+      app,
+      async listen() {
+        closers.throwIfClosing();
+        // Said by a serving instance only: the admin command line issues no tokens.
+        if (usesDevelopmentSecret(config)) {
+          logger.warn('JWT_SECRET is unset: signing with the development secret kept in DATA_DIR');
+        }
+        const { metrics } = services;
+        let metricsUrl: string | undefined;
+        if (metrics && config.metrics.port !== undefined) {
+          const serving = await listenMetrics(metrics.registry, config.metrics.port, config.http.host);
+          closers.add(() => stop(serving.server, 0));
+          metricsUrl = `http://${config.http.host}:${serving.port}/metrics`;
+        }
+        closers.throwIfClosing();
+        const listening = await listen(app, config.http.port, config.http.host);
+        closers.add((graceMs) => stop(listening.server, graceMs));
+        const stopHousekeeping = startHousekeeping(services, config.auditRetentionSeconds);
+        closers.add(async () => stopHousekeeping());
+        return {
+          url: `http://${config.http.host}:${listening.port}/graphql`,
+          port: listening.port,
+          ...(metricsUrl ? { metricsUrl } : {}),
+        };
+      },
+      close: (graceMs = SHUTDOWN_GRACE_MS) => closers.closeAll(graceMs),
+    };
+  } catch (error) {
+    await closers.closeAll(0).catch(() => {});
+    throw error;
+  }
+}
+
+/** The configured keys, or the development secret kept in DATA_DIR when none is set (never in production). */
+async function keyRing(config: Config): Promise<SigningKey[]> {
+  const { secrets, privateKeys } = config.tokens;
+  if (secrets || privateKeys) return buildKeyRing({ privateKeys, secrets });
+  return buildKeyRing({ privateKeys, secrets: [await loadDevelopmentSecret(config.database.dataDir)] });
+}
+
+const usesDevelopmentSecret = (config: Config) => !config.tokens.secrets && !config.tokens.privateKeys;
+
+type Closer = (graceMs: number) => Promise<unknown>;
+
+/**
+ * What has been opened, closed in the reverse order: the HTTP server before the
+ * database its requests use, the database after everything that writes to it.
+ */
+class Closers {
+  readonly #closers: Closer[] = [];
+  #closing: Promise<void> | undefined;
+
+  add(closer: Closer): void {
+    this.#closers.push(closer);
+  }
+
+  throwIfClosing(): void {
+    if (this.#closing) throw new Error('tollgate is closing');
+  }
+
+  closeAll(graceMs: number): Promise<void> {
+    this.#closing ??= (async () => {
+      for (const closer of this.#closers.reverse()) await closer(graceMs);
+    })();
+    return this.#closing;
+  }
+}
