@@ -7,6 +7,7 @@ import { forbidden, unauthenticated } from '../errors.ts';
 import type PrismaTypes from '../generated/pothos-types.ts';
 import { getDatamodel } from '../generated/pothos-types.ts';
 import type { Context, SignedInContext } from './context.ts';
+import InputGatePlugin from './input-gate.ts';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -28,7 +29,8 @@ export const builder = new SchemaBuilder<{
   };
   DefaultFieldNullability: false;
 }>({
-  plugins: [ScopeAuthPlugin, RelayPlugin, PrismaPlugin],
+  // Scope auth first: a caller who may not use a field learns nothing from its arguments.
+  plugins: [ScopeAuthPlugin, InputGatePlugin, RelayPlugin, PrismaPlugin],
   relay: { clientMutationId: 'omit', cursorType: 'String', nodeQueryOptions: false, nodesQueryOptions: false },
   defaultFieldNullability: false,
   prisma: {

@@ -8,8 +8,9 @@ export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_BYTES = 72;
 export const NAME_MAX_LENGTH = 100;
 
-// One "@", something before it, and a dotted domain with no empty labels.
-const EMAIL_SHAPE = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
+// One "@", something before it, and a dotted domain with no empty labels; no
+// spaces or control characters anywhere.
+const EMAIL_SHAPE = /^[^\s@\p{Cc}]+@[^\s@.\p{Cc}]+(\.[^\s@.\p{Cc}]+)+$/u;
 
 const emailSchema = z
   .string()
@@ -27,6 +28,9 @@ const nameSchema = z
   .string()
   .trim()
   .max(NAME_MAX_LENGTH, `Name must be at most ${NAME_MAX_LENGTH} characters.`)
+  // Control characters and bidirectional overrides have no place in a name shown
+  // to others: they can hide or reorder what a reader sees.
+  .regex(/^[^\p{Cc}\u202A-\u202E\u2066-\u2069]*$/u, 'Name must not contain control characters.')
   .transform((name) => (name === '' ? null : name));
 
 function check<T>(field: string, schema: z.ZodType<T>, value: unknown): T {
