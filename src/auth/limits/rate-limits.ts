@@ -14,6 +14,8 @@ export interface RateLimitSettings {
   loginFailuresPerEmail: Limit;
   /** Login attempts from one client IP. */
   loginAttemptsPerIp: Limit;
+  /** Failed logins from one client IP, whatever the email: password spraying across many accounts. */
+  loginFailuresPerIp: Limit;
   signUpsPerIp: Limit;
   refreshesPerIp: Limit;
 }
@@ -42,7 +44,13 @@ export const NO_RATE_LIMITS: RateLimits = {
   beforeRefresh: async () => {},
 };
 
-export type LimitName = 'login-failures-email-ip' | 'login-failures-email' | 'login-ip' | 'signup-ip' | 'refresh-ip';
+export type LimitName =
+  | 'login-failures-email-ip'
+  | 'login-failures-email'
+  | 'login-failures-ip'
+  | 'login-ip'
+  | 'signup-ip'
+  | 'refresh-ip';
 
 /** Told once per window, when a key first goes over its limit (for the audit trail). */
 export type OnLimitReached = (limit: LimitName, ip: string) => void;
@@ -65,6 +73,7 @@ export function createRateLimits(
   const failuresPerEmailAndIp = limiter('login-failures-email-ip', settings.loginFailuresPerEmailAndIp);
   const failuresPerEmail = limiter('login-failures-email', settings.loginFailuresPerEmail);
   const attemptsPerIp = limiter('login-ip', settings.loginAttemptsPerIp);
+  const failuresPerIp = limiter('login-failures-ip', settings.loginFailuresPerIp);
   const signUpsPerIp = limiter('signup-ip', settings.signUpsPerIp);
   const refreshesPerIp = limiter('refresh-ip', settings.refreshesPerIp);
   const emailAndIp = (email: string, ip: string) => `${email}|${ip}`;
@@ -84,25 +93,42 @@ export function createRateLimits(
     // success: attempts running side by side cannot all slip under the limit.
     async beforeLogin(email, ip) {
       await consume(attemptsPerIp, 'login-ip', settings.loginAttemptsPerIp, ip, ip);
-      await consume(
-        failuresPerEmailAndIp,
-        'login-failures-email-ip',
-        settings.loginFailuresPerEmailAndIp,
-        emailAndIp(email, ip),
-        ip,
-      );
+      await consume(failuresPerIp, 'login-failures-ip', settings.loginFailuresPerIp, ip, ip);
       try {
-        await consume(failuresPerEmail, 'login-failures-email', settings.loginFailuresPerEmail, email, ip);
+        await consume(
+          failuresPerEmailAndIp,
+          'login-failures-email-ip',
+          settings.loginFailuresPerEmailAndIp,
+          emailAndIp(email, ip),
+          ip,
+        );
+        try {
+          await consume(failuresPerEmail, 'login-failures-email', settings.loginFailuresPerEmail, email, ip);
+        } catch (error) {
+          await failuresPerEmailAndIp.reward(emailAndIp(email, ip));
+          throw error;
+        }
       } catch (error) {
-        await failuresPerEmailAndIp.reward(emailAndIp(email, ip));
+        // Refused before any password was checked: not a failure of this IP's.
+        await failuresPerIp.reward(ip);
         throw error;
       }
     },
+    // A success gives back its own charge on the IP, no more: one account that
+    // works must not wipe out an IP's failures against all the others.
     async loginSucceeded(email, ip) {
-      await Promise.all([failuresPerEmailAndIp.delete(emailAndIp(email, ip)), failuresPerEmail.reward(email)]);
+      await Promise.all([
+        failuresPerEmailAndIp.delete(emailAndIp(email, ip)),
+        failuresPerEmail.reward(email),
+        failuresPerIp.reward(ip),
+      ]);
     },
     async loginAbandoned(email, ip) {
-      await Promise.all([failuresPerEmailAndIp.reward(emailAndIp(email, ip)), failuresPerEmail.reward(email)]);
+      await Promise.all([
+        failuresPerEmailAndIp.reward(emailAndIp(email, ip)),
+        failuresPerEmail.reward(email),
+        failuresPerIp.reward(ip),
+      ]);
     },
     beforeSignUp: (ip) => consume(signUpsPerIp, 'signup-ip', settings.signUpsPerIp, ip, ip),
     beforeRefresh: (ip) => consume(refreshesPerIp, 'refresh-ip', settings.refreshesPerIp, ip, ip),
