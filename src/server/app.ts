@@ -12,9 +12,12 @@ import type { ServerContext } from './server-context.ts';
 import { graphqlHardening } from './graphql-hardening.ts';
 import { GRAPHIQL_DEFAULT_DOCUMENT, GRAPHIQL_DEFAULT_HEADERS } from './graphiql.ts';
 import { useJwks } from './jwks.ts';
+import { useNoStore } from './no-store.ts';
 import { maskError, useRequestErrorLog } from './mask-error.ts';
 import { useMetricsEndpoint, useOperationMetrics } from './metrics.ts';
 import { useRequestId } from './request-id.ts';
+
+const GRAPHQL_ENDPOINT = '/graphql';
 
 export type App = YogaServerInstance<ServerContext, Context>;
 
@@ -33,7 +36,7 @@ export function createApp({ config, services, logger, isDatabaseReady }: AppOpti
   return createYoga<ServerContext, Context>({
     schema,
     context: createContextFactory(services, config.trustProxy),
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: '/health',
     landingPage: false,
     graphiql: http.graphiql
@@ -52,6 +55,7 @@ export function createApp({ config, services, logger, isDatabaseReady }: AppOpti
     plugins: [
       // First, so that every response has an id, and the error log runs before the metrics read the codes.
       useRequestId(),
+      useNoStore(GRAPHQL_ENDPOINT),
       useRequestErrorLog(),
       ...(metrics ? [useOperationMetrics(metrics)] : []),
       // With METRICS_PORT, main.ts serves them on that port instead.
