@@ -23,3 +23,25 @@ export function connectRedis(url: string, logger: Logger): Redis {
   });
   return redis;
 }
+
+/**
+ * Resolves once `redis` is ready, or after `timeoutMs` (or its first error): a
+ * start waits briefly so that limits are shared from the first request, but
+ * never fails for Redis, which the limiters can do without.
+ */
+export async function settleRedis(redis: Redis, timeoutMs = 2000): Promise<boolean> {
+  if (redis.status === 'ready') return true;
+  return new Promise((resolve) => {
+    const done = (ready: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      redis.off('error', onError);
+      resolve(ready);
+    };
+    const onReady = () => done(true);
+    const onError = () => done(false);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    redis.once('ready', onReady);
+    redis.once('error', onError);
+  });
+}

@@ -7,7 +7,7 @@ import type { Config } from './config.ts';
 import { openDatabase, type Database, type DatabaseOptions } from './db/database.ts';
 import { startHousekeeping } from './housekeeping.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { connectRedis } from './redis.ts';
+import { connectRedis, settleRedis } from './redis.ts';
 import { createApp, type App } from './server/app.ts';
 import { listen, stop } from './server/http-server.ts';
 import { listenMetrics } from './server/metrics-server.ts';
@@ -87,13 +87,9 @@ export async function startTollgate(config: Config, overrides: TollgateOverrides
     let redis = overrides.redis;
     if (!redis && config.redisUrl) {
       const connected = connectRedis(config.redisUrl, logger);
-      closers.add(() =>
-        connected.quit().then(
-          () => {},
-          () => {},
-        ),
-      );
+      closers.add(() => connected.quit().catch(() => {}));
       redis = connected;
+      await settleRedis(connected);
     }
 
     let hasher = overrides.hasher;

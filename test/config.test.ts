@@ -38,6 +38,23 @@ describe('settings', () => {
     expect(config.passwords.cost).toBe(12);
   });
 
+  it('defaults the rate limits to the contract', () => {
+    const minutes = (n: number) => n * 60;
+    expect(configOf({}).rateLimit).toEqual({
+      enabled: true,
+      loginFailuresPerEmailAndIp: { points: 10, durationSeconds: minutes(15) },
+      loginFailuresPerEmail: { points: 50, durationSeconds: minutes(60) },
+      loginAttemptsPerIp: { points: 100, durationSeconds: minutes(15) },
+      loginFailuresPerIp: { points: 30, durationSeconds: minutes(15) },
+      signUpsPerIp: { points: 20, durationSeconds: minutes(60) },
+      refreshesPerIp: { points: 300, durationSeconds: minutes(15) },
+    });
+    expect(configOf({ RATE_LIMIT_LOGIN_FAILURES_IP: '5/1m' }).rateLimit.loginFailuresPerIp).toEqual({
+      points: 5,
+      durationSeconds: 60,
+    });
+  });
+
   it('reads durations as seconds, minutes, hours or days', () => {
     expect(configOf({ ACCESS_TOKEN_TTL: '900' }).tokens.accessTokenTtlSeconds).toBe(900);
     expect(configOf({ ACCESS_TOKEN_TTL: '15m' }).tokens.accessTokenTtlSeconds).toBe(900);

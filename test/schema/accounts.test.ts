@@ -4,6 +4,7 @@ import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCommonPassword } from '../../src/auth/accounts/common-passwords.ts';
 import {
+  accountRowCounts,
   createTestApp,
   expectError,
   expectNoErrors,
@@ -26,16 +27,6 @@ beforeAll(async () => {
   t = await createTestApp();
 });
 afterAll(() => t.close());
-
-async function countRows() {
-  const { prisma } = t.services;
-  const [users, sessions, refreshTokens] = await Promise.all([
-    prisma.user.count(),
-    prisma.session.count(),
-    prisma.refreshToken.count(),
-  ]);
-  return { users, sessions, refreshTokens };
-}
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 
@@ -217,9 +208,9 @@ describe('a failed signUp', () => {
     },
   ])('leaves no user, session or refresh token row behind for $what', async ({ code, prepare }) => {
     const variables = await prepare();
-    const before = await countRows();
+    const before = await accountRowCounts(t);
     const response = await t.graphql(SIGN_UP, variables);
-    expect(await countRows()).toEqual(before);
+    expect(await accountRowCounts(t)).toEqual(before);
     expectError(response, code);
   });
 });
@@ -253,10 +244,10 @@ describe('two signUps racing on one email', () => {
 
   it('leave one user, one session and one refresh token, nothing of the loser', async () => {
     const email = uniqueEmail('race');
-    const before = await countRows();
+    const before = await accountRowCounts(t);
     const { codes } = await race(email, email);
     expect(codes).toEqual(['EMAIL_TAKEN']);
-    expect(await countRows()).toEqual({
+    expect(await accountRowCounts(t)).toEqual({
       users: before.users + 1,
       sessions: before.sessions + 1,
       refreshTokens: before.refreshTokens + 1,

@@ -11,6 +11,7 @@ import type {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.ts';
 import {
+  accountRowCounts,
   type Account,
   createTestApp,
   expectError,
@@ -170,17 +171,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** Rows whose half-written state would be a defect: an account, its sessions, its refresh tokens. */
-async function rowCounts() {
-  const { prisma } = t.services;
-  const [users, sessions, refreshTokens] = await Promise.all([
-    prisma.user.count(),
-    prisma.session.count(),
-    prisma.refreshToken.count(),
-  ]);
-  return { users, sessions, refreshTokens };
-}
-
 const RUNS_PER_FIELD = Number(process.env.ARBITRARY_INPUT_RUNS ?? 20);
 
 describe('arbitrary arguments for every root field', () => {
@@ -205,7 +195,7 @@ describe('arbitrary arguments for every root field', () => {
             ]),
           );
           log.log(JSON.stringify(variables).slice(0, 500));
-          const before = await rowCounts();
+          const before = await accountRowCounts(t);
           const response = await t.graphql(document, variables, {
             token: account.accessToken,
           });
@@ -213,7 +203,7 @@ describe('arbitrary arguments for every root field', () => {
           const codes = (response.body.errors ?? []).map((error) => error.extensions?.code);
           expect(codes).not.toContain('INTERNAL_SERVER_ERROR');
           for (const code of codes) expect(code).toEqual(expect.any(String));
-          if (root.operation === 'mutation' && codes.length > 0) expect(await rowCounts()).toEqual(before);
+          if (root.operation === 'mutation' && codes.length > 0) expect(await accountRowCounts(t)).toEqual(before);
         }),
         { numRuns: RUNS_PER_FIELD },
       );
@@ -237,9 +227,9 @@ describe('one gate for every string argument', () => {
       else if (isEnum(named)) variables[arg.name] = named.getValues()[0]?.name;
       else if (named.name === 'Int') variables[arg.name] = 1;
     }
-    const before = await rowCounts();
+    const before = await accountRowCounts(t);
     const response = await t.graphql(documentOf(root), variables, { token: account.accessToken });
-    expect(await rowCounts()).toEqual(before);
+    expect(await accountRowCounts(t)).toEqual(before);
     return response;
   };
 
@@ -284,7 +274,7 @@ describe('one gate for every string argument', () => {
   });
 
   it('refuses control characters in an email at sign-up, leaving no row', async () => {
-    const before = await rowCounts();
+    const before = await accountRowCounts(t);
     const response = await t.graphql(
       'mutation($email: String!, $password: String!) { signUp(email: $email, password: $password) { accessToken } }',
       {
@@ -293,6 +283,6 @@ describe('one gate for every string argument', () => {
       },
     );
     expectError(response, 'BAD_USER_INPUT', { field: 'email' });
-    expect(await rowCounts()).toEqual(before);
+    expect(await accountRowCounts(t)).toEqual(before);
   });
 });

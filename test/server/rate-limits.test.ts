@@ -38,7 +38,12 @@ const LIMITS = {
   RATE_LIMIT_LOGIN_IP: '8/15m',
   RATE_LIMIT_SIGNUP_IP: '3/1h',
   RATE_LIMIT_REFRESH_IP: '4/15m',
+  // Out of the way here; the spraying tests below have an app of their own.
+  RATE_LIMIT_LOGIN_FAILURES_IP: '50/15m',
 };
+/** The spraying limit of the apps that test it: below the attempts per IP, above the failures per email and IP. */
+const FAILURES_PER_IP = 5;
+const SPRAYING = { ...LIMITS, TRUST_PROXY: 'loopback', RATE_LIMIT_LOGIN_FAILURES_IP: `${FAILURES_PER_IP}/15m` };
 const FAILURES_PER_EMAIL_AND_IP = 3;
 const FAILURES_PER_EMAIL = 5;
 const LOGINS_PER_IP = 8;
@@ -379,6 +384,57 @@ describe('with rate limits on behind a trusted proxy (TRUST_PROXY=loopback: X-Fo
   });
 });
 
+describe('failed logins from one IP, whatever the email (password spraying)', () => {
+  let spraying: Served;
+  beforeAll(async () => {
+    spraying = await serve(SPRAYING, s);
+  });
+  afterAll(() => spraying?.t.close());
+
+  /** One failed login for each of `count` accounts, from `ip`. */
+  async function spray(count: number, ip: string) {
+    for (let i = 0; i < count; i++) {
+      const { email } = await newAccount(spraying, 'sprayed');
+      expectWrongPassword(await login(spraying, email, wrongPassword(), ip));
+    }
+  }
+
+  it(`answer the attempt after ${FAILURES_PER_IP} failures against ${FAILURES_PER_IP} accounts with 429, even with a right password`, async () => {
+    const ip = newIp();
+    await spray(FAILURES_PER_IP, ip);
+    const owner = await newAccount(spraying, 'owner');
+    expectRateLimited(await login(spraying, owner.email, STRONG_PASSWORD, ip));
+    expectRateLimited(await login(spraying, newEmail('nobody'), wrongPassword(), ip));
+  });
+
+  it('do not slow another IP, nor the sprayed accounts from it', async () => {
+    const ip = newIp();
+    await spray(FAILURES_PER_IP, ip);
+    const owner = await newAccount(spraying, 'owner');
+    expectRateLimited(await login(spraying, owner.email, STRONG_PASSWORD, ip));
+    expectSignedIn(await login(spraying, owner.email, STRONG_PASSWORD, newIp()), owner.email);
+  });
+
+  it('are given back one at a time by successes, never wiped out by one account that works', async () => {
+    const ip = newIp();
+    const mine = await newAccount(spraying, 'mine');
+    await spray(FAILURES_PER_IP - 1, ip);
+    // A success gives back its own charge only: the failures before it still count.
+    expectSignedIn(await login(spraying, mine.email, STRONG_PASSWORD, ip), mine.email);
+    expectSignedIn(await login(spraying, mine.email, STRONG_PASSWORD, ip), mine.email);
+    await spray(1, ip);
+    expectRateLimited(await login(spraying, mine.email, STRONG_PASSWORD, ip));
+  });
+
+  it('write RATE_LIMITED to the audit trail, naming the limit and the address', async () => {
+    const ip = newIp();
+    await spray(FAILURES_PER_IP, ip);
+    expectRateLimited(await login(spraying, newEmail('nobody'), wrongPassword(), ip));
+    const events = await spraying.t.services.prisma.authEvent.findMany({ where: { type: 'RATE_LIMITED', ip } });
+    expect(events.map((event) => event.detail)).toEqual([{ limit: 'login-failures-ip' }]);
+  });
+});
+
 describe('without TRUST_PROXY', () => {
   let direct: Served;
   beforeAll(async () => {
@@ -479,6 +535,21 @@ describe.skipIf(!REDIS_URL)('two instances sharing REDIS_URL (TEST_REDIS_URL)', 
     }
     expectRateLimited(await login(a, newEmail('nobody'), wrongPassword(), ip));
     expectRateLimited(await login(b, newEmail('nobody'), wrongPassword(), ip));
+  });
+
+  it('add up failed logins against many accounts made on either (password spraying)', async () => {
+    const env = { ...SPRAYING, REDIS_URL: REDIS_URL! };
+    const [c, d] = await Promise.all([serve(env, s), serve(env, s)]);
+    try {
+      const ip = newIp();
+      for (let i = 0; i < FAILURES_PER_IP; i++) {
+        expectWrongPassword(await login(i % 2 === 0 ? c : d, newEmail('nobody'), wrongPassword(), ip));
+      }
+      expectRateLimited(await login(c, newEmail('nobody'), wrongPassword(), ip));
+      expectRateLimited(await login(d, newEmail('nobody'), wrongPassword(), ip));
+    } finally {
+      await Promise.all([c.t.close(), d.t.close()]);
+    }
   });
 
   it('share the clearing: a success on one instance clears the failures counted on the other', async () => {
