@@ -41,7 +41,7 @@ export async function startClientApp(): Promise<ClientApp> {
 export async function startExampleApp(shared: TestApp): Promise<ClientApp> {
   const t = await createTestApp(
     { ...CLIENT_ENV, ACCESS_TOKEN_TTL: String(EXAMPLE_ACCESS_TOKEN_TTL_SECONDS) },
-    { database: shared.database, hasher: shared.services.hasher },
+    { sharing: shared },
   );
   return { t, url: await t.listen() };
 }

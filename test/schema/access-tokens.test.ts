@@ -299,10 +299,7 @@ describe('a key ring of two secrets', () => {
   const SECOND = 'second-secret-of-at-least-32-bytes!';
   let ring: TestApp;
   beforeAll(async () => {
-    ring = await createTestApp(
-      { JWT_SECRET: `${FIRST},${SECOND}` },
-      { database: t.database, hasher: t.services.hasher },
-    );
+    ring = await createTestApp({ JWT_SECRET: `${FIRST},${SECOND}` }, { sharing: t });
   });
   afterAll(() => ring.close());
 

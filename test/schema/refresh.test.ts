@@ -232,7 +232,7 @@ describe('the reuse grace window (default 10 s): two tabs refreshing with one to
 describe('with REFRESH_REUSE_GRACE=0', () => {
   let strict: TestApp;
   beforeAll(async () => {
-    strict = await createTestApp({ REFRESH_REUSE_GRACE: '0' }, { database: t.database, hasher: t.services.hasher });
+    strict = await createTestApp({ REFRESH_REUSE_GRACE: '0' }, { sharing: t });
   });
   afterAll(() => strict.close());
 
@@ -301,7 +301,7 @@ describe('session limits', () => {
   describe('with REFRESH_TOKEN_TTL=1h (idle limit)', () => {
     let idle: TestApp;
     beforeAll(async () => {
-      idle = await createTestApp({ REFRESH_TOKEN_TTL: '1h' }, { database: t.database, hasher: t.services.hasher });
+      idle = await createTestApp({ REFRESH_TOKEN_TTL: '1h' }, { sharing: t });
     });
     afterAll(() => idle.close());
 

@@ -60,8 +60,7 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 /** An app with these settings on the development app's data. */
-const appWith = (env: Record<string, string>) =>
-  createTestApp(env, { database: t.database, hasher: t.services.hasher });
+const appWith = (env: Record<string, string>) => createTestApp(env, { sharing: t });
 
 describe('CORS in development (CORS_ORIGINS unset)', () => {
   it('answers a frontend on another port with a preflight allowing POST with authorization and content-type', async () => {

@@ -123,7 +123,7 @@ let batching: TestApp;
 let production: TestApp;
 beforeAll(async () => {
   t = await createTestApp();
-  const shared = { database: t.database, hasher: t.services.hasher };
+  const shared = { sharing: t };
   [batching, production] = await Promise.all([
     createTestApp({ GRAPHQL_BATCH_LIMIT: '10' }, shared),
     createTestApp(PRODUCTION, shared),

@@ -358,7 +358,7 @@ describe('an unexpected error', () => {
 describe('in production', () => {
   let production: TestApp;
   beforeAll(async () => {
-    production = await createTestApp(PRODUCTION, { database: t.database, hasher: t.services.hasher });
+    production = await createTestApp(PRODUCTION, { sharing: t });
   });
   afterAll(() => production?.close());
 
@@ -389,7 +389,7 @@ describe('in production with GRAPHIQL=1, INTROSPECTION=1 and CORS_ORIGINS set', 
   beforeAll(async () => {
     production = await createTestApp(
       { ...PRODUCTION, GRAPHIQL: '1', INTROSPECTION: '1', CORS_ORIGINS: allowedOrigin },
-      { database: t.database, hasher: t.services.hasher },
+      { sharing: t },
     );
   });
   afterAll(() => production?.close());

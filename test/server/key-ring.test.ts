@@ -119,10 +119,7 @@ describe('with JWT_PRIVATE_KEY (ES256), served on a real port', () => {
 describe('with an RS256 key', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp(
-      { JWT_PRIVATE_KEY: pem(rsa.privateKey) },
-      { database: es.database, hasher: es.services.hasher },
-    );
+    t = await createTestApp({ JWT_PRIVATE_KEY: pem(rsa.privateKey) }, { sharing: es });
   });
   afterAll(() => t.close());
 
@@ -138,7 +135,7 @@ describe('with an RS256 key', () => {
 
 describe('with secrets only', () => {
   it('publishes an empty key set', async () => {
-    const t = await createTestApp({}, { database: es.database, hasher: es.services.hasher });
+    const t = await createTestApp({}, { sharing: es });
     try {
       const response = await t.fetch('/.well-known/jwks.json');
       expect(await response.json()).toEqual({ keys: [] });

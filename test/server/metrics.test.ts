@@ -93,8 +93,7 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 /** An app with these settings on the first app's data. */
-const appWith = (env: Record<string, string>) =>
-  createTestApp(env, { database: t.database, hasher: t.services.hasher });
+const appWith = (env: Record<string, string>) => createTestApp(env, { sharing: t });
 
 describe('the metrics of an app (on by default outside production)', () => {
   let before: Scrape;

@@ -83,7 +83,7 @@ interface Served {
 
 /** Serves an app with these settings, on `dataOf`'s database and hashing thread when given. */
 async function serve(env: Record<string, string>, dataOf?: Served): Promise<Served> {
-  const t = await createTestApp(env, dataOf ? { database: dataOf.t.database, hasher: dataOf.t.services.hasher } : {});
+  const t = await createTestApp(env, dataOf ? { sharing: dataOf.t } : {});
   return { t, url: await t.listen() };
 }
 

@@ -32,8 +32,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** An app of other settings on the first app's database. */
-const sharing = (env: Record<string, string>) =>
-  createTestApp(env, { database: t.database, hasher: t.services.hasher });
+const sharing = (env: Record<string, string>) => createTestApp(env, { sharing: t });
 
 describe('x-request-id', () => {
   it('is given to every response, a new one each time', async () => {
