@@ -9,15 +9,27 @@ url=${TOLLGATE_URL:-http://localhost:4000/graphql}
 email=${TOLLGATE_EMAIL:-curl-$(date +%s)-$$@example.com}
 password=${TOLLGATE_PASSWORD:-violet-harbour-$(date +%s)-$$}
 
-# call STEP QUERY VARIABLES [ACCESS_TOKEN]: sends one operation; its answer is left in $answer.
-call() {
-  printf '==> %s\n' "$1"
-  answer=$(curl -sS "$url" -H 'content-type: application/json' ${4:+-H "authorization: Bearer $4"} \
-    --data "{\"query\":\"$2\",\"variables\":$3}")
+# shown STEP: prints the answer left in $answer; one with errors stops the script.
+shown() {
   printf '%s\n' "$answer"
   case $answer in
     *'"errors"'*) printf '%s failed\n' "$1" >&2; exit 1 ;;
   esac
+}
+
+# call STEP QUERY VARIABLES [ACCESS_TOKEN]: sends one operation as a JSON POST.
+call() {
+  printf '==> %s\n' "$1"
+  answer=$(curl -sS "$url" -H 'content-type: application/json' ${4:+-H "authorization: Bearer $4"} \
+    --data "{\"query\":\"$2\",\"variables\":$3}")
+  shown "$1"
+}
+
+# query STEP QUERY [ACCESS_TOKEN]: sends a query as GET, the document in the URL (no mutations over GET).
+query() {
+  printf '==> %s\n' "$1"
+  answer=$(curl -sS -G "$url" --data-urlencode "query=$2" ${3:+-H "authorization: Bearer $3"})
+  shown "$1"
 }
 
 # field NAME: the string value of "NAME" in $answer (tokens hold no quotes).
@@ -33,7 +45,7 @@ call login 'mutation Login($email: String!, $password: String!) { login(email: $
 access=$(field accessToken)
 refresh=$(field refreshToken)
 
-call me 'query Me { me { id email role createdAt } }' '{}' "$access"
+query me '{ me { id email role createdAt } }' "$access"
 
 # The refresh token is single use: keep the new pair.
 call refresh 'mutation Refresh($refreshToken: String!) { refresh(refreshToken: $refreshToken) { accessToken refreshToken expiresIn } }' \

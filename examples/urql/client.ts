@@ -51,9 +51,7 @@ export function createClient({ url, tokens, fetch }: ClientOptions): Client {
   return new Client({
     url,
     fetch,
-    // urql sends queries as GET by default, and Tollgate's CSRF protection refuses a
-    // GET without a JSON content type or an x-graphql-yoga-csrf header.
-    preferGetMethod: false,
+    // urql's defaults otherwise: queries go as GET (within the URL length limit), mutations as POST.
     requestPolicy: 'network-only',
     exchanges: [auth, fetchExchange],
   });

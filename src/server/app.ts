@@ -10,7 +10,12 @@ import type { Context } from '../schema/context.ts';
 import { createContextFactory } from './context-factory.ts';
 import type { ServerContext } from './server-context.ts';
 import { graphqlHardening } from './graphql-hardening.ts';
-import { GRAPHIQL_DEFAULT_DOCUMENT, GRAPHIQL_DEFAULT_HEADERS } from './graphiql.ts';
+import { useCompression } from './compression.ts';
+import { GRAPHIQL_DEFAULT_DOCUMENT, GRAPHIQL_DEFAULT_HEADERS } from './graphiql/default-document.ts';
+import { graphiqlPage } from './graphiql/page.ts';
+import { graphiqlAssets, useGraphiQLAssets } from './graphiql/serve.ts';
+import { useHead } from './head.ts';
+import { useJsonBodies } from './json-bodies.ts';
 import { useJwks } from './jwks.ts';
 import { useNoStore } from './no-store.ts';
 import { maskError, useRequestErrorLog } from './mask-error.ts';
@@ -33,7 +38,8 @@ export interface AppOptions {
 export function createApp({ config, services, logger, isDatabaseReady }: AppOptions): App {
   const { http } = config;
   const { metrics } = services;
-  return createYoga<ServerContext, Context>({
+  const assets = graphiqlAssets();
+  const yoga: App = createYoga<ServerContext, Context>({
     schema,
     context: createContextFactory(services, config.trustProxy),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
@@ -42,9 +48,9 @@ export function createApp({ config, services, logger, isDatabaseReady }: AppOpti
     graphiql: http.graphiql
       ? { title: 'Tollgate', defaultQuery: GRAPHIQL_DEFAULT_DOCUMENT, headers: GRAPHIQL_DEFAULT_HEADERS }
       : false,
-    // Served from this package: GraphiQL works offline and with no CDN. Loaded on
-    // the first visit, as its inlined assets take half a second to read.
-    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
+    // A small page naming GraphiQL's files, which the service serves itself (no CDN,
+    // works offline) and browsers keep; loaded on the first visit only.
+    renderGraphiQL: async (options) => graphiqlPage(await assets(), { ...options, endpoint: GRAPHQL_ENDPOINT }),
     maskedErrors: { maskError, isDev: false },
     cors: corsOptions(http.corsOrigins),
     logging: yogaLogger(logger),
@@ -53,21 +59,27 @@ export function createApp({ config, services, logger, isDatabaseReady }: AppOpti
     // body through a transform stream, a tenth of a request's CPU time.
     maxRequestBodySize: false,
     plugins: [
+      // HEAD is answered as GET is, through every plugin below.
+      useHead(() => yoga),
       // First, so that every response has an id, and the error log runs before the metrics read the codes.
       useRequestId(),
+      useCompression(),
       useNoStore(GRAPHQL_ENDPOINT),
       useRequestErrorLog(),
       ...(metrics ? [useOperationMetrics(metrics)] : []),
       // With METRICS_PORT, main.ts serves them on that port instead.
       ...(metrics && config.metrics.port === undefined ? [useMetricsEndpoint(metrics.registry)] : []),
       useBodyLimit(http.maxBodyBytes),
+      useJsonBodies(GRAPHQL_ENDPOINT),
       ...graphqlHardening(config),
       useBatchRateLimitStatus(),
       useJwks(services.tokens.publicKeys),
+      ...(http.graphiql ? [useGraphiQLAssets(assets)] : []),
       useReadinessCheck({ endpoint: '/ready', check: isDatabaseReady }),
       ...(http.introspection ? [] : [useDisableIntrospection()]),
     ],
   });
+  return yoga;
 }
 
 /**

@@ -1,13 +1,11 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import type { Plugin } from 'graphql-yoga';
 import type { Config } from '../config.ts';
 
 /**
  * Limits on what one document may ask for (aliases, depth, tokens, directives,
  * cost), checked before anything runs; "did you mean" suggestions only where
- * introspection is on anyway; and Yoga's CSRF prevention, which refuses the
- * "simple" requests a browser sends cross-site without a preflight.
+ * introspection is on anyway.
  */
 export function graphqlHardening(config: Config): Plugin[] {
   const { graphql, http } = config;
@@ -20,6 +18,10 @@ export function graphqlHardening(config: Config): Plugin[] {
       costLimit: { maxCost: graphql.maxCost },
       blockFieldSuggestion: { enabled: !http.introspection },
     }) as Plugin,
-    useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
+    // No CSRF prevention: credentials travel only in the Authorization header, which
+    // a cross-site request cannot carry without a CORS preflight that names the
+    // origin, so a forged request acts as nobody. It would also refuse the GET
+    // queries urql and curl send by default. A cookie mode, if one is ever added,
+    // must bring it back (@graphql-yoga/plugin-csrf-prevention).
   ];
 }

@@ -77,7 +77,7 @@ function withoutLibraryDetail(error: GraphQLError): GraphQLError {
 
 /**
  * Every error a client sees carries a code. Some plugins' refusals come without
- * one: GraphQL Armor's limits (validation) and CSRF prevention (a 4xx request).
+ * one, such as GraphQL Armor's limits (validation).
  */
 function withCode(error: GraphQLError): GraphQLError {
   const extensions = error.extensions as Record<string, unknown> & { http?: { status?: number } };

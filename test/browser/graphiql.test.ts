@@ -4,7 +4,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, STRONG_PASSWORD, testDatabaseKind, uniqueEmail, type TestApp } from '../fixtures/index.ts';
+import {
+  createTestApp,
+  expectError,
+  expectNoErrors,
+  ME,
+  STRONG_PASSWORD,
+  signUp,
+  testDatabaseKind,
+  uniqueEmail,
+  type TestApp,
+} from '../fixtures/index.ts';
 
 // GraphiQL as a person meets it: the page the service serves at /graphql, opened
 // in Debian's Chromium, driven through its editors and buttons. Then a frontend
@@ -64,6 +74,16 @@ async function replaceContent(page: Page, editor: Locator, text: string): Promis
   await expect.poll(() => editorText(editor), { timeout: UI_TIMEOUT }).toBe(text);
 }
 
+/** Which of the editors' workers the page has loaded so far (the browser's resource timing records cached loads too). */
+async function loadedWorkers(page: Page): Promise<string[]> {
+  const names = await page.evaluate(() =>
+    (globalThis as unknown as { performance: { getEntriesByType(type: string): Array<{ name: string }> } }).performance
+      .getEntriesByType('resource')
+      .map((entry) => entry.name),
+  );
+  return [...new Set(names.flatMap((name) => /\/graphiql\/([a-z]+-worker)\./.exec(name)?.slice(1) ?? []))].sort();
+}
+
 class GraphiQL {
   readonly queryEditor: Locator;
   readonly headersEditor: Locator;
@@ -104,6 +124,24 @@ class GraphiQL {
   async waitForResult(pattern: RegExp): Promise<string> {
     await expect.poll(async () => squeezed(await editorText(this.response)), { timeout: UI_TIMEOUT }).toMatch(pattern);
     return squeezed(await editorText(this.response));
+  }
+
+  /** The bar saying which token the page keeps. */
+  get tokenBar(): Locator {
+    return this.page.locator('#tollgate-token');
+  }
+
+  /** Signs up `email` from a typed document; returns the access token the page now keeps. */
+  async signUpWith(email: string): Promise<string> {
+    await replaceContent(
+      this.page,
+      this.queryEditor,
+      `mutation { signUp(email: "${email}", password: "${STRONG_PASSWORD}") { accessToken refreshToken user { email } } }`,
+    );
+    await this.run();
+    const token = await this.accessTokenFromResult();
+    await expect.poll(() => this.tokenBar.textContent(), { timeout: UI_TIMEOUT }).toContain(email);
+    return token;
   }
 
   async accessTokenFromResult(): Promise<string> {
@@ -175,7 +213,7 @@ describe.skipIf(skip)(`GraphiQL in Chromium (${testDatabaseKind})`, { timeout: 1
     expect(pageErrors).toEqual([]);
   });
 
-  it('opens with the sign-up, login and me flow and an example Authorization header', async () => {
+  it('opens with the sign-up, login and me flow and an empty Headers pane', async () => {
     const graphiql = new GraphiQL(await newPage());
     await graphiql.open(graphqlUrl);
 
@@ -190,19 +228,125 @@ describe.skipIf(skip)(`GraphiQL in Chromium (${testDatabaseKind})`, { timeout: 1
     await graphiql.page.keyboard.press('Escape');
 
     await graphiql.openHeaders();
-    expect(JSON.parse(await editorText(graphiql.headersEditor))).toEqual({ Authorization: 'Bearer <accessToken>' });
+    expect(JSON.parse(await editorText(graphiql.headersEditor))).toEqual({});
   });
 
-  it('runs the default document as the README says: SignUp, token into the headers, Me', async () => {
+  it('runs the default document as the README says: SignUp, then Me with nothing pasted', async () => {
     const graphiql = new GraphiQL(await newPage());
     await graphiql.open(graphqlUrl);
 
     await graphiql.runOperation('SignUp');
     const token = await graphiql.accessTokenFromResult();
-    await graphiql.openHeaders();
-    await replaceContent(graphiql.page, graphiql.headersEditor, JSON.stringify({ Authorization: `Bearer ${token}` }));
     await graphiql.runOperation('Me');
     await graphiql.waitForResult(/"me":\{"id":"[^"]+","email":"ada@example\.com"/);
+    // The token the page keeps is in plain sight, in the Headers pane.
+    await graphiql.openHeaders();
+    expect(JSON.parse(await editorText(graphiql.headersEditor))).toEqual({ Authorization: `Bearer ${token}` });
+    await expect.poll(() => graphiql.tokenBar.textContent()).toContain('ada@example.com');
+  });
+
+  it('forgets the kept token in one click: the Headers pane is as before, and me is null again', async () => {
+    const graphiql = new GraphiQL(await newPage());
+    await graphiql.open(graphqlUrl);
+    const email = uniqueEmail('forget');
+    await graphiql.signUpWith(email);
+
+    await graphiql.page.getByRole('button', { name: 'Forget token' }).click();
+    await graphiql.openHeaders();
+    await expect.poll(async () => JSON.parse(await editorText(graphiql.headersEditor))).toEqual({});
+    await expect(graphiql.tokenBar.isVisible()).resolves.toBe(false);
+    await replaceContent(graphiql.page, graphiql.queryEditor, '{ me { email } }');
+    await graphiql.run();
+    await graphiql.waitForResult(/"me":null/);
+  });
+
+  it('signs out in one click: the session ends, and its token is refused from then on', async () => {
+    const graphiql = new GraphiQL(await newPage());
+    await graphiql.open(graphqlUrl);
+    const email = uniqueEmail('sign-out');
+    const token = await graphiql.signUpWith(email);
+
+    await graphiql.page.getByRole('button', { name: 'Sign out' }).click();
+    await expect
+      .poll(async () => (await t.graphql(ME, {}, { token })).body.errors?.[0]?.extensions?.reason, {
+        timeout: UI_TIMEOUT,
+      })
+      .toBe('TOKEN_REVOKED');
+    await graphiql.openHeaders();
+    expect(JSON.parse(await editorText(graphiql.headersEditor))).toEqual({});
+  });
+
+  it('refreshes once when the kept access token has expired, and keeps the new pair', async () => {
+    const graphiql = new GraphiQL(await newPage());
+    await graphiql.open(graphqlUrl);
+    const email = uniqueEmail('expired');
+    const first = await graphiql.signUpWith(email);
+
+    t.clock.advance(t.config.tokens.accessTokenTtlSeconds + 1);
+    expectError(await t.graphql(ME, {}, { token: first }), 'UNAUTHENTICATED', 'TOKEN_EXPIRED');
+    await replaceContent(graphiql.page, graphiql.queryEditor, '{ me { email } }');
+    await graphiql.run();
+    await graphiql.waitForResult(new RegExp(`"me":\\{"email":"${email.replace(/[.]/g, '\\.')}"\\}`));
+
+    await graphiql.openHeaders();
+    const { Authorization } = JSON.parse(await editorText(graphiql.headersEditor)) as { Authorization: string };
+    const second = Authorization.replace(/^Bearer /, '');
+    expect(second).not.toBe(first);
+    expect(expectNoErrors(await t.graphql(ME, {}, { token: second })).me?.email).toBe(email);
+  });
+
+  it('weighs at most 20 kB, and a second visit downloads at most 50 kB', async () => {
+    // The app behind a server that counts what it sends for each request, headers
+    // included: the browser's own cache decides what it asks for again.
+    const sent: Array<{ path: string; bytes: number }> = [];
+    const counting = createServer((request, response) => {
+      const { socket } = response;
+      const before = socket?.bytesWritten ?? 0;
+      response.on('finish', () => sent.push({ path: request.url ?? '', bytes: (socket?.bytesWritten ?? 0) - before }));
+      void t.app(request, response);
+    });
+    counting.listen(0, '127.0.0.1');
+    await once(counting, 'listening');
+    const url = `http://127.0.0.1:${(counting.address() as AddressInfo).port}/graphql`;
+    try {
+      const page = await newPage();
+      const visit = async () => {
+        sent.length = 0;
+        const graphiql = new GraphiQL(page);
+        await page.goto(url, { waitUntil: 'networkidle', timeout: UI_TIMEOUT });
+        await graphiql.queryEditor.locator('.view-line').first().waitFor({ timeout: UI_TIMEOUT });
+        // The schema is fetched once the page runs: the documentation explorer has it (still open from the first visit).
+        const rootTypes = page.getByText('Root Types');
+        if (!(await rootTypes.isVisible()))
+          await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
+        await rootTypes.waitFor({ timeout: UI_TIMEOUT });
+        // Until the editors have started all three of their workers, from the network or the cache.
+        await expect
+          .poll(() => loadedWorkers(page), { timeout: UI_TIMEOUT })
+          .toEqual(['editor-worker', 'graphql-worker', 'json-worker']);
+        return { requests: [...sent], bytes: sent.reduce((sum, request) => sum + request.bytes, 0) };
+      };
+
+      const first = await visit();
+      const pageBytes = first.requests.find((request) => request.path === '/graphql')?.bytes ?? 0;
+      const files = first.requests.filter((request) => request.path.startsWith('/graphiql/'));
+      const second = await visit();
+      console.info(
+        `GraphiQL: the page ${pageBytes} B; first visit ${first.bytes} B in ${first.requests.length} requests ` +
+          `(${files.length} files); second visit ${second.bytes} B in ${second.requests.length} requests`,
+      );
+
+      expect(pageBytes).toBeGreaterThan(500);
+      expect(pageBytes).toBeLessThanOrEqual(20_000);
+      // Scripts, styles, icon and the editors' three workers: each a file of its own.
+      expect(files.length).toBeGreaterThanOrEqual(7);
+      expect(second.bytes).toBeLessThanOrEqual(50_000);
+      // The second visit takes every file from the browser's cache, without asking.
+      expect(second.requests.filter((request) => request.path.startsWith('/graphiql/'))).toEqual([]);
+    } finally {
+      counting.closeAllConnections();
+      counting.close();
+    }
   });
 
   it('signs up from a typed document, then shows me with the token put in the headers pane', async () => {
@@ -290,6 +434,28 @@ describe.skipIf(skip)(`GraphiQL in Chromium (${testDatabaseKind})`, { timeout: 1
       expect(blocked).toEqual([]);
       expect(answers[0]?.data?.signUp?.accessToken).toEqual(expect.any(String));
       expect(answers[1]).toEqual({ data: { me: { email } } });
+    });
+
+    it('asks for me over GET, as urql does by default, with and without a token', async () => {
+      const page = await newPage();
+      await page.goto(frontendUrl);
+      const account = await signUp(t, { prefix: 'frontend-get' });
+      const answers = await page.evaluate(
+        async ({ url, token }) => {
+          const get = async (authorization?: string) => {
+            const response = await fetch(`${url}?query=${encodeURIComponent('{ me { email } }')}`, {
+              headers: authorization ? { authorization } : {},
+            });
+            return { status: response.status, body: (await response.json()) as unknown };
+          };
+          return [await get(), await get(`Bearer ${token}`)];
+        },
+        { url: graphqlUrl, token: account.accessToken },
+      );
+      expect(answers).toEqual([
+        { status: 200, body: { data: { me: null } } },
+        { status: 200, body: { data: { me: { email: account.email } } } },
+      ]);
     });
   });
 });

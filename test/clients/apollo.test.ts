@@ -48,7 +48,7 @@ describe('Apollo Client example', () => {
     const { email, wire, client, session } = await signedUp();
     const { data } = await client.query({ query: Me });
     expect(data?.me?.email).toBe(email);
-    expect(wire.sent.at(-1)).toEqual({ operationName: 'Me', token: session.accessToken });
+    expect(wire.sent.at(-1)).toEqual({ operationName: 'Me', method: 'POST', token: session.accessToken });
   });
 
   it('after the access token expires, refreshes once, stores the rotated pair and retries', async () => {

@@ -53,17 +53,21 @@ export function expireAccessTokens(t: TestApp): void {
 
 export interface SentRequest {
   operationName: string;
+  method: string;
   /** The bearer token the request carried, if any. */
   token: string | undefined;
 }
 
-/** A fetch that records each GraphQL request it sends. */
+/** A fetch that records each GraphQL request it sends, GET (operation in the URL) or POST (in the body). */
 export function recordingFetch() {
   const sent: SentRequest[] = [];
   const recording: typeof fetch = async (input, init) => {
+    const method = (init?.method ?? 'GET').toUpperCase();
+    const url = new URL(input instanceof Request ? input.url : String(input));
     const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { operationName?: string }) : {};
+    const operationName = body.operationName ?? url.searchParams.get('operationName') ?? '(none)';
     const token = new Headers(init?.headers).get('authorization')?.replace(/^Bearer /, '');
-    sent.push({ operationName: body.operationName ?? '(none)', token });
+    sent.push({ operationName, method, token });
     return fetch(input, init);
   };
   return {

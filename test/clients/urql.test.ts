@@ -44,7 +44,16 @@ describe('urql example', () => {
     const { email, wire, client, session } = await signedUp();
     const { data } = await client.query(Me, {}).toPromise();
     expect(data?.me?.email).toBe(email);
-    expect(wire.sent.at(-1)).toEqual({ operationName: 'Me', token: session.accessToken });
+    expect(wire.sent.at(-1)).toEqual({ operationName: 'Me', method: 'GET', token: session.accessToken });
+  });
+
+  it("runs with urql's defaults: queries as GET, with no extra header, and mutations as POST", async () => {
+    const { wire, client } = await signedUp();
+    expect(wire.sent.find((request) => request.operationName === 'SignUp')?.method).toBe('POST');
+    const result = await client.query(Sessions, {}).toPromise();
+    expect(result.error).toBeUndefined();
+    expect(result.data?.sessions).toHaveLength(1);
+    expect(wire.sent.at(-1)).toMatchObject({ operationName: 'Sessions', method: 'GET' });
   });
 
   it('after the access token expires, refreshes once, stores the rotated pair and retries', async () => {

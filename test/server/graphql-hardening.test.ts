@@ -12,7 +12,7 @@ import {
 
 // What one HTTP request may ask for, all checked before any resolver runs:
 // aliases, depth, tokens and directives per document, batched operations per
-// request, mutations and CSRF over GET, introspection and "did you mean"
+// request, mutations over GET, bodies that are not JSON, introspection and "did you mean"
 // suggestions in production. Every refusal must be a JSON body whose first
 // error has an extensions.code, with nothing internal in it.
 
@@ -82,6 +82,9 @@ function expectRefused(answer: Answer, what: RegExp): ResultError {
 }
 
 /** `count` aliased signUps, each with an email of its own; returns the document and the emails. */
+const signUpDocument = () =>
+  `mutation { signUp(email: "${uniqueEmail('form')}", password: "${STRONG_PASSWORD}") { accessToken } }`;
+
 function aliasedSignUps(count: number): { document: string; emails: string[] } {
   const emails = Array.from({ length: count }, () => uniqueEmail('alias'));
   const fields = emails.map(
@@ -253,28 +256,61 @@ describe('GET requests', () => {
   it('refuse a mutation with 405, running nothing', async () => {
     const email = uniqueEmail('get');
     const document = `mutation { signUp(email: "${email}", password: "${STRONG_PASSWORD}") { accessToken } }`;
-    const answer = await get(t, document, { 'x-graphql-yoga-csrf': '1' });
+    const answer = await get(t, document);
     expect(answer.status).toBe(405);
     expectRefused(answer, /POST/);
     expect(await userCount([email])).toBe(0);
   });
 
-  it('refuse a query with no CSRF header and no JSON content type with 403', async () => {
+  it('answer a query with no extra header, as urql and curl send it by default', async () => {
     const answer = await get(t, '{ me { id } }');
-    expect(answer.status).toBe(403);
-    expectRefused(answer, /CSRF/);
-  });
-
-  it('answer a query sent with x-graphql-yoga-csrf: 1', async () => {
-    const answer = await get(t, '{ me { id } }', { 'x-graphql-yoga-csrf': '1' });
     expect(answer.status).toBe(200);
     expect(resultOf(answer)).toEqual({ data: { me: null } });
   });
 
-  it('answer a query sent with apollo-require-preflight', async () => {
-    const answer = await get(t, '{ me { id } }', { 'apollo-require-preflight': 'true' });
+  it('answer a signed-in query, the access token in the Authorization header', async () => {
+    const account = await signUp(t);
+    const answer = await get(t, '{ me { id } }', { authorization: `Bearer ${account.accessToken}` });
     expect(answer.status).toBe(200);
-    expect(resultOf(answer)).toEqual({ data: { me: null } });
+    expect(resultOf(answer)).toEqual({ data: { me: { id: account.userId } } });
+  });
+
+  it('answer a query with variables and an operation name in the URL', async () => {
+    const query = encodeURIComponent('query Who($n: Int) { users(first: $n) { totalCount } }');
+    const answer = await answerOf(
+      await t.fetch(`/graphql?query=${query}&variables=${encodeURIComponent('{"n":1}')}&operationName=Who`),
+    );
+    expect(resultOf(answer).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('POST bodies', () => {
+  const postAs = async (contentType: string, body: string) =>
+    answerOf(await t.fetch('/graphql', { method: 'POST', headers: { 'content-type': contentType }, body }));
+
+  it.each([
+    ['a form', 'application/x-www-form-urlencoded', () => `query=${encodeURIComponent(signUpDocument())}`],
+    [
+      'a multipart form',
+      'multipart/form-data; boundary=x',
+      () => `--x\r\nContent-Disposition: form-data; name="query"\r\n\r\n${signUpDocument()}\r\n--x--`,
+    ],
+    ['plain text', 'text/plain', () => JSON.stringify({ query: signUpDocument() })],
+    ['a GraphQL document', 'application/graphql', () => signUpDocument()],
+  ])('refuse %s with 415, running nothing', async (_name, contentType, body) => {
+    const before = await t.services.prisma.user.count();
+    const answer = await postAs(contentType, body());
+    expect(answer.status).toBe(415);
+    expect(resultOf(answer).errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+    expect(await t.services.prisma.user.count()).toBe(before);
+  });
+
+  it('take JSON, with a charset or without', async () => {
+    for (const contentType of ['application/json; charset=utf-8', 'application/json']) {
+      const answer = await postAs(contentType, JSON.stringify({ query: '{ me { id } }' }));
+      expect(answer.status).toBe(200);
+      expect(resultOf(answer)).toEqual({ data: { me: null } });
+    }
   });
 });
 
@@ -327,8 +363,18 @@ describe('every refusal', () => {
           Array.from({ length: 11 }, () => ({ query: '{ __typename }' })),
         ),
     ],
-    ['a mutation over GET', () => get(t, 'mutation { logoutAll }', { 'x-graphql-yoga-csrf': '1' })],
-    ['a GET without a CSRF header', () => get(t, '{ me { id } }')],
+    ['a mutation over GET', () => get(t, 'mutation { logoutAll }')],
+    [
+      'a form-encoded POST',
+      () =>
+        t
+          .fetch('/graphql', {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: 'query=%7B%20me%20%7B%20id%20%7D%20%7D',
+          })
+          .then(answerOf),
+    ],
     ['introspection in production', () => post(production, { query: '{ __schema { types { name } } }' })],
     ['an unknown field in production', () => post(production, { query: '{ me { emial } }' })],
   ];

@@ -1,3 +1,6 @@
+import { getIntrospectionQuery } from 'graphql';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -204,6 +207,29 @@ describe('in development', () => {
       expect(response.headers.get('content-type')).toMatch(/^application\/graphql-response\+json\b/);
       expect(response.body).toEqual({ data: { me: null } });
     });
+
+    it('compresses a large answer for a client that accepts it, and leaves small ones as they are', async () => {
+      const introspect = (encoding?: string) =>
+        t.fetch('/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(encoding ? { 'accept-encoding': encoding } : {}) },
+          body: JSON.stringify({ query: getIntrospectionQuery() }),
+        });
+      const plain = Buffer.from(await (await introspect()).arrayBuffer());
+      expect(plain.byteLength).toBeGreaterThan(1024);
+      const brotli = await introspect('gzip, deflate, br');
+      expect(brotli.headers.get('content-encoding')).toBe('br');
+      expect(brotli.headers.get('vary')).toMatch(/accept-encoding/i);
+      const compressed = Buffer.from(await brotli.arrayBuffer());
+      expect(compressed.byteLength).toBeLessThan(plain.byteLength / 3);
+      expect(brotliDecompressSync(compressed)).toEqual(plain);
+      const gzipped = await introspect('gzip');
+      expect(gunzipSync(Buffer.from(await gzipped.arrayBuffer()))).toEqual(plain);
+
+      const small = await t.graphql(ME, {}, { headers: { 'accept-encoding': 'br' } });
+      expect(small.headers.get('content-encoding')).toBeNull();
+      expect(small.body).toEqual({ data: { me: null } });
+    });
   });
 
   describe('secrets in the log', () => {
@@ -270,6 +296,68 @@ describe('in development', () => {
       expect(html).toContain('signUp(');
       expect(html).toContain('login(');
       expect(html).toMatch(/\bme \{/);
+    });
+
+    it('is a page of at most 20 kB whose files are separate, named by their hash and kept for a year', async () => {
+      const html = await (await getGraphiQL(t)).text();
+      expect(Buffer.byteLength(html)).toBeLessThanOrEqual(20_000);
+      const files = [...html.matchAll(/(?:src|href)="(\/graphiql\/[^"]+)"/g)].map((match) => match[1] ?? '');
+      expect(files.length).toBeGreaterThanOrEqual(4);
+      for (const file of files) {
+        expect(file).toMatch(/^\/graphiql\/[a-z-]+\.[0-9a-f]{16}\.(js|css|ico)$/);
+        const response = await t.fetch(file, { headers: { 'accept-encoding': 'br' } });
+        expect(response.status, file).toBe(200);
+        expect(response.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+        expect(response.headers.get('content-encoding')).toBe('br');
+      }
+    });
+
+    it('sends its files uncompressed to a client that accepts no compression, byte for byte as hashed', async () => {
+      const html = await (await getGraphiQL(t)).text();
+      const keeper = /src="(\/graphiql\/token-keeper\.([0-9a-f]{16})\.js)"/.exec(html);
+      const response = await t.fetch(keeper?.[1] ?? '');
+      expect(response.headers.get('content-encoding')).toBeNull();
+      const body = Buffer.from(await response.arrayBuffer());
+      expect(createHash('sha256').update(body).digest('hex').slice(0, 16)).toBe(keeper?.[2]);
+      expect(body.toString()).toContain('TOKEN_EXPIRED');
+    });
+
+    it('answers an unknown or outdated file name with 404', async () => {
+      expect((await t.fetch('/graphiql/graphiql.0000000000000000.js')).status).toBe(404);
+      expect((await t.fetch('/graphiql/nothing')).status).toBe(404);
+    });
+  });
+
+  describe('HEAD', () => {
+    /** GET and HEAD of one path: the same status and headers but for the date and the request id, and no body for HEAD. */
+    async function expectHeadAsGet(path: string, headers: Record<string, string> = {}) {
+      const get = await t.fetch(path, { headers });
+      const getBody = Buffer.from(await get.arrayBuffer());
+      const head = await t.fetch(path, { method: 'HEAD', headers });
+      expect(head.status, path).toBe(get.status);
+      expect(await head.text()).toBe('');
+      const comparable = (response: Response) =>
+        Object.fromEntries(
+          [...response.headers].filter(([name]) => !['date', 'x-request-id', 'content-length'].includes(name)),
+        );
+      expect(comparable(head)).toEqual(comparable(get));
+      expect(Number(head.headers.get('content-length'))).toBe(getBody.byteLength);
+      return head;
+    }
+
+    it('answers as GET does on the GraphiQL page, a GraphiQL file, /health, /ready and the JWKS', async () => {
+      expect((await expectHeadAsGet('/graphql', { accept: 'text/html' })).status).toBe(200);
+      const html = await (await getGraphiQL(t)).text();
+      const file = /src="(\/graphiql\/[^"]+\.js)"/.exec(html)?.[1] ?? '';
+      expect((await expectHeadAsGet(file, { 'accept-encoding': 'gzip' })).status).toBe(200);
+      expect((await expectHeadAsGet('/health')).status).toBe(200);
+      expect((await expectHeadAsGet('/ready')).status).toBe(200);
+      expect((await expectHeadAsGet('/.well-known/jwks.json')).status).toBe(200);
+    });
+
+    it('answers as GET does for a query in the URL, and for a path that does not exist', async () => {
+      expect((await expectHeadAsGet(`/graphql?query=${encodeURIComponent('{ me { id } }')}`)).status).toBe(200);
+      expect((await expectHeadAsGet('/nowhere')).status).toBe(404);
     });
   });
 

@@ -1,10 +1,12 @@
 /** What GraphiQL opens with: the whole flow, ready to run top to bottom. */
 export const GRAPHIQL_DEFAULT_DOCUMENT = `# Welcome to Tollgate.
 #
-# 1. Run "SignUp" (or "Login" for an existing account).
-# 2. Copy the accessToken from the result into the Headers pane below:
-#      {"Authorization": "Bearer <accessToken>"}
-# 3. Run "Me".
+# 1. Run "SignUp" (or "Login" for an existing account). The page keeps the
+#    access token it returns: see the Headers pane below, and the bar at the
+#    bottom right to forget it or sign out.
+# 2. Run "Me".
+#
+# When the access token expires, the page refreshes it once for you.
 
 mutation SignUp {
   signUp(email: "ada@example.com", password: "analytical-engine-1843", name: "Ada") {
@@ -20,6 +22,7 @@ mutation Login {
     accessToken
     expiresIn
     refreshToken
+    user { id email }
   }
 }
 
@@ -28,4 +31,5 @@ query Me {
 }
 `;
 
-export const GRAPHIQL_DEFAULT_HEADERS = JSON.stringify({ Authorization: 'Bearer <accessToken>' }, null, 2);
+/** The Headers pane at first: empty, until a sign-up or login puts the token in. */
+export const GRAPHIQL_DEFAULT_HEADERS = '{}';

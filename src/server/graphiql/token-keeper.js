@@ -1,0 +1,164 @@
+// GraphiQL's token keeper, loaded by the page before GraphiQL itself. After a
+// result that carries an access token (signUp, login, refresh,
+// verifySecondFactor), it writes `Authorization: Bearer <token>` into the
+// Headers pane, where the next requests take it from; a bar at the bottom says
+// so, with one click to forget the token or to sign out. When the service
+// answers TOKEN_EXPIRED to the kept token, it refreshes once and sends the
+// request again, as the client examples do.
+(() => {
+  const script = document.currentScript;
+  const endpoint = new URL(script?.dataset.endpoint ?? '/graphql', location.href).href;
+  const originalFetch = window.fetch.bind(window);
+
+  /** @type {{ accessToken: string, refreshToken: string | undefined, email: string | undefined } | null} */
+  let kept = null;
+  /** The Headers pane's text before the token went in, to put back. */
+  let headersBefore = null;
+  /** @type {Promise<boolean> | null} */
+  let refreshing = null;
+
+  const headersModel = () =>
+    globalThis.monaco?.editor.getModels().find((model) => model.uri.path.endsWith('request-headers.json'));
+
+  function parseHeaders(text) {
+    try {
+      const value = JSON.parse(text || '{}');
+      return value && typeof value === 'object' && !Array.isArray(value) ? value : {};
+    } catch {
+      return {};
+    }
+  }
+
+  function putTokenInHeaders(accessToken) {
+    const model = headersModel();
+    if (!model) return;
+    const text = model.getValue();
+    headersBefore ??= text;
+    const headers = parseHeaders(text);
+    for (const name of Object.keys(headers)) if (name.toLowerCase() === 'authorization') delete headers[name];
+    model.setValue(JSON.stringify({ ...headers, Authorization: `Bearer ${accessToken}` }, null, 2));
+  }
+
+  function forget() {
+    const model = headersModel();
+    if (model && headersBefore !== null) model.setValue(headersBefore);
+    kept = null;
+    headersBefore = null;
+    render();
+  }
+
+  function keep(payload) {
+    kept = {
+      accessToken: payload.accessToken,
+      refreshToken: typeof payload.refreshToken === 'string' ? payload.refreshToken : undefined,
+      email: typeof payload.user?.email === 'string' ? payload.user.email : kept?.email,
+    };
+    putTokenInHeaders(kept.accessToken);
+    render();
+  }
+
+  /** The first root field of a result that holds an access token. */
+  function tokensIn(result) {
+    const data = result?.data;
+    if (!data || typeof data !== 'object') return null;
+    return Object.values(data).find((value) => typeof value?.accessToken === 'string') ?? null;
+  }
+
+  const expired = (result) =>
+    Array.isArray(result?.errors) &&
+    result.errors.some(
+      (error) => error?.extensions?.code === 'UNAUTHENTICATED' && error.extensions.reason === 'TOKEN_EXPIRED',
+    );
+
+  const post = (query, variables, accessToken) =>
+    originalFetch(endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}),
+      },
+      body: JSON.stringify({ query, variables }),
+    }).then((response) => response.json());
+
+  /** One refresh shared by every request that failed with the same token; false when it did not work. */
+  function refreshOnce() {
+    const refreshToken = kept?.refreshToken;
+    if (!refreshToken) return Promise.resolve(false);
+    refreshing ??= post(
+      'mutation Refresh($refreshToken: String!) { refresh(refreshToken: $refreshToken) { accessToken refreshToken user { email } } }',
+      { refreshToken },
+    )
+      .then((result) => {
+        const pair = result?.data?.refresh;
+        if (pair) keep(pair);
+        else forget();
+        return Boolean(pair);
+      })
+      .catch(() => false)
+      .finally(() => {
+        refreshing = null;
+      });
+    return refreshing;
+  }
+
+  const urlOf = (input) => (input instanceof Request ? input.url : String(input));
+
+  window.fetch = async (input, init) => {
+    const response = await originalFetch(input, init);
+    const url = new URL(urlOf(input), location.href);
+    if (url.origin + url.pathname !== endpoint || !response.headers.get('content-type')?.includes('json')) {
+      return response;
+    }
+    const result = await response
+      .clone()
+      .json()
+      .catch(() => null);
+    const payload = tokensIn(result);
+    if (payload) {
+      keep(payload);
+      return response;
+    }
+    const sent = new Headers(init?.headers).get('authorization');
+    if (kept && expired(result) && sent === `Bearer ${kept.accessToken}` && (await refreshOnce())) {
+      const headers = new Headers(init?.headers);
+      headers.set('authorization', `Bearer ${kept.accessToken}`);
+      return originalFetch(input, { ...init, headers });
+    }
+    return response;
+  };
+
+  // The bar that says a token is kept, with the two ways out.
+  const bar = document.createElement('div');
+  bar.id = 'tollgate-token';
+  bar.setAttribute('role', 'status');
+  bar.style.cssText =
+    'position:fixed;right:12px;bottom:12px;z-index:1000;display:none;gap:8px;align-items:center;' +
+    'padding:6px 10px;border-radius:6px;font:13px system-ui,sans-serif;background:#1b2532;color:#fff;' +
+    'box-shadow:0 2px 8px rgba(0,0,0,.3)';
+  const label = document.createElement('span');
+  const button = (text, onClick) => {
+    const element = document.createElement('button');
+    element.type = 'button';
+    element.textContent = text;
+    element.style.cssText =
+      'font:inherit;cursor:pointer;border:1px solid #8aa;border-radius:4px;background:none;color:#fff';
+    element.addEventListener('click', onClick);
+    return element;
+  };
+  const forgetButton = button('Forget token', forget);
+  const signOutButton = button('Sign out', async () => {
+    const { refreshToken, accessToken } = kept ?? {};
+    forget();
+    if (refreshToken) await post('mutation ($r: String) { logout(refreshToken: $r) }', { r: refreshToken });
+    else if (accessToken) await post('mutation { logout }', {}, accessToken);
+  });
+  bar.append(label, forgetButton, signOutButton);
+
+  function render() {
+    bar.style.display = kept ? 'flex' : 'none';
+    label.textContent = kept
+      ? `Signed in${kept.email ? ` as ${kept.email}` : ''}: the token is in the Headers pane`
+      : '';
+  }
+  document.addEventListener('DOMContentLoaded', () => document.body.append(bar));
+})();
