@@ -1,6 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
 
-
 /**
  * POST bodies must be JSON (the GraphQL over HTTP specification's media type).
  * Yoga would also run a form-encoded or `application/graphql` body: a form on

@@ -1,9 +1,9 @@
 // npm run db:migrate
 // Applies pending migrations to DATABASE_URL, or to the embedded database under
 // DATA_DIR when DATABASE_URL is unset (what `npm start` also does on its own).
-import { loadConfig } from '../src/config.ts';
-import { embeddedDatabaseDir, startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
-import { applyMigrations } from '../src/db/migrations.ts';
+import { loadConfig } from '../config.ts';
+import { embeddedDatabaseDir, startEmbeddedPostgres } from '../db/embedded-postgres.ts';
+import { applyMigrations } from '../db/migrations.ts';
 
 const result = loadConfig();
 if (!result.ok) {
@@ -15,7 +15,9 @@ const embedded = database.url
   ? undefined
   : await startEmbeddedPostgres({ dataDir: embeddedDatabaseDir(database.dataDir), maxConnections: 4 });
 try {
-  const applied = await applyMigrations(database.url ?? embedded!.url);
+  const url = database.url ?? embedded?.url;
+  if (!url) throw new Error('no database to migrate');
+  const applied = await applyMigrations(url);
   console.log(applied.length ? `applied: ${applied.join(', ')}` : 'the database is up to date');
 } finally {
   await embedded?.close();
