@@ -46,6 +46,23 @@ export interface Config {
     readonly niceIncrement: number;
   };
   readonly rateLimit: RateLimitSettings & { readonly enabled: boolean };
+  readonly mail: {
+    /** `log`: each message goes to the log (and the development mail page); `smtp`: sent through `url`. */
+    readonly transport: { readonly kind: 'log' } | { readonly kind: 'smtp'; readonly url: string };
+    readonly from: string;
+    readonly appName: string;
+    /** Where mailed links point, `{token}` standing for the token. */
+    readonly links: {
+      readonly passwordReset: string;
+      readonly emailVerification: string;
+      readonly emailChange: string;
+    };
+    readonly passwordResetTtlSeconds: number;
+    /** Also the lifetime of an email change's token. */
+    readonly emailVerificationTtlSeconds: number;
+    /** `login` (and `signUp`) of an account whose address is not verified is FORBIDDEN. */
+    readonly requireEmailVerification: boolean;
+  };
   /** How long audit events are kept. */
   readonly auditRetentionSeconds: number;
   /** Shared store for rate-limit counters; unset: each instance counts in memory. */
@@ -147,6 +164,25 @@ const limit = z.string().transform((value, ctx) => {
   return { points: Number(match[1]), durationSeconds };
 });
 
+const onOff = z.enum(['on', 'off']).transform((v) => v === 'on');
+
+const httpUrl = z.string().refine((value) => /^https?:\/\/[^/\s]+/.test(value), 'must be an http:// or https:// URL');
+
+const linkTemplate = z
+  .string()
+  .refine((value) => /^https?:\/\/[^/\s]+/.test(value), 'must be an http:// or https:// URL')
+  .refine((value) => value.includes('{token}'), 'must hold {token}, where the token goes');
+
+const smtpUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+  // Never echo the URL: it may hold a password.
+}, 'must be an smtp:// or smtps:// URL, such as smtp://user:password@mail.example.com:587');
+
 const trustProxy = z.string().transform((value, ctx): number | string[] => {
   if (/^\d+$/.test(value.trim())) return Number(value);
   const entries = value
@@ -197,6 +233,19 @@ const envSchema = z.object({
   RATE_LIMIT_LOGIN_FAILURES_IP: optional(limit).default({ points: 30, durationSeconds: 15 * 60 }),
   RATE_LIMIT_SIGNUP_IP: optional(limit).default({ points: 20, durationSeconds: 3600 }),
   RATE_LIMIT_REFRESH_IP: optional(limit).default({ points: 300, durationSeconds: 15 * 60 }),
+  RATE_LIMIT_MAIL_IP: optional(limit).default({ points: 20, durationSeconds: 3600 }),
+  RATE_LIMIT_MAIL_ADDRESS: optional(limit).default({ points: 3, durationSeconds: 3600 }),
+  EMAIL_TRANSPORT: optional(z.enum(['log', 'smtp'])),
+  SMTP_URL: optional(smtpUrl),
+  EMAIL_FROM: optional(z.string()).default('Tollgate <no-reply@localhost>'),
+  APP_NAME: optional(z.string()).default('Tollgate'),
+  APP_URL: optional(httpUrl).default('http://localhost:3000'),
+  PASSWORD_RESET_URL: optional(linkTemplate),
+  EMAIL_VERIFICATION_URL: optional(linkTemplate),
+  EMAIL_CHANGE_URL: optional(linkTemplate),
+  PASSWORD_RESET_TTL: optional(duration).default(30 * 60),
+  EMAIL_VERIFICATION_TTL: optional(duration).default(24 * 3600),
+  REQUIRE_EMAIL_VERIFICATION: optional(onOff).default(false),
   AUDIT_RETENTION: optional(duration).default(90 * 86400),
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')),
   TRUST_PROXY: optional(trustProxy),
@@ -245,6 +294,16 @@ export function loadConfig(env: Env = process.env): ConfigResult {
   if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
     errors.push(`METRICS_PORT: must differ from PORT (both are ${e.PORT})`);
   }
+  const transport = e.EMAIL_TRANSPORT ?? (production ? undefined : 'log');
+  if (!transport) {
+    errors.push(
+      'EMAIL_TRANSPORT: required in production: smtp, with SMTP_URL (password resets and verification need mail)',
+    );
+  } else if (transport === 'log' && production) {
+    errors.push('EMAIL_TRANSPORT: log writes reset and verification links to the log; use smtp in production');
+  } else if (transport === 'smtp' && !e.SMTP_URL) {
+    errors.push('SMTP_URL: required with EMAIL_TRANSPORT=smtp (smtp://user:password@host:587 or smtps://…)');
+  }
   if (errors.length > 0) return { ok: false, errors };
 
   const corsOrigins = e.CORS_ORIGINS
@@ -291,6 +350,21 @@ export function loadConfig(env: Env = process.env): ConfigResult {
       loginFailuresPerIp: e.RATE_LIMIT_LOGIN_FAILURES_IP,
       signUpsPerIp: e.RATE_LIMIT_SIGNUP_IP,
       refreshesPerIp: e.RATE_LIMIT_REFRESH_IP,
+      mailsPerIp: e.RATE_LIMIT_MAIL_IP,
+      mailsPerAddress: e.RATE_LIMIT_MAIL_ADDRESS,
+    },
+    mail: {
+      transport: transport === 'smtp' && e.SMTP_URL ? { kind: 'smtp', url: e.SMTP_URL } : { kind: 'log' },
+      from: e.EMAIL_FROM,
+      appName: e.APP_NAME,
+      links: {
+        passwordReset: e.PASSWORD_RESET_URL ?? `${trimSlash(e.APP_URL)}/reset-password?token={token}`,
+        emailVerification: e.EMAIL_VERIFICATION_URL ?? `${trimSlash(e.APP_URL)}/verify-email?token={token}`,
+        emailChange: e.EMAIL_CHANGE_URL ?? `${trimSlash(e.APP_URL)}/confirm-email-change?token={token}`,
+      },
+      passwordResetTtlSeconds: e.PASSWORD_RESET_TTL,
+      emailVerificationTtlSeconds: e.EMAIL_VERIFICATION_TTL,
+      requireEmailVerification: e.REQUIRE_EMAIL_VERIFICATION,
     },
     auditRetentionSeconds: e.AUDIT_RETENTION,
     redisUrl: e.REDIS_URL,
@@ -308,6 +382,8 @@ export function loadConfig(env: Env = process.env): ConfigResult {
   };
   return { ok: true, config: deepFreeze(config) };
 }
+
+const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {

@@ -15,10 +15,13 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 /** Why a bearer token was refused (`extensions.reason`). */
 export type TokenRefusal = 'TOKEN_EXPIRED' | 'TOKEN_INVALID' | 'TOKEN_REVOKED';
 
+/** Why a request was refused, beside its code (`extensions.reason`). */
+export type Reason = TokenRefusal | 'ACCOUNT_DISABLED' | 'EMAIL_NOT_VERIFIED';
+
 export interface AppErrorExtensions {
   code: ErrorCode;
   field?: string;
-  reason?: TokenRefusal;
+  reason?: Reason;
   /** Seconds until a rate-limited call may be tried again (also sent as Retry-After). */
   retryAfter?: number;
   http?: { status: number; headers?: Record<string, string> };
@@ -42,8 +45,8 @@ export class AppError extends Error {
 export const badUserInput = (field: string, message: string) =>
   new AppError(message, { code: ErrorCode.BAD_USER_INPUT, field });
 
-export const emailTaken = () =>
-  new AppError('An account with this email already exists.', { code: ErrorCode.EMAIL_TAKEN, field: 'email' });
+export const emailTaken = (field = 'email') =>
+  new AppError('An account with this email already exists.', { code: ErrorCode.EMAIL_TAKEN, field });
 
 export const invalidCredentials = () =>
   new AppError('Incorrect email or password.', { code: ErrorCode.UNAUTHENTICATED });
@@ -60,6 +63,17 @@ export const unauthenticated = (reason?: TokenRefusal) =>
     : new AppError('You must be signed in.', { code: ErrorCode.UNAUTHENTICATED });
 
 export const forbidden = () => new AppError('You are not allowed to do this.', { code: ErrorCode.FORBIDDEN });
+
+/** The right password for an account an admin has disabled. */
+export const accountDisabled = () =>
+  new AppError('This account is disabled.', { code: ErrorCode.UNAUTHENTICATED, reason: 'ACCOUNT_DISABLED' });
+
+/** The right password for an account whose address is not verified yet, when verification is required. */
+export const emailNotVerified = () =>
+  new AppError('Confirm your email address first: follow the link we sent to it.', {
+    code: ErrorCode.FORBIDDEN,
+    reason: 'EMAIL_NOT_VERIFIED',
+  });
 
 /** HTTP 429 with Retry-After, in whole seconds (at least 1). */
 export const rateLimited = (msBeforeNext: number) => {

@@ -24,6 +24,10 @@ export interface Metrics {
   readonly registry: Registry;
   operationFinished(labels: OperationLabels, seconds: number): void;
   authEvent(type: AuthEventType): void;
+  /** A message the transport accepted, by kind (password-reset, email-verification, …). */
+  mailSent(kind: string): void;
+  /** A message given up on after its retries, by kind. */
+  mailFailed(kind: string): void;
 }
 
 const PREFIX = 'tollgate_';
@@ -64,6 +68,21 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   // Every type is exported from the start, so a rate over it is defined before the first event.
   for (const type of Object.values(AuthEventType)) authEvents.inc({ type }, 0);
 
+  const mailSent = new Counter({
+    name: `${PREFIX}mail_sent_total`,
+    help: 'Messages the mail transport accepted, by kind.',
+    labelNames: ['kind'] as const,
+    registers,
+  });
+  const mailFailures = new Counter({
+    name: `${PREFIX}mail_failures_total`,
+    help: 'Messages that could not be sent after every retry (each is logged with the reason), by kind.',
+    labelNames: ['kind'] as const,
+    registers,
+  });
+  // Exported from the start, so that an alert on failures has a series before the first one.
+  mailFailures.inc(0);
+
   const { poolStats } = options;
   if (poolStats) {
     const poolGauge = (name: string, help: string, read: (stats: PoolStats) => number) =>
@@ -89,6 +108,12 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     },
     authEvent(type) {
       authEvents.inc({ type });
+    },
+    mailSent(kind) {
+      mailSent.inc({ kind });
+    },
+    mailFailed(kind) {
+      mailFailures.inc({ kind });
     },
   };
 }

@@ -12,7 +12,10 @@ import type { Config } from './config.ts';
 import type { Sql } from './db/sql.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import type { Logger } from './logger.ts';
+import { Mailer } from './mail/mailer.ts';
+import type { KeptMessage, MailTransport } from './mail/transports.ts';
 import { createMetrics, type Metrics, type PoolStats } from './metrics.ts';
+import { BackgroundTasks } from './background.ts';
 
 /** Everything a request needs, built once at start. */
 export interface Services extends AccountDeps, AuthenticateDeps, RefreshDeps {
@@ -20,6 +23,8 @@ export interface Services extends AccountDeps, AuthenticateDeps, RefreshDeps {
   clock: Clock;
   /** This instance's metrics; undefined when METRICS is off. */
   metrics: Metrics | undefined;
+  /** The last messages of the log transport, for the development mail page; undefined with SMTP. */
+  keptMail: (() => KeptMessage[]) | undefined;
 }
 
 export function createServices(options: {
@@ -31,6 +36,9 @@ export function createServices(options: {
   logger: Logger;
   clock: Clock;
   hasher: PasswordHasher;
+  mailTransport: MailTransport & { kept?: () => KeptMessage[] };
+  /** Delays between attempts to send a message (default: the mailer's). */
+  mailRetryDelaysMs?: readonly number[] | undefined;
   /** Shared store for rate-limit counters when several instances run. */
   redis?: Redis | undefined;
   /** The database pool's use, for the metrics. */
@@ -39,7 +47,25 @@ export function createServices(options: {
   const { config, prisma, sql, keys, logger, redis, clock, hasher } = options;
   const metrics = config.metrics.enabled ? createMetrics({ poolStats: options.poolStats }) : undefined;
   const audit = createAudit(prisma, clock, logger, metrics && ((type) => metrics.authEvent(type)));
+  const { mailTransport } = options;
+  const mailer = new Mailer({
+    transport: mailTransport,
+    logger,
+    ...(options.mailRetryDelaysMs ? { retryDelaysMs: options.mailRetryDelaysMs } : {}),
+    onSent: (kind) => metrics?.mailSent(kind),
+    onFailed: (kind) => metrics?.mailFailed(kind),
+  });
   return {
+    mailer,
+    background: new BackgroundTasks(logger),
+    mail: {
+      appName: config.mail.appName,
+      links: config.mail.links,
+      passwordResetTtlSeconds: config.mail.passwordResetTtlSeconds,
+      emailVerificationTtlSeconds: config.mail.emailVerificationTtlSeconds,
+      requireEmailVerification: config.mail.requireEmailVerification,
+    },
+    keptMail: mailTransport.kept,
     prisma,
     sql,
     logger,

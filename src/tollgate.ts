@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import { openDatabase, type Database, type DatabaseOptions } from './db/database.ts';
 import { startHousekeeping } from './housekeeping.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { logTransport, type MailTransport, smtpTransport } from './mail/transports.ts';
 import { connectRedis, settleRedis } from './redis.ts';
 import { createApp, type App } from './server/app.ts';
 import { listen, stop } from './server/http-server.ts';
@@ -33,6 +34,10 @@ export interface TollgateOverrides {
   databaseOptions?: Pick<DatabaseOptions, 'onQuery' | 'embeddedTemplate'>;
   /** Default: a client of REDIS_URL when it is set. */
   redis?: Redis;
+  /** Where mail goes. Default: EMAIL_TRANSPORT's (the log, or SMTP_URL). */
+  mailTransport?: MailTransport;
+  /** Delays between attempts to send a message (tests shorten them). */
+  mailRetryDelaysMs?: readonly number[];
   /** Aborting it stops a start in progress; whatever was opened is closed again. */
   signal?: AbortSignal;
 }
@@ -99,6 +104,8 @@ export async function startTollgate(config: Config, overrides: TollgateOverrides
       hasher = created;
     }
 
+    const mailTransport = overrides.mailTransport ?? configuredMailTransport(config, logger, clock);
+
     if (!config.rateLimit.enabled)
       logger.warn('RATE_LIMIT=off: every rate limit is disabled; use this for benchmarks only');
     const openDb = database;
@@ -110,9 +117,15 @@ export async function startTollgate(config: Config, overrides: TollgateOverrides
       logger,
       clock,
       hasher,
+      mailTransport,
+      mailRetryDelaysMs: overrides.mailRetryDelaysMs,
       redis,
       poolStats: () => openDb.poolStats(),
     });
+    // Closed before the database, in this order: work left for after an answer
+    // (it may queue mail), then the mail still being sent.
+    closers.add(() => services.mailer.close());
+    closers.add(() => services.background.idle());
     const app = createApp({ config, services, logger, isDatabaseReady: () => openDb.isReady() });
     signal?.throwIfAborted();
 
@@ -155,6 +168,12 @@ export async function startTollgate(config: Config, overrides: TollgateOverrides
 }
 
 /** The configured keys, or the development secret kept in DATA_DIR when none is set (never in production). */
+function configuredMailTransport(config: Config, logger: Logger, clock: Clock): MailTransport {
+  const { transport, from } = config.mail;
+  if (transport.kind === 'smtp') return smtpTransport(transport.url, from);
+  return logTransport(from, logger.child({ component: 'mail' }), () => clock.now());
+}
+
 async function keyRing(config: Config): Promise<SigningKey[]> {
   const { secrets, privateKeys } = config.tokens;
   if (secrets || privateKeys) return buildKeyRing({ privateKeys, secrets });

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 
 const SECRET = 'a-production-secret-of-at-least-32-bytes';
+/** What production needs besides a secret: a way to send mail. */
+const MAIL = { EMAIL_TRANSPORT: 'smtp', SMTP_URL: 'smtp://mail.example.com:587' };
 
 function errorsOf(env: Record<string, string>) {
   const result = loadConfig(env);
@@ -48,6 +50,8 @@ describe('settings', () => {
       loginFailuresPerIp: { points: 30, durationSeconds: minutes(15) },
       signUpsPerIp: { points: 20, durationSeconds: minutes(60) },
       refreshesPerIp: { points: 300, durationSeconds: minutes(15) },
+      mailsPerIp: { points: 20, durationSeconds: minutes(60) },
+      mailsPerAddress: { points: 3, durationSeconds: minutes(60) },
     });
     expect(configOf({ RATE_LIMIT_LOGIN_FAILURES_IP: '5/1m' }).rateLimit.loginFailuresPerIp).toEqual({
       points: 5,
@@ -102,24 +106,72 @@ describe('settings', () => {
   });
 
   it('requires a secret in production', () => {
-    expect(errorsOf({ NODE_ENV: 'production' })).toEqual([
+    expect(errorsOf({ NODE_ENV: 'production', ...MAIL })).toEqual([
       expect.stringMatching(/^JWT_SECRET: required in production/),
     ]);
   });
 
+  it('requires a mail transport in production, and refuses the log transport there', () => {
+    expect(errorsOf({ NODE_ENV: 'production', JWT_SECRET: SECRET })).toEqual([
+      expect.stringMatching(/^EMAIL_TRANSPORT: required in production/),
+    ]);
+    expect(errorsOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, EMAIL_TRANSPORT: 'log' })).toEqual([
+      expect.stringMatching(/^EMAIL_TRANSPORT: log writes reset and verification links to the log/),
+    ]);
+    expect(errorsOf({ EMAIL_TRANSPORT: 'smtp' })).toEqual([
+      expect.stringMatching(/^SMTP_URL: required with EMAIL_TRANSPORT=smtp/),
+    ]);
+  });
+
+  it('reads the mail settings, with the log transport and links to APP_URL by default', () => {
+    expect(configOf({}).mail).toEqual({
+      transport: { kind: 'log' },
+      from: 'Tollgate <no-reply@localhost>',
+      appName: 'Tollgate',
+      links: {
+        passwordReset: 'http://localhost:3000/reset-password?token={token}',
+        emailVerification: 'http://localhost:3000/verify-email?token={token}',
+        emailChange: 'http://localhost:3000/confirm-email-change?token={token}',
+      },
+      passwordResetTtlSeconds: 30 * 60,
+      emailVerificationTtlSeconds: 24 * 3600,
+      requireEmailVerification: false,
+    });
+    const custom = configOf({
+      ...MAIL,
+      APP_URL: 'https://app.example.com/',
+      EMAIL_VERIFICATION_URL: 'https://app.example.com/#/verify/{token}',
+      REQUIRE_EMAIL_VERIFICATION: 'on',
+    }).mail;
+    expect(custom.transport).toEqual({ kind: 'smtp', url: MAIL.SMTP_URL });
+    expect(custom.links.passwordReset).toBe('https://app.example.com/reset-password?token={token}');
+    expect(custom.links.emailVerification).toBe('https://app.example.com/#/verify/{token}');
+    expect(custom.requireEmailVerification).toBe(true);
+  });
+
+  it('refuses a link template without {token} and an SMTP URL that is not one, without echoing it', () => {
+    expect(errorsOf({ PASSWORD_RESET_URL: 'https://app.example.com/reset' })).toEqual([
+      expect.stringMatching(/^PASSWORD_RESET_URL: must hold \{token\}/),
+    ]);
+    const errors = errorsOf({ EMAIL_TRANSPORT: 'smtp', SMTP_URL: 'https://user:s3cret-pass@mail.example.com' });
+    expect(errors).toEqual([expect.stringMatching(/^SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/)]);
+    expect(errors.join('\n')).not.toContain('s3cret-pass');
+  });
+
   it('refuses a bcrypt cost below 10 in production only', () => {
-    expect(errorsOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, BCRYPT_COST: '9' })).toEqual([
+    expect(errorsOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...MAIL, BCRYPT_COST: '9' })).toEqual([
       'BCRYPT_COST: must be at least 10 in production (got 9)',
     ]);
     expect(configOf({ BCRYPT_COST: '4' }).passwords.cost).toBe(4);
   });
 
   it('turns GraphiQL, introspection and every CORS origin off in production unless asked', () => {
-    const production = configOf({ NODE_ENV: 'production', JWT_SECRET: SECRET });
+    const production = configOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...MAIL });
     expect(production.http).toMatchObject({ graphiql: false, introspection: false, corsOrigins: [] });
     const opened = configOf({
       NODE_ENV: 'production',
       JWT_SECRET: SECRET,
+      ...MAIL,
       GRAPHIQL: '1',
       INTROSPECTION: 'true',
       CORS_ORIGINS: 'https://app.example.com, https://admin.example.com',
@@ -148,14 +200,15 @@ describe('settings', () => {
   });
 
   it('turns metrics off in production unless METRICS=on', () => {
-    expect(configOf({ NODE_ENV: 'production', JWT_SECRET: SECRET }).metrics.enabled).toBe(false);
-    expect(configOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, METRICS: 'on' }).metrics.enabled).toBe(true);
+    expect(configOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...MAIL }).metrics.enabled).toBe(false);
+    expect(configOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...MAIL, METRICS: 'on' }).metrics.enabled).toBe(true);
   });
 
   it('reads METRICS_PORT, which must differ from PORT and needs the metrics on', () => {
     expect(configOf({ METRICS_PORT: '9464' }).metrics).toEqual({ enabled: true, port: 9464 });
     expect(
-      configOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, METRICS: 'on', METRICS_PORT: '9464' }).metrics.port,
+      configOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...MAIL, METRICS: 'on', METRICS_PORT: '9464' }).metrics
+        .port,
     ).toBe(9464);
     expect(errorsOf({ METRICS_PORT: '4000' })).toEqual(['METRICS_PORT: must differ from PORT (both are 4000)']);
     expect(errorsOf({ METRICS_PORT: 'ninety' })).toEqual([
@@ -164,7 +217,7 @@ describe('settings', () => {
     expect(errorsOf({ METRICS: 'off', METRICS_PORT: '9464' })).toEqual([
       expect.stringMatching(/^METRICS_PORT: metrics are off/),
     ]);
-    expect(errorsOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, METRICS_PORT: '9464' })).toEqual([
+    expect(errorsOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...MAIL, METRICS_PORT: '9464' })).toEqual([
       expect.stringMatching(/^METRICS_PORT: metrics are off .*METRICS=on/),
     ]);
   });

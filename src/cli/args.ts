@@ -8,7 +8,7 @@ export class UsageError extends Error {
 export type Command =
   | { name: 'help' }
   | { name: 'create-user'; email: string; userName: string | undefined; admin: boolean }
-  | { name: 'promote' | 'demote' | 'revoke-sessions'; email: string }
+  | { name: 'promote' | 'demote' | 'revoke-sessions' | 'disable' | 'enable'; email: string }
   | { name: 'list'; json: boolean };
 
 const OPTIONS = {
@@ -27,6 +27,8 @@ const ALLOWED: Record<CommandName, readonly OptionName[]> = {
   promote: ['email'],
   demote: ['email'],
   'revoke-sessions': ['email'],
+  disable: ['email'],
+  enable: ['email'],
   list: ['json'],
 };
 
@@ -69,6 +71,9 @@ Commands:
   promote --email <email>          Makes the user an ADMIN.
   demote --email <email>           Makes the user a USER.
   revoke-sessions --email <email>  Ends every session of the user at once.
+  disable --email <email>          Disables the account: it can no longer sign in,
+                                   and every session ends at once.
+  enable --email <email>           Lets a disabled account sign in again.
   list [--json]                    Every user: id, email, role, created, live sessions.
 
 Options:

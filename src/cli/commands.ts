@@ -1,4 +1,4 @@
-import { createUser, revokeUserSessions, setRole } from '../auth/accounts/admin.ts';
+import { createUser, revokeUserSessions, setRole, setUserDisabled } from '../auth/accounts/admin.ts';
 import { normalizeEmail } from '../auth/accounts/rules.ts';
 import type { User } from '../generated/prisma/client.ts';
 import type { Services } from '../services.ts';
@@ -36,6 +36,12 @@ export async function runCommand(services: Services, command: DatabaseCommand, p
       const user = await userByEmail(services, command.email);
       const ended = await revokeUserSessions(services, null, user.id, CLI_CLIENT);
       return `Ended ${ended} session${ended === 1 ? '' : 's'} of ${user.email}.\n`;
+    }
+    case 'disable':
+    case 'enable': {
+      const user = await userByEmail(services, command.email);
+      const updated = await setUserDisabled(services, null, user.id, command.name === 'disable', CLI_CLIENT);
+      return `${updated.email} is now ${updated.disabledAt ? 'disabled: every session ended' : 'enabled'}.\n`;
     }
     case 'list': {
       const rows = await listUsers(services);

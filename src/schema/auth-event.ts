@@ -1,24 +1,10 @@
 import { isUuid } from '../auth/sessions/sessions.ts';
+import { AuthEventType as AuthEventTypes } from '../generated/prisma/enums.ts';
 import { builder } from './builder.ts';
 import { isUuidKey, withPageArgChecks } from './page-args.ts';
 
-const AuthEventType = builder.enumType('AuthEventType', {
-  values: [
-    'SIGN_UP',
-    'LOGIN_SUCCEEDED',
-    'LOGIN_FAILED',
-    'REFRESH',
-    'REFRESH_TOKEN_REUSE',
-    'LOGOUT',
-    'LOGOUT_ALL',
-    'SESSION_REVOKED',
-    'PASSWORD_CHANGED',
-    'ACCOUNT_DELETED',
-    'RATE_LIMITED',
-    'ROLE_CHANGED',
-    'USER_SESSIONS_REVOKED',
-  ] as const,
-});
+// The values are the database's own, so a new event type appears here with its migration.
+const AuthEventType = builder.enumType(AuthEventTypes, { name: 'AuthEventType' });
 
 builder.prismaObject('AuthEvent', {
   description: 'One entry of the audit trail. Never holds a password or a token.',

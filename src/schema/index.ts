@@ -3,5 +3,6 @@ import './user.ts';
 import './auth-payload.ts';
 import './session.ts';
 import './auth-event.ts';
+import './recovery.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

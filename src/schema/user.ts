@@ -1,5 +1,5 @@
 import { deleteAccount, updateName } from '../auth/accounts/settings.ts';
-import { revokeUserSessions, setRole } from '../auth/accounts/admin.ts';
+import { revokeUserSessions, setRole, setUserDisabled } from '../auth/accounts/admin.ts';
 import { builder } from './builder.ts';
 import { isUuidKey, withPageArgChecks } from './page-args.ts';
 
@@ -13,6 +13,15 @@ export const User = builder.prismaObject('User', {
     name: t.exposeString('name', { nullable: true }),
     role: t.expose('role', { type: Role }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    emailVerified: t.boolean({
+      description: 'Whether the owner followed a link mailed to this address.',
+      resolve: (user) => user.emailVerifiedAt !== null,
+    }),
+    disabled: t.boolean({
+      description: 'ADMIN only. Whether an admin has disabled the account.',
+      authScopes: { admin: true },
+      resolve: (user) => user.disabledAt !== null,
+    }),
   }),
 });
 
@@ -68,6 +77,14 @@ builder.mutationFields((t) => ({
     args: { userId: t.arg.id({ required: true }), role: t.arg({ type: Role, required: true }) },
     resolve: (_root, args, { services, viewer, client }) =>
       setRole(services, viewer.user.id, String(args.userId), args.role, client),
+  }),
+  setUserDisabled: t.withAuth({ admin: true }).field({
+    type: User,
+    description:
+      'ADMIN only. Disabling ends every session at once; the account can neither sign in nor refresh until enabled again.',
+    args: { userId: t.arg.id({ required: true }), disabled: t.arg.boolean({ required: true }) },
+    resolve: (_root, args, { services, viewer, client }) =>
+      setUserDisabled(services, viewer.user.id, String(args.userId), args.disabled, client),
   }),
   revokeUserSessions: t.withAuth({ admin: true }).boolean({
     description: 'ADMIN only. Ends every session of a user at once.',

@@ -11,6 +11,7 @@ import { createContextFactory } from './context-factory.ts';
 import type { ServerContext } from './server-context.ts';
 import { graphqlHardening } from './graphql-hardening.ts';
 import { useCompression } from './compression.ts';
+import { useDevMailPage } from './dev-mail.ts';
 import { GRAPHIQL_DEFAULT_DOCUMENT, GRAPHIQL_DEFAULT_HEADERS } from './graphiql/default-document.ts';
 import { graphiqlPage } from './graphiql/page.ts';
 import { graphiqlAssets, useGraphiQLAssets } from './graphiql/serve.ts';
@@ -75,6 +76,7 @@ export function createApp({ config, services, logger, isDatabaseReady }: AppOpti
       useBatchRateLimitStatus(),
       useJwks(services.tokens.publicKeys),
       ...(http.graphiql ? [useGraphiQLAssets(assets)] : []),
+      ...(services.keptMail && config.env !== 'production' ? [useDevMailPage(services.keptMail)] : []),
       useReadinessCheck({ endpoint: '/ready', check: isDatabaseReady }),
       ...(http.introspection ? [] : [useDisableIntrospection()]),
     ],

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENDED_SESSION_RETENTION_SECONDS, pruneEndedSessions } from '../../src/auth/sessions/prune.ts';
-import { hashRefreshToken } from '../../src/auth/sessions/refresh-tokens.ts';
+import { hashOpaqueToken } from '../../src/auth/tokens/opaque-tokens.ts';
 import {
   createTestApp,
   expectNoErrors,
@@ -92,8 +92,8 @@ describe('pruning ended sessions', () => {
       orderBy: { createdAt: 'asc' },
     });
     expect(left.map((row) => ({ hash: hex(row.tokenHash), retired: row.retiredAt !== null }))).toEqual([
-      { hash: hex(hashRefreshToken(second)), retired: true },
-      { hash: hex(hashRefreshToken(third)), retired: false },
+      { hash: hex(hashOpaqueToken(second)), retired: true },
+      { hash: hex(hashOpaqueToken(third)), retired: false },
     ]);
   });
 });

@@ -9,8 +9,18 @@ import { schema } from '../../src/schema/index.ts';
 
 // Every root field says who may call it, through scope-auth (`authScopes`, or
 // `t.withAuth`, which sets the same option). A field that says nothing is open
-// to anyone, so it has to be named here on purpose.
-const OPEN_FIELDS = ['Mutation.signUp', 'Mutation.login', 'Mutation.refresh'];
+// to anyone, so it has to be named here on purpose: signing in ignores any
+// Authorization header (a stale token must never stand in the way), and so does
+// following a mailed link, which the token in it authorizes.
+const OPEN_FIELDS = [
+  'Mutation.signUp',
+  'Mutation.login',
+  'Mutation.refresh',
+  'Mutation.requestPasswordReset',
+  'Mutation.resetPassword',
+  'Mutation.verifyEmail',
+  'Mutation.confirmEmailChange',
+];
 
 /**
  * The scopes scope-auth enforces on a root field: its own, or its root type's

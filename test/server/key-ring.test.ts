@@ -14,6 +14,7 @@ import {
   signUp,
   TEST_SECRET,
   type TestApp,
+  PRODUCTION,
 } from '../fixtures/index.ts';
 
 const pem = (key: { export(options: { type: 'pkcs8'; format: 'pem' }): string | Buffer }) =>
@@ -175,6 +176,6 @@ describe('JWT_PRIVATE_KEY settings', () => {
   });
 
   it('lets production start with a private key and no JWT_SECRET', () => {
-    expect(loadConfig({ NODE_ENV: 'production', JWT_PRIVATE_KEY: pem(ec.privateKey) }).ok).toBe(true);
+    expect(loadConfig({ ...PRODUCTION, JWT_SECRET: '', JWT_PRIVATE_KEY: pem(ec.privateKey) }).ok).toBe(true);
   });
 });

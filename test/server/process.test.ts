@@ -112,9 +112,12 @@ describe(`the service process (${testDatabaseKind})`, SLOW, () => {
   });
 });
 
+/** What production needs besides a secret: a way to send mail. */
+const MAIL = { EMAIL_TRANSPORT: 'smtp', SMTP_URL: 'smtp://mail.example.com:587' };
+
 describe('refusing to start', SLOW, () => {
   it('refuses production without JWT_SECRET, in one line naming it', async () => {
-    const { code, stderr } = await runUntilExit({ ...env, NODE_ENV: 'production', BCRYPT_COST: '12' });
+    const { code, stderr } = await runUntilExit({ ...env, ...MAIL, NODE_ENV: 'production', BCRYPT_COST: '12' });
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^tollgate: JWT_SECRET: required in production/)]);
   });
@@ -122,6 +125,7 @@ describe('refusing to start', SLOW, () => {
   it('refuses a JWT_SECRET shorter than 32 bytes, without printing it', async () => {
     const { code, stderr } = await runUntilExit({
       ...env,
+      ...MAIL,
       NODE_ENV: 'production',
       BCRYPT_COST: '12',
       JWT_SECRET: 'too-short-secret',
@@ -133,6 +137,7 @@ describe('refusing to start', SLOW, () => {
   it('refuses a bcrypt cost below 10 in production', async () => {
     const { code, stderr } = await runUntilExit({
       ...env,
+      ...MAIL,
       NODE_ENV: 'production',
       JWT_SECRET: 'a-production-secret-of-at-least-32-bytes',
       BCRYPT_COST: '8',

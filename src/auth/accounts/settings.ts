@@ -1,9 +1,10 @@
 import { badUserInput } from '../../errors.ts';
+import { mails } from '../../mail/templates.ts';
 import type { User } from '../../generated/prisma/client.ts';
 import type { AccountDeps } from './sign-in.ts';
 import { checkNewPassword, checkPasswordLength, normalizeName } from './rules.ts';
 import type { SignedInViewer } from '../sessions/authenticate.ts';
-import { newRefreshToken } from '../sessions/refresh-tokens.ts';
+import { newOpaqueToken } from '../tokens/opaque-tokens.ts';
 import { revokeSessions, signedIn, type ClientInfo, type SignedIn } from '../sessions/sessions.ts';
 
 async function checkCurrentPassword(deps: AccountDeps, user: User, password: string, field: string) {
@@ -30,7 +31,7 @@ export async function changePassword(
     throw badUserInput('newPassword', 'The new password must differ from the current one.');
   }
   const passwordHash = await deps.hasher.hash(input.newPassword);
-  const next = newRefreshToken();
+  const next = newOpaqueToken();
   const now = deps.clock.now();
   const updated = await deps.prisma.$transaction(async (tx) => {
     await revokeSessions(tx, { userId: user.id, id: { not: session.id } }, 'password_change', now);
@@ -44,6 +45,7 @@ export async function changePassword(
     return tx.user.update({ where: { id: user.id }, data: { passwordHash } });
   });
   await deps.audit.record({ type: 'PASSWORD_CHANGED', userId: user.id, sessionId: session.id }, client);
+  deps.mailer.send(mails.passwordChanged(deps.mail, user.email, 'changed'));
   return signedIn(deps.tokens, updated, session.id, next.token);
 }
 

@@ -1,12 +1,10 @@
-import type { Clock } from '../../clock.ts';
-import type { PrismaClient } from '../../generated/prisma/client.ts';
-import { emailTaken, invalidCredentials } from '../../errors.ts';
+import { accountDisabled, emailNotVerified, emailTaken, invalidCredentials } from '../../errors.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
+import type { User } from '../../generated/prisma/client.ts';
 import { checkNewPassword, checkPasswordLength, normalizeEmail, normalizeName } from './rules.ts';
-import type { Audit } from '../audit/audit.ts';
-import type { PasswordHasher } from './password-hasher.ts';
-import type { RateLimits } from '../limits/rate-limits.ts';
-import { newRefreshToken } from '../sessions/refresh-tokens.ts';
+import type { MailFlowDeps } from '../recovery/deps.ts';
+import { queueVerificationMail } from '../recovery/email-verification.ts';
+import { newOpaqueToken } from '../tokens/opaque-tokens.ts';
 import {
   clientKey,
   newSessionData,
@@ -17,14 +15,9 @@ import {
 } from '../sessions/sessions.ts';
 import type { AccessTokens } from '../tokens/access-tokens.ts';
 
-export interface AccountDeps {
-  clock: Clock;
-  prisma: PrismaClient;
-  hasher: PasswordHasher;
+export interface AccountDeps extends MailFlowDeps {
   tokens: AccessTokens;
   limits: SessionLimits;
-  rateLimits: RateLimits;
-  audit: Audit;
 }
 
 export interface SignUpInput {
@@ -49,22 +42,57 @@ export async function signUp(deps: AccountDeps, input: SignUpInput, client: Clie
   if (existing) throw emailTaken();
 
   const passwordHash = await deps.hasher.hash(input.password);
-  const refresh = newRefreshToken();
   const now = deps.clock.now();
-  try {
-    // One nested write: the user, its session and its refresh token exist together or not at all.
-    const session = await deps.prisma.session.create({
+  if (deps.mail.requireEmailVerification) {
+    // No session until the address is confirmed: the account exists, and the link is on its way.
+    const user = await createOrTaken(() =>
+      deps.prisma.user.create({ data: { email, name, passwordHash, createdAt: now } }),
+    );
+    await deps.audit.record({ type: 'SIGN_UP', userId: user.id }, client);
+    queueVerificationMail(deps, user, client);
+    throw emailNotVerified();
+  }
+  const refresh = newOpaqueToken();
+  // One nested write: the user, its session and its refresh token exist together or not at all.
+  const session = await createOrTaken(() =>
+    deps.prisma.session.create({
       data: {
         ...newSessionData(deps.limits, client, refresh.hash, now),
         user: { create: { email, name, passwordHash, createdAt: now } },
       },
       include: { user: true },
-    });
-    await deps.audit.record({ type: 'SIGN_UP', userId: session.user.id, sessionId: session.id }, client);
-    return signedIn(deps.tokens, session.user, session.id, refresh.token);
+    }),
+  );
+  await deps.audit.record({ type: 'SIGN_UP', userId: session.user.id, sessionId: session.id }, client);
+  queueVerificationMail(deps, session.user, client);
+  return signedIn(deps.tokens, session.user, session.id, refresh.token);
+}
+
+/** A write that makes an account; the unique index on email settles two sign-ups racing. */
+async function createOrTaken<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
   } catch (error) {
     if (isUniqueViolation(error)) throw emailTaken();
     throw error;
+  }
+}
+
+/**
+ * After the right password only, so that neither refusal says anything to a
+ * guesser: a disabled account, and an unverified one when verification is required.
+ */
+async function refuseUnusable(deps: AccountDeps, user: User, client: ClientInfo): Promise<void> {
+  if (user.disabledAt) {
+    await deps.audit.record({ type: 'LOGIN_FAILED', userId: user.id, detail: { reason: 'account_disabled' } }, client);
+    throw accountDisabled();
+  }
+  if (deps.mail.requireEmailVerification && !user.emailVerifiedAt) {
+    await deps.audit.record(
+      { type: 'LOGIN_FAILED', userId: user.id, detail: { reason: 'email_not_verified' } },
+      client,
+    );
+    throw emailNotVerified();
   }
 }
 
@@ -93,8 +121,9 @@ export async function login(deps: AccountDeps, input: LoginInput, client: Client
     throw invalidCredentials();
   }
   await deps.rateLimits.loginSucceeded(email, ip);
+  await refuseUnusable(deps, user, client);
 
-  const refresh = newRefreshToken();
+  const refresh = newOpaqueToken();
   const session = await deps.prisma.session.create({
     data: { ...newSessionData(deps.limits, client, refresh.hash, deps.clock.now()), userId: user.id },
     select: { id: true },

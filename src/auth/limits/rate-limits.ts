@@ -18,6 +18,10 @@ export interface RateLimitSettings {
   loginFailuresPerIp: Limit;
   signUpsPerIp: Limit;
   refreshesPerIp: Limit;
+  /** Mails asked for (password resets, verification, email changes) from one client IP. */
+  mailsPerIp: Limit;
+  /** Mails sent to one address: past it, requests still succeed and no mail goes out. */
+  mailsPerAddress: Limit;
 }
 
 /** Counted per attempt inside the resolvers, so aliases and batches cannot multiply attempts. */
@@ -34,6 +38,10 @@ export interface RateLimits {
   loginAbandoned(email: string, ip: string): Promise<void>;
   beforeSignUp(ip: string): Promise<void>;
   beforeRefresh(ip: string): Promise<void>;
+  /** Before a request that sends mail (reset, verification, email change): RATE_LIMITED past the per-IP limit. */
+  beforeMail(ip: string): Promise<void>;
+  /** Whether one more mail may go to `email` now. Past the limit the request still succeeds and sends nothing. */
+  mayMail(email: string): Promise<boolean>;
 }
 
 export const NO_RATE_LIMITS: RateLimits = {
@@ -42,6 +50,8 @@ export const NO_RATE_LIMITS: RateLimits = {
   loginAbandoned: async () => {},
   beforeSignUp: async () => {},
   beforeRefresh: async () => {},
+  beforeMail: async () => {},
+  mayMail: async () => true,
 };
 
 export type LimitName =
@@ -50,7 +60,9 @@ export type LimitName =
   | 'login-failures-ip'
   | 'login-ip'
   | 'signup-ip'
-  | 'refresh-ip';
+  | 'refresh-ip'
+  | 'mail-ip'
+  | 'mail-address';
 
 /** Told once per window, when a key first goes over its limit (for the audit trail). */
 export type OnLimitReached = (limit: LimitName, ip: string) => void;
@@ -76,6 +88,8 @@ export function createRateLimits(
   const failuresPerIp = limiter('login-failures-ip', settings.loginFailuresPerIp);
   const signUpsPerIp = limiter('signup-ip', settings.signUpsPerIp);
   const refreshesPerIp = limiter('refresh-ip', settings.refreshesPerIp);
+  const mailsPerIp = limiter('mail-ip', settings.mailsPerIp);
+  const mailsPerAddress = limiter('mail-address', settings.mailsPerAddress);
   const emailAndIp = (email: string, ip: string) => `${email}|${ip}`;
 
   const consume = async (limiter: RateLimiterAbstract, name: LimitName, limit: Limit, key: string, ip: string) => {
@@ -132,5 +146,15 @@ export function createRateLimits(
     },
     beforeSignUp: (ip) => consume(signUpsPerIp, 'signup-ip', settings.signUpsPerIp, ip, ip),
     beforeRefresh: (ip) => consume(refreshesPerIp, 'refresh-ip', settings.refreshesPerIp, ip, ip),
+    beforeMail: (ip) => consume(mailsPerIp, 'mail-ip', settings.mailsPerIp, ip, ip),
+    async mayMail(email) {
+      try {
+        await mailsPerAddress.consume(email);
+        return true;
+      } catch (error) {
+        if (error instanceof RateLimiterRes) return false;
+        throw error;
+      }
+    },
   };
 }

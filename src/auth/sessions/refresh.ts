@@ -3,7 +3,7 @@ import { AppError, ErrorCode } from '../../errors.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { isRecordNotFound } from '../../db/errors.ts';
 import type { Logger } from '../../logger.ts';
-import { hashRefreshToken, newRefreshToken } from './refresh-tokens.ts';
+import { hashOpaqueToken, newOpaqueToken } from '../tokens/opaque-tokens.ts';
 import type { Audit } from '../audit/audit.ts';
 import type { RateLimits } from '../limits/rate-limits.ts';
 import {
@@ -45,8 +45,8 @@ export const refreshRefused = () =>
 export async function refresh(deps: RefreshDeps, refreshToken: string, client: ClientInfo): Promise<SignedIn> {
   await deps.rateLimits.beforeRefresh(clientKey(client));
   if (refreshToken.length === 0 || refreshToken.length > MAX_TOKEN_LENGTH) throw refreshRefused();
-  const presented = hashRefreshToken(refreshToken);
-  const next = newRefreshToken();
+  const presented = hashOpaqueToken(refreshToken);
+  const next = newOpaqueToken();
   const now = deps.clock.now();
 
   const rotated = await deps.prisma.$transaction(async (tx) => {

@@ -2,7 +2,7 @@ import type { Clock } from '../../clock.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { unauthenticated } from '../../errors.ts';
 import type { Viewer } from './authenticate.ts';
-import { hashRefreshToken } from './refresh-tokens.ts';
+import { hashOpaqueToken } from '../tokens/opaque-tokens.ts';
 import { isUuid, revokeSessions, type ClientInfo } from './sessions.ts';
 import type { Audit } from '../audit/audit.ts';
 
@@ -26,7 +26,7 @@ export async function logout(
   let session: { id: string; userId: string };
   if (refreshToken != null) {
     const token = await deps.prisma.refreshToken.findUnique({
-      where: { tokenHash: hashRefreshToken(refreshToken) },
+      where: { tokenHash: hashOpaqueToken(refreshToken) },
       select: { session: { select: { id: true, userId: true } } },
     });
     if (!token) return false;

@@ -26,7 +26,9 @@ export type RevokeReason =
   | 'revoked_by_user'
   | 'password_change'
   | 'refresh_token_reuse'
-  | 'revoked_by_admin';
+  | 'revoked_by_admin'
+  | 'password_reset'
+  | 'account_disabled';
 
 /** What a successful sign-up, login or refresh hands back: a session's tokens and its user. */
 export interface SignedIn {
@@ -81,10 +83,12 @@ export function liveSessionFilter(limits: SessionLimits, now: Date) {
 const LIVE_SESSION_QUERY = {
   name: 'tollgate_live_session',
   text: `SELECT s.id, s."userId", s."createdAt", s."lastUsedAt", s."expiresAt", s."revokedAt", s."revokedReason",
-                s."userAgent", s.ip, u.email, u."passwordHash", u.name, u.role, u."createdAt", u."updatedAt"
+                s."userAgent", s.ip, u.email, u."passwordHash", u.name, u.role, u."createdAt", u."updatedAt",
+                u."emailVerifiedAt", u."disabledAt"
            FROM "Session" s JOIN "User" u ON u.id = s."userId"
           WHERE s.id = $1 AND s."userId" = $2
-            AND s."revokedAt" IS NULL AND s."expiresAt" > $3 AND s."lastUsedAt" > $4`,
+            AND s."revokedAt" IS NULL AND s."expiresAt" > $3 AND s."lastUsedAt" > $4
+            AND u."disabledAt" IS NULL`,
 };
 
 type LiveSessionRow = [
@@ -103,6 +107,8 @@ type LiveSessionRow = [
   role: Role,
   userCreatedAt: Date,
   userUpdatedAt: Date,
+  emailVerifiedAt: Date | null,
+  disabledAt: Date | null,
 ];
 
 /**
@@ -136,10 +142,22 @@ export async function findLiveSession(
     role,
     userCreatedAt,
     userUpdatedAt,
+    emailVerifiedAt,
+    disabledAt,
   ] = row as LiveSessionRow;
   return {
     session: { id, userId, createdAt, lastUsedAt, expiresAt, revokedAt, revokedReason, userAgent, ip },
-    user: { id: userId, email, passwordHash, name, role, createdAt: userCreatedAt, updatedAt: userUpdatedAt },
+    user: {
+      id: userId,
+      email,
+      passwordHash,
+      name,
+      role,
+      createdAt: userCreatedAt,
+      updatedAt: userUpdatedAt,
+      emailVerifiedAt,
+      disabledAt,
+    },
   };
 }
 

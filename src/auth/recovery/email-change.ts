@@ -1,0 +1,84 @@
+import { isUniqueViolation } from '../../db/errors.ts';
+import { badUserInput, emailTaken } from '../../errors.ts';
+import type { User } from '../../generated/prisma/client.ts';
+import { mails } from '../../mail/templates.ts';
+import { checkPasswordLength, normalizeEmail } from '../accounts/rules.ts';
+import { consumeOneTimeToken, invalidToken, issueOneTimeToken } from '../one-time/one-time-tokens.ts';
+import type { SignedInViewer } from '../sessions/authenticate.ts';
+import { clientKey, type ClientInfo } from '../sessions/sessions.ts';
+import type { MailFlowDeps } from './deps.ts';
+
+/**
+ * Mails a confirmation link to the new address and a notice to the current one,
+ * once the password is confirmed. Nothing changes until the link is followed.
+ * Whether another account has the new address is told at confirmation only:
+ * this answer says nothing about other accounts.
+ */
+export async function requestEmailChange(
+  deps: MailFlowDeps,
+  viewer: SignedInViewer,
+  input: { newEmail: string; password: string },
+  client: ClientInfo,
+): Promise<true> {
+  await deps.rateLimits.beforeMail(clientKey(client));
+  const newEmail = normalizeEmail(input.newEmail, 'newEmail');
+  const { user } = viewer;
+  checkPasswordLength(input.password);
+  if (!(await deps.hasher.verify(input.password, user.passwordHash))) {
+    throw badUserInput('password', 'The password is not correct.');
+  }
+  if (newEmail === user.email) throw badUserInput('newEmail', 'This is already the address of your account.');
+
+  await deps.audit.record({ type: 'EMAIL_CHANGE_REQUESTED', userId: user.id, sessionId: viewer.session.id }, client);
+  deps.background.run('email-change', async () => {
+    if (!(await deps.rateLimits.mayMail(newEmail))) {
+      deps.logger.info(
+        { event: 'mail_limited', kind: 'email-change', userId: user.id },
+        'email change mail not sent: the address is over its limit',
+      );
+      return;
+    }
+    const ttlSeconds = deps.mail.emailVerificationTtlSeconds;
+    const token = await issueOneTimeToken(deps.prisma, {
+      purpose: 'EMAIL_CHANGE',
+      userId: user.id,
+      email: newEmail,
+      ttlSeconds,
+      now: deps.clock.now(),
+    });
+    deps.mailer.send(mails.emailChange(deps.mail, newEmail, token, ttlSeconds));
+    deps.mailer.send(mails.emailChangeRequested(deps.mail, user.email, newEmail));
+  });
+  return true;
+}
+
+/**
+ * Makes the address the token was mailed to the account's, verified. EMAIL_TAKEN
+ * if another account took it meanwhile (the token then stays usable, should that
+ * account let it go). The old address gets a notice.
+ */
+export async function confirmEmailChange(deps: MailFlowDeps, token: string, client: ClientInfo): Promise<User> {
+  const now = deps.clock.now();
+  let changed: { before: User; after: User } | null;
+  try {
+    changed = await deps.prisma.$transaction(async (tx) => {
+      const used = await consumeOneTimeToken(tx, 'EMAIL_CHANGE', token, now);
+      const before = used && (await tx.user.findUnique({ where: { id: used.userId } }));
+      if (!used || !before || before.disabledAt) return null;
+      const after = await tx.user.update({
+        where: { id: before.id },
+        data: { email: used.email, emailVerifiedAt: now },
+      });
+      return { before, after };
+    });
+  } catch (error) {
+    // Thrown inside the transaction, so the token was not used up.
+    if (isUniqueViolation(error)) throw emailTaken('token');
+    throw error;
+  }
+  if (!changed) throw invalidToken();
+  const { before, after } = changed;
+  await deps.audit.record({ type: 'EMAIL_CHANGED', userId: after.id }, client);
+  deps.mailer.send(mails.emailChanged(deps.mail, before.email, after.email));
+  return after;
+}

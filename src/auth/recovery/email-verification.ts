@@ -1,0 +1,65 @@
+import { mails } from '../../mail/templates.ts';
+import type { SignedInViewer } from '../sessions/authenticate.ts';
+import { clientKey, type ClientInfo } from '../sessions/sessions.ts';
+import { consumeOneTimeToken, invalidToken, issueOneTimeToken } from '../one-time/one-time-tokens.ts';
+import type { MailFlowDeps } from './deps.ts';
+
+/**
+ * Mails a verification link for the account's current address, after the
+ * request has its answer; nothing is sent past the address's limit.
+ */
+export function queueVerificationMail(
+  deps: MailFlowDeps,
+  user: { id: string; email: string },
+  client: ClientInfo,
+): void {
+  deps.background.run('email-verification', async () => {
+    if (!(await deps.rateLimits.mayMail(user.email))) {
+      deps.logger.info(
+        { event: 'mail_limited', kind: 'email-verification', userId: user.id },
+        'verification mail not sent: the address is over its limit',
+      );
+      return;
+    }
+    const ttlSeconds = deps.mail.emailVerificationTtlSeconds;
+    const token = await issueOneTimeToken(deps.prisma, {
+      purpose: 'EMAIL_VERIFICATION',
+      userId: user.id,
+      email: user.email,
+      ttlSeconds,
+      now: deps.clock.now(),
+    });
+    deps.mailer.send(mails.emailVerification(deps.mail, user.email, token, ttlSeconds));
+    await deps.audit.record({ type: 'EMAIL_VERIFICATION_SENT', userId: user.id }, client);
+  });
+}
+
+/** Sends the caller a new verification link. False when the address is verified already (nothing is sent). */
+export async function sendVerificationEmail(
+  deps: MailFlowDeps,
+  viewer: SignedInViewer,
+  client: ClientInfo,
+): Promise<boolean> {
+  await deps.rateLimits.beforeMail(clientKey(client));
+  if (viewer.user.emailVerifiedAt) return false;
+  queueVerificationMail(deps, viewer.user, client);
+  return true;
+}
+
+/** Marks the address the token was sent to as verified, if it is still the account's. */
+export async function verifyEmail(deps: MailFlowDeps, token: string, client: ClientInfo): Promise<true> {
+  const now = deps.clock.now();
+  const verified = await deps.prisma.$transaction(async (tx) => {
+    const used = await consumeOneTimeToken(tx, 'EMAIL_VERIFICATION', token, now);
+    if (!used) return null;
+    // Bound to the address: a token for an address the account no longer has proves nothing.
+    const { count } = await tx.user.updateMany({
+      where: { id: used.userId, email: used.email },
+      data: { emailVerifiedAt: now },
+    });
+    return count === 1 ? used : null;
+  });
+  if (!verified) throw invalidToken();
+  await deps.audit.record({ type: 'EMAIL_VERIFIED', userId: verified.userId }, client);
+  return true;
+}

@@ -1,0 +1,79 @@
+import { mails } from '../../mail/templates.ts';
+import { checkNewPassword, normalizeEmail } from '../accounts/rules.ts';
+import { consumeOneTimeToken, findUsableToken, invalidToken, issueOneTimeToken } from '../one-time/one-time-tokens.ts';
+import { clientKey, revokeSessions, type ClientInfo } from '../sessions/sessions.ts';
+import type { MailFlowDeps } from './deps.ts';
+
+/**
+ * Always true for a well-formed email, in the same time whether an account has
+ * it: the account is looked up, the token made and the mail sent after the
+ * answer. An address over its limit, an unknown one and a disabled account get
+ * no mail, and the answer does not say so.
+ */
+export async function requestPasswordReset(deps: MailFlowDeps, rawEmail: string, client: ClientInfo): Promise<true> {
+  await deps.rateLimits.beforeMail(clientKey(client));
+  const email = normalizeEmail(rawEmail);
+  deps.background.run('password-reset', async () => {
+    const user = await deps.prisma.user.findUnique({
+      where: { email },
+      select: { id: true, email: true, disabledAt: true },
+    });
+    await deps.audit.record({ type: 'PASSWORD_RESET_REQUESTED', userId: user?.id ?? null }, client);
+    if (!user || user.disabledAt) return;
+    if (!(await deps.rateLimits.mayMail(email))) {
+      deps.logger.info(
+        { event: 'mail_limited', kind: 'password-reset', userId: user.id },
+        'reset mail not sent: the address is over its limit',
+      );
+      return;
+    }
+    const ttlSeconds = deps.mail.passwordResetTtlSeconds;
+    const token = await issueOneTimeToken(deps.prisma, {
+      purpose: 'PASSWORD_RESET',
+      userId: user.id,
+      email: user.email,
+      ttlSeconds,
+      now: deps.clock.now(),
+    });
+    deps.mailer.send(mails.passwordReset(deps.mail, user.email, token, ttlSeconds));
+  });
+  return true;
+}
+
+export interface ResetPasswordInput {
+  token: string;
+  newPassword: string;
+  /** A second factor's code, for an account that has one. */
+  code?: string | null | undefined;
+}
+
+/**
+ * Sets a new password with a mailed token. The new password is checked before
+ * the token is used, so a refused one leaves the link working. Every session
+ * of the account ends; nobody is signed in. The account's address counts as
+ * verified: the token reached it.
+ */
+export async function resetPassword(deps: MailFlowDeps, input: ResetPasswordInput, client: ClientInfo): Promise<true> {
+  const found = await findUsableToken(deps.prisma, 'PASSWORD_RESET', input.token, deps.clock.now());
+  const user = found && (await deps.prisma.user.findUnique({ where: { id: found.userId } }));
+  // Bound to the address it was sent to: after an email change it no longer works.
+  if (!found || !user || user.email !== found.email || user.disabledAt) throw invalidToken();
+  checkNewPassword(input.newPassword, user.email, 'newPassword');
+
+  const passwordHash = await deps.hasher.hash(input.newPassword);
+  const now = deps.clock.now();
+  const done = await deps.prisma.$transaction(async (tx) => {
+    const used = await consumeOneTimeToken(tx, 'PASSWORD_RESET', input.token, now);
+    if (!used || used.userId !== user.id) return false;
+    await tx.user.update({
+      where: { id: user.id },
+      data: { passwordHash, emailVerifiedAt: user.emailVerifiedAt ?? now },
+    });
+    await revokeSessions(tx, { userId: user.id }, 'password_reset', now);
+    return true;
+  });
+  if (!done) throw invalidToken();
+  await deps.audit.record({ type: 'PASSWORD_RESET', userId: user.id }, client);
+  deps.mailer.send(mails.passwordChanged(deps.mail, user.email, 'reset'));
+  return true;
+}

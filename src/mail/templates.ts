@@ -1,0 +1,131 @@
+import type { MailMessage } from './message.ts';
+
+export interface MailSettings {
+  appName: string;
+  /** Where mailed links point, `{token}` standing for the token. */
+  links: { passwordReset: string; emailVerification: string; emailChange: string };
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+export const linkWith = (template: string, token: string) => template.replaceAll('{token}', encodeURIComponent(token));
+
+/** "30 minutes", "24 hours", "2 days": how long a link works, as a person reads it. */
+export function readableDuration(seconds: number): string {
+  const units: Array<[number, string]> = [
+    [86400, 'day'],
+    [3600, 'hour'],
+    [60, 'minute'],
+  ];
+  for (const [size, name] of units) {
+    if (seconds >= size && seconds % size === 0) {
+      const count = seconds / size;
+      return `${count} ${name}${count === 1 ? '' : 's'}`;
+    }
+  }
+  return `${seconds} seconds`;
+}
+
+interface Body {
+  greeting: string;
+  paragraphs: string[];
+  action?: { label: string; link: string };
+  closing: string;
+}
+
+function message(settings: MailSettings, to: string, kind: string, subject: string, body: Body): MailMessage {
+  const text = [
+    body.greeting,
+    '',
+    ...body.paragraphs.flatMap((paragraph) => [paragraph, '']),
+    ...(body.action ? [`${body.action.label}:`, body.action.link, ''] : []),
+    body.closing,
+    '',
+    `— ${settings.appName}`,
+    '',
+  ].join('\n');
+  const html = `<!doctype html>
+<html><body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #1b2532">
+<p>${escapeHtml(body.greeting)}</p>
+${body.paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('\n')}
+${
+  body.action
+    ? `<p><a href="${escapeHtml(body.action.link)}">${escapeHtml(body.action.label)}</a></p>
+<p style="font-size: 90%; color: #555">If the button does not work, copy this address into your browser:<br>${escapeHtml(body.action.link)}</p>`
+    : ''
+}
+<p>${escapeHtml(body.closing)}</p>
+<p>— ${escapeHtml(settings.appName)}</p>
+</body></html>
+`;
+  return { to, subject, text, html, kind, ...(body.action ? { link: body.action.link } : {}) };
+}
+
+const IGNORE = 'If you did not ask for this, you can ignore this message: nothing changes.';
+const NOT_YOU = 'If this was not you, reset your password now and contact support.';
+
+export const mails = {
+  passwordReset: (settings: MailSettings, to: string, token: string, ttlSeconds: number) =>
+    message(settings, to, 'password-reset', `Reset your ${settings.appName} password`, {
+      greeting: 'Hello,',
+      paragraphs: [
+        `Someone asked to reset the password of the ${settings.appName} account for ${to}.`,
+        `The link below works once, for ${readableDuration(ttlSeconds)}. Every session of the account ends when the password is reset.`,
+      ],
+      action: { label: 'Choose a new password', link: linkWith(settings.links.passwordReset, token) },
+      closing: IGNORE,
+    }),
+
+  emailVerification: (settings: MailSettings, to: string, token: string, ttlSeconds: number) =>
+    message(settings, to, 'email-verification', `Confirm your email address for ${settings.appName}`, {
+      greeting: 'Hello,',
+      paragraphs: [
+        `Please confirm that ${to} is your address for ${settings.appName}.`,
+        `The link below works once, for ${readableDuration(ttlSeconds)}.`,
+      ],
+      action: { label: 'Confirm this address', link: linkWith(settings.links.emailVerification, token) },
+      closing: IGNORE,
+    }),
+
+  emailChange: (settings: MailSettings, to: string, token: string, ttlSeconds: number) =>
+    message(settings, to, 'email-change', `Confirm your new email address for ${settings.appName}`, {
+      greeting: 'Hello,',
+      paragraphs: [
+        `Someone asked to make ${to} the address of a ${settings.appName} account.`,
+        `The link below works once, for ${readableDuration(ttlSeconds)}. Nothing changes until it is followed.`,
+      ],
+      action: { label: 'Use this address', link: linkWith(settings.links.emailChange, token) },
+      closing: IGNORE,
+    }),
+
+  emailChangeRequested: (settings: MailSettings, to: string, newEmail: string) =>
+    message(settings, to, 'email-change-requested', `Your ${settings.appName} email address may change`, {
+      greeting: 'Hello,',
+      paragraphs: [
+        `Someone signed in to your ${settings.appName} account asked to change its address from ${to} to ${newEmail}.`,
+        'Nothing changes until the link sent to the new address is followed.',
+      ],
+      closing: NOT_YOU,
+    }),
+
+  emailChanged: (settings: MailSettings, to: string, newEmail: string) =>
+    message(settings, to, 'email-changed', `Your ${settings.appName} email address was changed`, {
+      greeting: 'Hello,',
+      paragraphs: [
+        `The address of your ${settings.appName} account is now ${newEmail}; this one (${to}) no longer signs in.`,
+      ],
+      closing: NOT_YOU,
+    }),
+
+  passwordChanged: (settings: MailSettings, to: string, how: 'reset' | 'changed') =>
+    message(settings, to, 'password-changed', `Your ${settings.appName} password was changed`, {
+      greeting: 'Hello,',
+      paragraphs: [
+        how === 'reset'
+          ? `The password of your ${settings.appName} account (${to}) was reset with a link sent to this address, and every session of the account ended.`
+          : `The password of your ${settings.appName} account (${to}) was changed, and every other session of the account ended.`,
+      ],
+      closing: NOT_YOU,
+    }),
+};

@@ -1,0 +1,59 @@
+import nodemailer from 'nodemailer';
+import type { Logger } from '../logger.ts';
+import type { MailMessage } from './message.ts';
+
+/** Where messages go. `send` resolves once the message is accepted, and throws if it is not. */
+export interface MailTransport {
+  send(message: MailMessage): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A message the log transport kept, for the development mail page. */
+export interface KeptMessage extends MailMessage {
+  from: string;
+  sentAt: Date;
+}
+
+/** How many messages the log transport keeps for the development mail page. */
+const KEPT_MESSAGES = 20;
+
+/**
+ * Development and tests: each message is a log line (recipient, subject, link),
+ * so a person running `npm start` can follow every flow from the terminal, and
+ * the last ones are kept for the development mail page.
+ */
+export function logTransport(from: string, logger: Logger, now: () => Date): MailTransport & { kept(): KeptMessage[] } {
+  const kept: KeptMessage[] = [];
+  return {
+    async send(message) {
+      kept.unshift({ ...message, from, sentAt: now() });
+      kept.length = Math.min(kept.length, KEPT_MESSAGES);
+      logger.info(
+        { mail: { to: message.to, subject: message.subject, ...(message.link ? { link: message.link } : {}) } },
+        `mail for ${message.to}: ${message.subject}${message.link ? ` (${message.link})` : ''}`,
+      );
+    },
+    kept: () => [...kept],
+    close: async () => {},
+  };
+}
+
+/** How long SMTP may take to connect, greet and answer each command. */
+const SMTP_TIMEOUT_MS = 10_000;
+
+/**
+ * SMTP through nodemailer: `smtps://` speaks TLS from the start, `smtp://` takes
+ * STARTTLS when the server offers it; credentials come from the URL.
+ */
+export function smtpTransport(url: string, from: string): MailTransport {
+  const transporter = nodemailer.createTransport(
+    { url, connectionTimeout: SMTP_TIMEOUT_MS, greetingTimeout: SMTP_TIMEOUT_MS, socketTimeout: SMTP_TIMEOUT_MS },
+    { from },
+  );
+  return {
+    async send(message) {
+      await transporter.sendMail({ to: message.to, subject: message.subject, text: message.text, html: message.html });
+    },
+    close: async () => transporter.close(),
+  };
+}

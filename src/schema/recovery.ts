@@ -1,0 +1,51 @@
+import { confirmEmailChange, requestEmailChange } from '../auth/recovery/email-change.ts';
+import { sendVerificationEmail, verifyEmail } from '../auth/recovery/email-verification.ts';
+import { requestPasswordReset, resetPassword } from '../auth/recovery/password-reset.ts';
+import { builder } from './builder.ts';
+import { User } from './user.ts';
+
+// Password reset, email verification and email change: each link a mail
+// carries points at the client application, which calls the mutation here.
+builder.mutationFields((t) => ({
+  requestPasswordReset: t.boolean({
+    description:
+      'Mails a password reset link if an account has this email. Always true for a well-formed email, in the same time: the answer says nothing about who has an account.',
+    args: { email: t.arg.string({ required: true }) },
+    resolve: (_root, args, { services, client }) => requestPasswordReset(services, args.email, client),
+  }),
+  resetPassword: t.boolean({
+    description:
+      'Sets a new password with the token of a reset link, and ends every session of the account. Signs nobody in. `code`: a second factor, for an account that has one.',
+    args: {
+      token: t.arg.string({ required: true }),
+      newPassword: t.arg.string({ required: true }),
+      code: t.arg.string(),
+    },
+    resolve: (_root, args, { services, client }) => resetPassword(services, args, client),
+  }),
+  sendVerificationEmail: t.withAuth({ loggedIn: true }).boolean({
+    description: "Mails a new verification link for the caller's address. False when it is verified already.",
+    resolve: (_root, _args, { services, viewer, client }) => sendVerificationEmail(services, viewer, client),
+  }),
+  verifyEmail: t.boolean({
+    description: 'Marks an address verified with the token of a verification link.',
+    args: { token: t.arg.string({ required: true }) },
+    resolve: (_root, args, { services, client }) => verifyEmail(services, args.token, client),
+  }),
+  requestEmailChange: t.withAuth({ loggedIn: true }).boolean({
+    description:
+      'Mails a confirmation link to the new address (and a notice to the current one), once the password is confirmed. Nothing changes until `confirmEmailChange`.',
+    args: {
+      newEmail: t.arg.string({ required: true }),
+      password: t.arg.string({ required: true }),
+    },
+    resolve: (_root, args, { services, viewer, client }) => requestEmailChange(services, viewer, args, client),
+  }),
+  confirmEmailChange: t.field({
+    type: User,
+    description:
+      'Makes the address a confirmation link was sent to the account’s, verified. EMAIL_TAKEN if another account has it by now.',
+    args: { token: t.arg.string({ required: true }) },
+    resolve: (_root, args, { services, client }) => confirmEmailChange(services, args.token, client),
+  }),
+}));
