@@ -9,6 +9,8 @@ const shared = {
   testTimeout: 30_000,
   hookTimeout: 60_000,
   pool: 'forks' as const,
+  // Files in one worker share its modules: the app's are loaded and the schema built once per worker, not per file.
+  isolate: false,
   // The schema engine is WebAssembly imported as an ES module.
   execArgv: ['--experimental-wasm-modules', '--disable-warning=ExperimentalWarning'],
 };

@@ -7,28 +7,48 @@
 //      and the storm's logins/s against the ceiling;
 //   4. sign-ups/s against the same ceiling (each a new account);
 //   5. login with an unknown email against a wrong password (equal timing);
-//   6. the service's memory (RSS) after the load.
+//   6. requestPasswordReset for a registered email against an unknown one (equal
+//      timing; the mail goes to an SMTP server started here, which discards it);
+//   7. the service's memory (RSS) after the load.
 // Any other setting (HASH_THREAD_NICE, HASH_THREADS, BCRYPT_COST, …) passes through.
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { execFileSync, spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 import bcrypt from 'bcryptjs';
+import { SMTPServer } from 'smtp-server';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const COST = Number(process.env.BCRYPT_COST ?? 12);
 const PASSWORD = 'violet-harbour-lantern-42';
 
+// A mail server that takes every message and keeps none.
+const smtp = new SMTPServer({
+  authOptional: true,
+  disabledCommands: ['STARTTLS'],
+  logger: false,
+  onData(stream, _session, callback) {
+    stream.resume();
+    stream.on('end', () => callback());
+  },
+});
+await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+const smtpPort = (smtp.server.address() as { port: number }).port;
+
+// The compiled service, as `npm start` runs it.
+execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { stdio: 'inherit' });
 const dataDir = await mkdtemp(join(tmpdir(), 'tollgate-bench-'));
 const child = spawn(
   process.execPath,
-  ['--experimental-wasm-modules', '--disable-warning=ExperimentalWarning', '--import', 'tsx', 'src/main.ts'],
+  ['--experimental-wasm-modules', '--disable-warning=ExperimentalWarning', 'dist/main.js'],
   {
     env: {
       ...process.env,
+      EMAIL_TRANSPORT: 'smtp',
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       NODE_ENV: 'production',
       JWT_SECRET: 'bench-secret-of-at-least-thirty-two-bytes',
       RATE_LIMIT: 'off',
@@ -160,7 +180,21 @@ try {
     wrong.push(await timeLogin(email));
   }
 
-  // 6. Memory after the load.
+  // 6. requestPasswordReset: a registered email against an unknown one, one at a time.
+  const RESET = 'mutation($email: String!) { requestPasswordReset(email: $email) }';
+  const timeReset = async (resetEmail: string) => {
+    const start = performance.now();
+    await fetch(url, { ...post({ query: RESET, variables: { email: resetEmail } }) });
+    return performance.now() - start;
+  };
+  const resetRegistered: number[] = [];
+  const resetUnknown: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    resetRegistered.push(await timeReset(email));
+    resetUnknown.push(await timeReset(`nobody-${i}@example.com`));
+  }
+
+  // 7. Memory after the load.
   const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
   const rssMiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 
@@ -192,6 +226,12 @@ try {
       'login p50: unknown email / wrong password',
       `${ms(unknownMs)} / ${ms(wrongMs)} (${((100 * Math.abs(unknownMs - wrongMs)) / wrongMs).toFixed(1)}% apart; goal ≤ 10%)`,
     ],
+    [
+      'requestPasswordReset p50: registered / unknown email',
+      `${ms(median(resetRegistered))} / ${ms(median(resetUnknown))} (${(
+        (100 * Math.abs(median(resetRegistered) - median(resetUnknown))) / median(resetUnknown)
+      ).toFixed(1)}% apart; goal ≤ 10%)`,
+    ],
     ['RSS after load', `${rssMiB.toFixed(0)} MiB`],
     ['errors / non-2xx', `${loads.reduce((n, r) => n + r.errors, 0)} / ${loads.reduce((n, r) => n + r.non2xx, 0)}`],
   ];
@@ -202,4 +242,5 @@ try {
   child.kill('SIGTERM');
   await once(child, 'exit');
   await rm(dataDir, { recursive: true, force: true });
+  smtp.close();
 }

@@ -1,13 +1,14 @@
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestApp,
   expectError,
   expectNoErrors,
+  launchChromium,
+  noBrowser,
   ME,
   STRONG_PASSWORD,
   signUp,
@@ -19,19 +20,6 @@ import {
 // GraphiQL as a person meets it: the page the service serves at /graphql, opened
 // in Debian's Chromium, driven through its editors and buttons. Then a frontend
 // on another origin calling the same service from that browser, preflights and all.
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
-// CI installs Chromium (.ci/run), so there a missing browser fails the launch rather than skipping.
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
-if (skip) console.warn(`${CHROMIUM} does not exist: skipping the GraphiQL browser tests (apt-get install chromium)`);
 
 // Tall enough for the whole default document and a sign-up result to be drawn:
 // the editors only render the lines in view.
@@ -150,7 +138,7 @@ class GraphiQL {
   }
 }
 
-describe.skipIf(skip)(`GraphiQL in Chromium (${testDatabaseKind})`, { timeout: 120_000 }, () => {
+describe.skipIf(noBrowser)(`GraphiQL in Chromium (${testDatabaseKind})`, { timeout: 120_000 }, () => {
   let t: TestApp;
   /** Where the service listens: a real port on 127.0.0.1, as a browser needs. */
   let graphqlUrl: string;
@@ -159,10 +147,7 @@ describe.skipIf(skip)(`GraphiQL in Chromium (${testDatabaseKind})`, { timeout: 1
 
   beforeAll(async () => {
     // Rate limits on, as `npm start` has them.
-    [t, browser] = await Promise.all([
-      createTestApp({ RATE_LIMIT: 'on' }),
-      chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
-    ]);
+    [t, browser] = await Promise.all([createTestApp({ RATE_LIMIT: 'on' }), launchChromium()]);
     graphqlUrl = await t.listen();
   }, 120_000);
 

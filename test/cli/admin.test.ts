@@ -5,6 +5,7 @@ import {
   expectNoErrors,
   LOGIN,
   ME,
+  ME_VERIFIED,
   runAdmin,
   sendGraphQL,
   serviceData,
@@ -234,6 +235,29 @@ describe(`npm run admin (${testDatabaseKind})`, () => {
       expect(events[0]).toMatchObject({ ...byCli, detail: { role: 'USER' } });
       expect(events[2]).toMatchObject({ ...byCli, detail: { role: 'ADMIN' } });
       expect(events[3]).toMatchObject({ ...byCli, detail: { sessions: 1 } });
+    },
+    SLOW,
+  );
+
+  it(
+    'makes verified accounts, and disables and enables one: sessions end, its right password is refused until enabled',
+    async () => {
+      const signedIn = await login(userEmail);
+      const me = expectNoErrors(
+        await sendGraphQL(await serviceUrl(), ME_VERIFIED, {}, { token: signedIn.accessToken }),
+      );
+      expect(me.me?.emailVerified).toBe(true);
+
+      const disabled = await admin(['disable', '--email', userEmail]);
+      expect(disabled).toMatchObject({ code: 0, stdout: `${userEmail} is now disabled: every session ended.\n` });
+      const url = await serviceUrl();
+      expectError(await sendGraphQL(url, ME, {}, { token: signedIn.accessToken }), 'UNAUTHENTICATED', 'TOKEN_REVOKED');
+      const refused = await sendGraphQL(url, LOGIN, { email: userEmail, password: STRONG_PASSWORD });
+      expectError(refused, 'UNAUTHENTICATED', 'ACCOUNT_DISABLED');
+
+      const enabled = await admin(['enable', '--email', userEmail]);
+      expect(enabled).toMatchObject({ code: 0, stdout: `${userEmail} is now enabled.\n` });
+      await login(userEmail);
     },
     SLOW,
   );

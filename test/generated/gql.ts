@@ -29,6 +29,15 @@ type Documents = {
     "\n  mutation SetRole($userId: ID!, $role: Role!) {\n    setRole(userId: $userId, role: $role) { id email name role createdAt }\n  }\n": typeof types.SetRoleDocument,
     "\n  mutation RevokeUserSessions($userId: ID!) {\n    revokeUserSessions(userId: $userId)\n  }\n": typeof types.RevokeUserSessionsDocument,
     "\n  query AuthEvents($first: Int, $after: String, $userId: ID) {\n    authEvents(first: $first, after: $after, userId: $userId) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id type userId actorId sessionId ip userAgent detail createdAt } }\n    }\n  }\n": typeof types.AuthEventsDocument,
+    "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n": typeof types.RequestPasswordResetDocument,
+    "\n  mutation ResetPassword($token: String!, $newPassword: String!, $code: String) {\n    resetPassword(token: $token, newPassword: $newPassword, code: $code)\n  }\n": typeof types.ResetPasswordDocument,
+    "\n  mutation SendVerificationEmail {\n    sendVerificationEmail\n  }\n": typeof types.SendVerificationEmailDocument,
+    "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token)\n  }\n": typeof types.VerifyEmailDocument,
+    "\n  mutation RequestEmailChange($newEmail: String!, $password: String!) {\n    requestEmailChange(newEmail: $newEmail, password: $password)\n  }\n": typeof types.RequestEmailChangeDocument,
+    "\n  mutation ConfirmEmailChange($token: String!) {\n    confirmEmailChange(token: $token) { id email emailVerified }\n  }\n": typeof types.ConfirmEmailChangeDocument,
+    "\n  mutation SetUserDisabled($userId: ID!, $disabled: Boolean!) {\n    setUserDisabled(userId: $userId, disabled: $disabled) { id email disabled }\n  }\n": typeof types.SetUserDisabledDocument,
+    "\n  query MeVerified {\n    me { id email emailVerified }\n  }\n": typeof types.MeVerifiedDocument,
+    "\n  query UsersWithDisabled($first: Int) {\n    users(first: $first) { edges { node { id email disabled } } }\n  }\n": typeof types.UsersWithDisabledDocument,
     "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id email name role createdAt } }\n    }\n  }\n": typeof types.UsersPageDocument,
 };
 const documents: Documents = {
@@ -47,6 +56,15 @@ const documents: Documents = {
     "\n  mutation SetRole($userId: ID!, $role: Role!) {\n    setRole(userId: $userId, role: $role) { id email name role createdAt }\n  }\n": types.SetRoleDocument,
     "\n  mutation RevokeUserSessions($userId: ID!) {\n    revokeUserSessions(userId: $userId)\n  }\n": types.RevokeUserSessionsDocument,
     "\n  query AuthEvents($first: Int, $after: String, $userId: ID) {\n    authEvents(first: $first, after: $after, userId: $userId) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id type userId actorId sessionId ip userAgent detail createdAt } }\n    }\n  }\n": types.AuthEventsDocument,
+    "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n": types.RequestPasswordResetDocument,
+    "\n  mutation ResetPassword($token: String!, $newPassword: String!, $code: String) {\n    resetPassword(token: $token, newPassword: $newPassword, code: $code)\n  }\n": types.ResetPasswordDocument,
+    "\n  mutation SendVerificationEmail {\n    sendVerificationEmail\n  }\n": types.SendVerificationEmailDocument,
+    "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token)\n  }\n": types.VerifyEmailDocument,
+    "\n  mutation RequestEmailChange($newEmail: String!, $password: String!) {\n    requestEmailChange(newEmail: $newEmail, password: $password)\n  }\n": types.RequestEmailChangeDocument,
+    "\n  mutation ConfirmEmailChange($token: String!) {\n    confirmEmailChange(token: $token) { id email emailVerified }\n  }\n": types.ConfirmEmailChangeDocument,
+    "\n  mutation SetUserDisabled($userId: ID!, $disabled: Boolean!) {\n    setUserDisabled(userId: $userId, disabled: $disabled) { id email disabled }\n  }\n": types.SetUserDisabledDocument,
+    "\n  query MeVerified {\n    me { id email emailVerified }\n  }\n": types.MeVerifiedDocument,
+    "\n  query UsersWithDisabled($first: Int) {\n    users(first: $first) { edges { node { id email disabled } } }\n  }\n": types.UsersWithDisabledDocument,
     "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id email name role createdAt } }\n    }\n  }\n": types.UsersPageDocument,
 };
 
@@ -124,6 +142,42 @@ export function graphql(source: "\n  mutation RevokeUserSessions($userId: ID!) {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AuthEvents($first: Int, $after: String, $userId: ID) {\n    authEvents(first: $first, after: $after, userId: $userId) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id type userId actorId sessionId ip userAgent detail createdAt } }\n    }\n  }\n"): (typeof documents)["\n  query AuthEvents($first: Int, $after: String, $userId: ID) {\n    authEvents(first: $first, after: $after, userId: $userId) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id type userId actorId sessionId ip userAgent detail createdAt } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n"): (typeof documents)["\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResetPassword($token: String!, $newPassword: String!, $code: String) {\n    resetPassword(token: $token, newPassword: $newPassword, code: $code)\n  }\n"): (typeof documents)["\n  mutation ResetPassword($token: String!, $newPassword: String!, $code: String) {\n    resetPassword(token: $token, newPassword: $newPassword, code: $code)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendVerificationEmail {\n    sendVerificationEmail\n  }\n"): (typeof documents)["\n  mutation SendVerificationEmail {\n    sendVerificationEmail\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token)\n  }\n"): (typeof documents)["\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestEmailChange($newEmail: String!, $password: String!) {\n    requestEmailChange(newEmail: $newEmail, password: $password)\n  }\n"): (typeof documents)["\n  mutation RequestEmailChange($newEmail: String!, $password: String!) {\n    requestEmailChange(newEmail: $newEmail, password: $password)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfirmEmailChange($token: String!) {\n    confirmEmailChange(token: $token) { id email emailVerified }\n  }\n"): (typeof documents)["\n  mutation ConfirmEmailChange($token: String!) {\n    confirmEmailChange(token: $token) { id email emailVerified }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetUserDisabled($userId: ID!, $disabled: Boolean!) {\n    setUserDisabled(userId: $userId, disabled: $disabled) { id email disabled }\n  }\n"): (typeof documents)["\n  mutation SetUserDisabled($userId: ID!, $disabled: Boolean!) {\n    setUserDisabled(userId: $userId, disabled: $disabled) { id email disabled }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MeVerified {\n    me { id email emailVerified }\n  }\n"): (typeof documents)["\n  query MeVerified {\n    me { id email emailVerified }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsersWithDisabled($first: Int) {\n    users(first: $first) { edges { node { id email disabled } } }\n  }\n"): (typeof documents)["\n  query UsersWithDisabled($first: Int) {\n    users(first: $first) { edges { node { id email disabled } } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,19 +1,14 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { generate } from '@graphql-codegen/cli';
-import { register } from 'tsx/esm/api';
 import { describe, expect, it } from 'vitest';
 import config from '../../codegen.ts';
+import { ROOT, runProgram } from '../fixtures/index.ts';
 
 // Everything `npm run codegen` writes is committed: schema.graphql and the typed
 // documents. This test runs the same generation in memory and compares it with
 // the files on disk.
 
-// Not the fixtures' ROOT: importing the fixtures loads src/schema inside Vitest, and
-// a second load (below, under tsx) would register its Pothos plugins twice.
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HINT = 'run `npm run codegen` and commit the result';
 
 interface Output {
@@ -49,17 +44,11 @@ async function staleFiles(root: string, outputs: Output[], directories: string[]
   return stale.sort();
 }
 
-/** The files codegen.ts generates now, without writing them. */
+/** The files codegen.ts generates now, without writing them: a process of its own loads the schema as `npm run codegen` does. */
 async function generateInMemory(): Promise<Output[]> {
-  // The schema is loaded by importing src/schema/index.ts outside Vitest's
-  // transform, as `npm run codegen` does under `node --import tsx`.
-  const unregister = register();
-  try {
-    const outputs: Output[] = await generate({ ...config, cwd: ROOT, silent: true }, false);
-    return outputs.map(({ filename, content }) => ({ filename, content }));
-  } finally {
-    await unregister();
-  }
+  const run = await runProgram(process.execPath, ['--import', 'tsx', 'test/fixtures/codegen-outputs.ts'], process.env);
+  if (run.code !== 0) throw new Error(`codegen failed:\n${run.stderr}`);
+  return JSON.parse(run.stdout) as Output[];
 }
 
 const outputDirectories = Object.keys(config.generates).filter((target) => target.endsWith('/'));

@@ -92,6 +92,8 @@ async function refuseUnusable(deps: AccountDeps, user: User, client: ClientInfo)
       { type: 'LOGIN_FAILED', userId: user.id, detail: { reason: 'email_not_verified' } },
       client,
     );
+    // With no session there is no other way to ask again; the per-address limit keeps it to a few.
+    queueVerificationMail(deps, user, client);
     throw emailNotVerified();
   }
 }
