@@ -47,3 +47,9 @@ export const Sessions = graphql(`
     sessions { id current }
   }
 `);
+
+export const VerifySecondFactor = graphql(`
+  mutation VerifySecondFactor($challenge: String!, $code: String!) {
+    verifySecondFactor(challenge: $challenge, code: $code) { ...SessionTokens }
+  }
+`);

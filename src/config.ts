@@ -46,6 +46,19 @@ export interface Config {
     readonly niceIncrement: number;
   };
   readonly rateLimit: RateLimitSettings & { readonly enabled: boolean };
+  readonly secondFactors: {
+    /**
+     * AES-256 keys for secrets stored at rest (TOTP): the first encrypts, all
+     * decrypt. Unset outside production: a key kept in `database.dataDir`.
+     */
+    readonly encryptionKeys: readonly Buffer[] | undefined;
+    /** The issuer an authenticator app shows beside the account. */
+    readonly totpIssuer: string;
+    /** How recent a session's second factor must be for a step-up mutation without a fresh code. */
+    readonly stepUpMaxAgeSeconds: number;
+    /** Admin fields refuse an admin without a second factor. */
+    readonly requireForAdmins: boolean;
+  };
   readonly mail: {
     /** `log`: each message goes to the log (and the development mail page); `smtp`: sent through `url`. */
     readonly transport: { readonly kind: 'log' } | { readonly kind: 'smtp'; readonly url: string };
@@ -164,6 +177,34 @@ const limit = z.string().transform((value, ctx) => {
   return { points: Number(match[1]), durationSeconds };
 });
 
+/** A 256-bit key as 64 hex digits or 43/44 characters of base64(url). */
+function keyBytes(text: string): Buffer | undefined {
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(text)) return Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  return undefined;
+}
+
+const encryptionKeyList = z.string().transform((value, ctx) => {
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (entries.length === 0) ctx.addIssue({ code: 'custom', message: 'holds no key' });
+  const keys: Buffer[] = [];
+  entries.forEach((entry, index) => {
+    const key = keyBytes(entry);
+    // Never echo a key: only which one.
+    const which = entries.length > 1 ? `key #${index + 1} ` : '';
+    if (key?.length === 32) keys.push(key);
+    else
+      ctx.addIssue({
+        code: 'custom',
+        message: `${which}must be 32 bytes as 64 hex digits or base64 (openssl rand -base64 32)`,
+      });
+  });
+  return keys;
+});
+
 const onOff = z.enum(['on', 'off']).transform((v) => v === 'on');
 
 const httpUrl = z.string().refine((value) => /^https?:\/\/[^/\s]+/.test(value), 'must be an http:// or https:// URL');
@@ -235,6 +276,7 @@ const envSchema = z.object({
   RATE_LIMIT_REFRESH_IP: optional(limit).default({ points: 300, durationSeconds: 15 * 60 }),
   RATE_LIMIT_MAIL_IP: optional(limit).default({ points: 20, durationSeconds: 3600 }),
   RATE_LIMIT_MAIL_ADDRESS: optional(limit).default({ points: 3, durationSeconds: 3600 }),
+  RATE_LIMIT_SECOND_FACTOR_FAILURES: optional(limit).default({ points: 10, durationSeconds: 3600 }),
   EMAIL_TRANSPORT: optional(z.enum(['log', 'smtp'])),
   SMTP_URL: optional(smtpUrl),
   EMAIL_FROM: optional(z.string()).default('Tollgate <no-reply@localhost>'),
@@ -246,6 +288,10 @@ const envSchema = z.object({
   PASSWORD_RESET_TTL: optional(duration).default(30 * 60),
   EMAIL_VERIFICATION_TTL: optional(duration).default(24 * 3600),
   REQUIRE_EMAIL_VERIFICATION: optional(onOff).default(false),
+  DATA_ENCRYPTION_KEY: optional(encryptionKeyList),
+  TOTP_ISSUER: optional(z.string()),
+  STEP_UP_MAX_AGE: optional(duration).default(15 * 60),
+  REQUIRE_ADMIN_SECOND_FACTOR: optional(onOff).default(false),
   AUDIT_RETENTION: optional(duration).default(90 * 86400),
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')),
   TRUST_PROXY: optional(trustProxy),
@@ -352,6 +398,13 @@ export function loadConfig(env: Env = process.env): ConfigResult {
       refreshesPerIp: e.RATE_LIMIT_REFRESH_IP,
       mailsPerIp: e.RATE_LIMIT_MAIL_IP,
       mailsPerAddress: e.RATE_LIMIT_MAIL_ADDRESS,
+      secondFactorFailuresPerAccount: e.RATE_LIMIT_SECOND_FACTOR_FAILURES,
+    },
+    secondFactors: {
+      encryptionKeys: e.DATA_ENCRYPTION_KEY,
+      totpIssuer: e.TOTP_ISSUER ?? e.APP_NAME,
+      stepUpMaxAgeSeconds: e.STEP_UP_MAX_AGE,
+      requireForAdmins: e.REQUIRE_ADMIN_SECOND_FACTOR,
     },
     mail: {
       transport: transport === 'smtp' && e.SMTP_URL ? { kind: 'smtp', url: e.SMTP_URL } : { kind: 'log' },
@@ -386,7 +439,8 @@ export function loadConfig(env: Env = process.env): ConfigResult {
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
+  // Key bytes stay as they are: a typed array with elements cannot be frozen.
+  if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
     for (const child of Object.values(value)) deepFreeze(child);
     Object.freeze(value);
   }

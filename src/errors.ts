@@ -7,6 +7,7 @@ export const ErrorCode = {
   EMAIL_TAKEN: 'EMAIL_TAKEN',
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   FORBIDDEN: 'FORBIDDEN',
+  SECOND_FACTOR_REQUIRED: 'SECOND_FACTOR_REQUIRED',
   RATE_LIMITED: 'RATE_LIMITED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -16,7 +17,18 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export type TokenRefusal = 'TOKEN_EXPIRED' | 'TOKEN_INVALID' | 'TOKEN_REVOKED';
 
 /** Why a request was refused, beside its code (`extensions.reason`). */
-export type Reason = TokenRefusal | 'ACCOUNT_DISABLED' | 'EMAIL_NOT_VERIFIED';
+export type Reason =
+  | TokenRefusal
+  | 'ACCOUNT_DISABLED'
+  | 'EMAIL_NOT_VERIFIED'
+  | 'STEP_UP_REQUIRED'
+  | 'SECOND_FACTOR_REQUIRED'
+  | 'SECOND_FACTOR_UNAVAILABLE'
+  | 'TOTP_ALREADY_ENABLED'
+  | 'CHALLENGE_INVALID';
+
+/** How an account's second factor can be proved (`extensions.methods`). */
+export type SecondFactorMethod = 'TOTP' | 'RECOVERY_CODE' | 'PASSKEY';
 
 export interface AppErrorExtensions {
   code: ErrorCode;
@@ -24,6 +36,11 @@ export interface AppErrorExtensions {
   reason?: Reason;
   /** Seconds until a rate-limited call may be tried again (also sent as Retry-After). */
   retryAfter?: number;
+  /** SECOND_FACTOR_REQUIRED at login: what `verifySecondFactor` takes to finish it. */
+  challenge?: string;
+  methods?: SecondFactorMethod[];
+  /** Codes a challenge still takes. */
+  attemptsLeft?: number;
   http?: { status: number; headers?: Record<string, string> };
 }
 
@@ -84,3 +101,39 @@ export const rateLimited = (msBeforeNext: number) => {
     http: { status: 429, headers: { 'Retry-After': String(seconds) } },
   });
 };
+
+/** After the right password, to an account with a second factor: no tokens yet. */
+export const secondFactorRequired = (methods: SecondFactorMethod[], challenge?: string) =>
+  new AppError('Enter a code from your authenticator app, or a recovery code.', {
+    code: ErrorCode.SECOND_FACTOR_REQUIRED,
+    methods,
+    ...(challenge ? { challenge } : {}),
+  });
+
+/** A change to how one signs in, from a session whose second factor is not recent. */
+export const stepUpRequired = () =>
+  new AppError('Confirm with a code from your authenticator app first (the `code` argument).', {
+    code: ErrorCode.FORBIDDEN,
+    reason: 'STEP_UP_REQUIRED',
+  });
+
+export const wrongCode = (attemptsLeft?: number) =>
+  new AppError('The code is not correct.', {
+    code: ErrorCode.BAD_USER_INPUT,
+    field: 'code',
+    ...(attemptsLeft === undefined ? {} : { attemptsLeft }),
+  });
+
+/** An unknown, used, expired or exhausted login challenge: start again with `login`. */
+export const challengeInvalid = () =>
+  new AppError('This sign-in has expired; log in again.', {
+    code: ErrorCode.UNAUTHENTICATED,
+    reason: 'CHALLENGE_INVALID',
+  });
+
+/** With REQUIRE_ADMIN_SECOND_FACTOR=on: an admin field, to an admin without a second factor. */
+export const adminSecondFactorRequired = () =>
+  new AppError('Set up a second factor first: admin actions require one.', {
+    code: ErrorCode.FORBIDDEN,
+    reason: 'SECOND_FACTOR_REQUIRED',
+  });

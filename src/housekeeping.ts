@@ -1,4 +1,5 @@
 import { pruneAuthEvents } from './auth/audit/audit.ts';
+import { pruneLoginChallenges } from './auth/factors/challenge.ts';
 import { pruneOneTimeTokens } from './auth/one-time/one-time-tokens.ts';
 import { pruneEndedSessions } from './auth/sessions/prune.ts';
 import type { Services } from './services.ts';
@@ -13,9 +14,9 @@ export function startHousekeeping(services: Services, auditRetentionSeconds: num
         ...(await pruneEndedSessions(services.prisma, services.limits, services.clock.now())),
         authEvents: await pruneAuthEvents(services.prisma, auditRetentionSeconds, services.clock.now()),
         oneTimeTokens: await pruneOneTimeTokens(services.prisma, services.clock.now()),
+        loginChallenges: await pruneLoginChallenges(services, services.clock.now()),
       };
-      if (pruned.sessions + pruned.refreshTokens + pruned.authEvents + pruned.oneTimeTokens > 0)
-        services.logger.info({ pruned }, 'pruned old rows');
+      if (Object.values(pruned).some((count) => count > 0)) services.logger.info({ pruned }, 'pruned old rows');
     } catch (error) {
       services.logger.warn({ err: error }, 'pruning failed; retrying in an hour');
     }

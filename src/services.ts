@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { AccountDeps } from './auth/accounts/sign-in.ts';
+import type { DataEncryption } from './auth/factors/data-encryption.ts';
+import type { FactorDeps } from './auth/factors/deps.ts';
 import { createAudit } from './auth/audit/audit.ts';
 import type { AuthenticateDeps } from './auth/sessions/authenticate.ts';
 import type { PasswordHasher } from './auth/accounts/password-hasher.ts';
@@ -18,7 +20,7 @@ import { createMetrics, type Metrics, type PoolStats } from './metrics.ts';
 import { BackgroundTasks } from './background.ts';
 
 /** Everything a request needs, built once at start. */
-export interface Services extends AccountDeps, AuthenticateDeps, RefreshDeps {
+export interface Services extends AccountDeps, FactorDeps, AuthenticateDeps, RefreshDeps {
   logger: Logger;
   clock: Clock;
   /** This instance's metrics; undefined when METRICS is off. */
@@ -37,6 +39,8 @@ export function createServices(options: {
   clock: Clock;
   hasher: PasswordHasher;
   mailTransport: MailTransport & { kept?: () => KeptMessage[] };
+  /** Seals secrets at rest; undefined when there is no DATA_ENCRYPTION_KEY (production only). */
+  encryption: DataEncryption | undefined;
   /** Delays between attempts to send a message (default: the mailer's). */
   mailRetryDelaysMs?: readonly number[] | undefined;
   /** Shared store for rate-limit counters when several instances run. */
@@ -57,6 +61,12 @@ export function createServices(options: {
   });
   return {
     mailer,
+    encryption: options.encryption,
+    secondFactors: {
+      totpIssuer: config.secondFactors.totpIssuer,
+      stepUpMaxAgeSeconds: config.secondFactors.stepUpMaxAgeSeconds,
+      requireForAdmins: config.secondFactors.requireForAdmins,
+    },
     background: new BackgroundTasks(logger),
     mail: {
       appName: config.mail.appName,

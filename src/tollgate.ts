@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { createPasswordHasher, type PasswordHasher } from './auth/accounts/password-hasher.ts';
-import { loadDevelopmentSecret } from './auth/tokens/development-secret.ts';
+import { loadDevelopmentSecret } from './auth/development-secrets.ts';
+import { createDataEncryption, type DataEncryption } from './auth/factors/data-encryption.ts';
 import { buildKeyRing, type SigningKey } from './auth/tokens/signing-keys.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
@@ -105,6 +107,7 @@ export async function startTollgate(config: Config, overrides: TollgateOverrides
     }
 
     const mailTransport = overrides.mailTransport ?? configuredMailTransport(config, logger, clock);
+    const encryption = await dataEncryption(config, database, logger);
 
     if (!config.rateLimit.enabled)
       logger.warn('RATE_LIMIT=off: every rate limit is disabled; use this for benchmarks only');
@@ -118,6 +121,7 @@ export async function startTollgate(config: Config, overrides: TollgateOverrides
       clock,
       hasher,
       mailTransport,
+      encryption,
       mailRetryDelaysMs: overrides.mailRetryDelaysMs,
       redis,
       poolStats: () => openDb.poolStats(),
@@ -172,6 +176,29 @@ function configuredMailTransport(config: Config, logger: Logger, clock: Clock): 
   const { transport, from } = config.mail;
   if (transport.kind === 'smtp') return smtpTransport(transport.url, from);
   return logTransport(from, logger.child({ component: 'mail' }), () => clock.now());
+}
+
+/**
+ * The key ring that seals secrets at rest: DATA_ENCRYPTION_KEY, or outside
+ * production a key kept in DATA_DIR. Production without one starts only while
+ * no secret is stored (second factors are then unavailable): with one stored,
+ * it could not be read.
+ */
+async function dataEncryption(config: Config, database: Database, logger: Logger): Promise<DataEncryption | undefined> {
+  const { encryptionKeys } = config.secondFactors;
+  if (encryptionKeys) return createDataEncryption(encryptionKeys);
+  if (config.env !== 'production') {
+    const secret = await loadDevelopmentSecret(config.database.dataDir, 'data-encryption-key');
+    return createDataEncryption([createHash('sha256').update(secret).digest()]);
+  }
+  const stored = await database.prisma.totpFactor.count();
+  if (stored > 0) {
+    throw new Error(
+      `DATA_ENCRYPTION_KEY: required: ${stored} second factor${stored === 1 ? ' is' : 's are'} stored encrypted with it`,
+    );
+  }
+  logger.warn('DATA_ENCRYPTION_KEY is unset: second factors cannot be set up until it is');
+  return undefined;
 }
 
 async function keyRing(config: Config): Promise<SigningKey[]> {

@@ -52,6 +52,7 @@ describe('settings', () => {
       refreshesPerIp: { points: 300, durationSeconds: minutes(15) },
       mailsPerIp: { points: 20, durationSeconds: minutes(60) },
       mailsPerAddress: { points: 3, durationSeconds: minutes(60) },
+      secondFactorFailuresPerAccount: { points: 10, durationSeconds: minutes(60) },
     });
     expect(configOf({ RATE_LIMIT_LOGIN_FAILURES_IP: '5/1m' }).rateLimit.loginFailuresPerIp).toEqual({
       points: 5,

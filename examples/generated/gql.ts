@@ -21,6 +21,7 @@ type Documents = {
     "\n  mutation Logout($refreshToken: String) {\n    logout(refreshToken: $refreshToken)\n  }\n": typeof types.LogoutDocument,
     "\n  query Me {\n    me { id email name role }\n  }\n": typeof types.MeDocument,
     "\n  query Sessions {\n    sessions { id current }\n  }\n": typeof types.SessionsDocument,
+    "\n  mutation VerifySecondFactor($challenge: String!, $code: String!) {\n    verifySecondFactor(challenge: $challenge, code: $code) { ...SessionTokens }\n  }\n": typeof types.VerifySecondFactorDocument,
 };
 const documents: Documents = {
     "\n  fragment SessionTokens on AuthPayload {\n    accessToken\n    refreshToken\n    expiresIn\n    user { id email name }\n  }\n": types.SessionTokensFragmentDoc,
@@ -30,6 +31,7 @@ const documents: Documents = {
     "\n  mutation Logout($refreshToken: String) {\n    logout(refreshToken: $refreshToken)\n  }\n": types.LogoutDocument,
     "\n  query Me {\n    me { id email name role }\n  }\n": types.MeDocument,
     "\n  query Sessions {\n    sessions { id current }\n  }\n": types.SessionsDocument,
+    "\n  mutation VerifySecondFactor($challenge: String!, $code: String!) {\n    verifySecondFactor(challenge: $challenge, code: $code) { ...SessionTokens }\n  }\n": types.VerifySecondFactorDocument,
 };
 
 /**
@@ -74,6 +76,10 @@ export function graphql(source: "\n  query Me {\n    me { id email name role }\n
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Sessions {\n    sessions { id current }\n  }\n"): (typeof documents)["\n  query Sessions {\n    sessions { id current }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VerifySecondFactor($challenge: String!, $code: String!) {\n    verifySecondFactor(challenge: $challenge, code: $code) { ...SessionTokens }\n  }\n"): (typeof documents)["\n  mutation VerifySecondFactor($challenge: String!, $code: String!) {\n    verifySecondFactor(challenge: $challenge, code: $code) { ...SessionTokens }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -8,7 +8,7 @@ export class UsageError extends Error {
 export type Command =
   | { name: 'help' }
   | { name: 'create-user'; email: string; userName: string | undefined; admin: boolean }
-  | { name: 'promote' | 'demote' | 'revoke-sessions' | 'disable' | 'enable'; email: string }
+  | { name: 'promote' | 'demote' | 'revoke-sessions' | 'disable' | 'enable' | 'reset-second-factor'; email: string }
   | { name: 'list'; json: boolean };
 
 const OPTIONS = {
@@ -28,6 +28,7 @@ const ALLOWED: Record<CommandName, readonly OptionName[]> = {
   demote: ['email'],
   'revoke-sessions': ['email'],
   disable: ['email'],
+  'reset-second-factor': ['email'],
   enable: ['email'],
   list: ['json'],
 };
@@ -74,6 +75,10 @@ Commands:
   disable --email <email>          Disables the account: it can no longer sign in,
                                    and every session ends at once.
   enable --email <email>           Lets a disabled account sign in again.
+  reset-second-factor --email <email>
+                                   Removes the account's second factor (a lost phone
+                                   and lost recovery codes): it signs in with its
+                                   password alone until it sets one up again.
   list [--json]                    Every user: id, email, role, created, live sessions.
 
 Options:

@@ -1,3 +1,4 @@
+import { resetSecondFactor } from '../auth/factors/enrolment.ts';
 import { createUser, revokeUserSessions, setRole, setUserDisabled } from '../auth/accounts/admin.ts';
 import { normalizeEmail } from '../auth/accounts/rules.ts';
 import type { User } from '../generated/prisma/client.ts';
@@ -42,6 +43,11 @@ export async function runCommand(services: Services, command: DatabaseCommand, p
       const user = await userByEmail(services, command.email);
       const updated = await setUserDisabled(services, null, user.id, command.name === 'disable', CLI_CLIENT);
       return `${updated.email} is now ${updated.disabledAt ? 'disabled: every session ended' : 'enabled'}.\n`;
+    }
+    case 'reset-second-factor': {
+      const user = await userByEmail(services, command.email);
+      await resetSecondFactor(services, null, user.id, CLI_CLIENT);
+      return `${user.email} has no second factor now: it signs in with its password alone.\n`;
     }
     case 'list': {
       const rows = await listUsers(services);

@@ -128,4 +128,24 @@ export const mails = {
       ],
       closing: NOT_YOU,
     }),
+
+  secondFactorChanged: (
+    settings: MailSettings,
+    to: string,
+    change: 'enabled' | 'disabled' | 'codes-regenerated' | 'code-used' | 'reset-by-admin',
+    detail?: string,
+  ) => {
+    const what = {
+      enabled: 'Two-step sign-in was turned on: signing in now takes a code from your authenticator app.',
+      disabled: 'Two-step sign-in was turned off: signing in now takes your password alone.',
+      'codes-regenerated': 'New recovery codes were made; the old ones no longer work.',
+      'code-used': `A recovery code was used to sign in.${detail ? ` ${detail}` : ''}`,
+      'reset-by-admin': 'An administrator removed the second factor of your account, as you asked support to.',
+    }[change];
+    return message(settings, to, 'second-factor-changed', `Your ${settings.appName} sign-in settings changed`, {
+      greeting: 'Hello,',
+      paragraphs: [`${what} (account ${to})`],
+      closing: NOT_YOU,
+    });
+  },
 };

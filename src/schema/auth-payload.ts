@@ -54,6 +54,9 @@ builder.mutationFields((t) => ({
     args: {
       currentPassword: t.arg.string({ required: true }),
       newPassword: t.arg.string({ required: true }),
+      code: t.arg.string({
+        description: 'A second-factor code, for an account with one whose session did not prove it lately (step-up).',
+      }),
     },
     resolve: (_root, args, { services, viewer, client }) => changePassword(services, viewer, args, client),
   }),

@@ -3,7 +3,7 @@ import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
-import { forbidden, unauthenticated } from '../errors.ts';
+import { adminSecondFactorRequired, forbidden, unauthenticated } from '../errors.ts';
 import type PrismaTypes from '../generated/pothos-types.ts';
 import { getDatamodel } from '../generated/pothos-types.ts';
 import type { Context, SignedInContext } from './context.ts';
@@ -40,19 +40,25 @@ export const builder = new SchemaBuilder<{
     onUnusedQuery: null,
   },
   scopeAuth: {
-    authScopes: ({ viewer }) => ({
+    authScopes: ({ viewer, services }) => ({
       anonymous: viewer.kind === 'anonymous',
       loggedIn: viewer.kind === 'user',
-      admin: viewer.kind === 'user' && viewer.user.role === 'ADMIN',
+      // With REQUIRE_ADMIN_SECOND_FACTOR=on, an admin without a second factor is no admin.
+      admin:
+        viewer.kind === 'user' &&
+        viewer.user.role === 'ADMIN' &&
+        (viewer.secondFactor || !services.secondFactors.requireForAdmins),
     }),
     // A refused token says why; no token at all asks for one; a user without the
     // needed role is forbidden.
-    unauthorizedError: (_parent, { viewer }) =>
+    unauthorizedError: (_parent, { viewer, services }) =>
       viewer.kind === 'refused'
         ? unauthenticated(viewer.reason)
         : viewer.kind === 'anonymous'
           ? unauthenticated()
-          : forbidden(),
+          : viewer.user.role === 'ADMIN' && !viewer.secondFactor && services.secondFactors.requireForAdmins
+            ? adminSecondFactorRequired()
+            : forbidden(),
   },
 });
 

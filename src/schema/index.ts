@@ -4,5 +4,6 @@ import './auth-payload.ts';
 import './session.ts';
 import './auth-event.ts';
 import './recovery.ts';
+import './second-factor.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -38,6 +38,9 @@ builder.mutationFields((t) => ({
     args: {
       newEmail: t.arg.string({ required: true }),
       password: t.arg.string({ required: true }),
+      code: t.arg.string({
+        description: 'A second-factor code, for an account with one whose session did not prove it lately (step-up).',
+      }),
     },
     resolve: (_root, args, { services, viewer, client }) => requestEmailChange(services, viewer, args, client),
   }),

@@ -1,5 +1,6 @@
 import { deleteAccount, updateName } from '../auth/accounts/settings.ts';
 import { revokeUserSessions, setRole, setUserDisabled } from '../auth/accounts/admin.ts';
+import { hasSecondFactor } from '../auth/factors/codes.ts';
 import { builder } from './builder.ts';
 import { isUuidKey, withPageArgChecks } from './page-args.ts';
 
@@ -16,6 +17,17 @@ export const User = builder.prismaObject('User', {
     emailVerified: t.boolean({
       description: 'Whether the owner followed a link mailed to this address.',
       resolve: (user) => user.emailVerifiedAt !== null,
+    }),
+    secondFactor: t.boolean({
+      description: 'Whether signing in takes a second factor (an authenticator app).',
+      // Loaded with the users of a list; `me`'s user comes from the session lookup, which knows it.
+      select: { totp: { select: { confirmedAt: true } } },
+      resolve: (user, _args, { viewer, services }) => {
+        const loaded = (user as { totp?: { confirmedAt: Date | null } | null }).totp;
+        if (loaded !== undefined) return Boolean(loaded?.confirmedAt);
+        if (viewer.kind === 'user' && viewer.user.id === user.id) return viewer.secondFactor;
+        return hasSecondFactor(services.prisma, user.id);
+      },
     }),
     disabled: t.boolean({
       description: 'ADMIN only. Whether an admin has disabled the account.',
@@ -68,8 +80,13 @@ builder.mutationFields((t) => ({
   }),
   deleteMe: t.withAuth({ loggedIn: true }).boolean({
     description: "Deletes the caller's account and every session, once the password is confirmed.",
-    args: { password: t.arg.string({ required: true }) },
-    resolve: (_root, args, { services, viewer, client }) => deleteAccount(services, viewer, args.password, client),
+    args: {
+      password: t.arg.string({ required: true }),
+      code: t.arg.string({
+        description: 'A second-factor code, for an account with one whose session did not prove it lately (step-up).',
+      }),
+    },
+    resolve: (_root, args, { services, viewer, client }) => deleteAccount(services, viewer, args, client),
   }),
   setRole: t.withAuth({ admin: true }).field({
     type: User,

@@ -25,6 +25,7 @@ describe('the live-session lookup in SQL', () => {
     expect(await findLiveSession(t.services.sql, claims, t.services.limits, t.clock.now())).toStrictEqual({
       session,
       user,
+      secondFactor: false,
     });
   });
 

@@ -6,6 +6,9 @@ import {
   LOGIN,
   ME,
   ME_VERIFIED,
+  SET_UP_TOTP,
+  CONFIRM_TOTP,
+  totpCode,
   runAdmin,
   sendGraphQL,
   serviceData,
@@ -257,6 +260,28 @@ describe(`npm run admin (${testDatabaseKind})`, () => {
 
       const enabled = await admin(['enable', '--email', userEmail]);
       expect(enabled).toMatchObject({ code: 0, stdout: `${userEmail} is now enabled.\n` });
+      await login(userEmail);
+    },
+    SLOW,
+  );
+
+  it(
+    "removes an account's second factor: the password alone signs it in again",
+    async () => {
+      const url = await serviceUrl();
+      const signedIn = await login(userEmail);
+      const token = signedIn.accessToken;
+      const setUp = expectNoErrors(await sendGraphQL(url, SET_UP_TOTP, { password: STRONG_PASSWORD }, { token }));
+      const code = totpCode(setUp.setUpTotp.secret, new Date());
+      expectNoErrors(await sendGraphQL(url, CONFIRM_TOTP, { code }, { token }));
+      const challenged = await sendGraphQL(url, LOGIN, { email: userEmail, password: STRONG_PASSWORD });
+      expectError(challenged, 'SECOND_FACTOR_REQUIRED');
+
+      const reset = await admin(['reset-second-factor', '--email', userEmail]);
+      expect(reset).toMatchObject({
+        code: 0,
+        stdout: `${userEmail} has no second factor now: it signs in with its password alone.\n`,
+      });
       await login(userEmail);
     },
     SLOW,

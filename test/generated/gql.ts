@@ -23,9 +23,9 @@ type Documents = {
     "\n  mutation LogoutAll {\n    logoutAll\n  }\n": typeof types.LogoutAllDocument,
     "\n  query Sessions {\n    sessions { id createdAt lastUsedAt userAgent current }\n  }\n": typeof types.SessionsDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": typeof types.RevokeSessionDocument,
-    "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) { ...AuthPayloadFields }\n  }\n": typeof types.ChangePasswordDocument,
+    "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!, $code: String) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword, code: $code) { ...AuthPayloadFields }\n  }\n": typeof types.ChangePasswordDocument,
     "\n  mutation UpdateMe($name: String) {\n    updateMe(name: $name) { id email name role createdAt }\n  }\n": typeof types.UpdateMeDocument,
-    "\n  mutation DeleteMe($password: String!) {\n    deleteMe(password: $password)\n  }\n": typeof types.DeleteMeDocument,
+    "\n  mutation DeleteMe($password: String!, $code: String) {\n    deleteMe(password: $password, code: $code)\n  }\n": typeof types.DeleteMeDocument,
     "\n  mutation SetRole($userId: ID!, $role: Role!) {\n    setRole(userId: $userId, role: $role) { id email name role createdAt }\n  }\n": typeof types.SetRoleDocument,
     "\n  mutation RevokeUserSessions($userId: ID!) {\n    revokeUserSessions(userId: $userId)\n  }\n": typeof types.RevokeUserSessionsDocument,
     "\n  query AuthEvents($first: Int, $after: String, $userId: ID) {\n    authEvents(first: $first, after: $after, userId: $userId) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id type userId actorId sessionId ip userAgent detail createdAt } }\n    }\n  }\n": typeof types.AuthEventsDocument,
@@ -33,11 +33,18 @@ type Documents = {
     "\n  mutation ResetPassword($token: String!, $newPassword: String!, $code: String) {\n    resetPassword(token: $token, newPassword: $newPassword, code: $code)\n  }\n": typeof types.ResetPasswordDocument,
     "\n  mutation SendVerificationEmail {\n    sendVerificationEmail\n  }\n": typeof types.SendVerificationEmailDocument,
     "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token)\n  }\n": typeof types.VerifyEmailDocument,
-    "\n  mutation RequestEmailChange($newEmail: String!, $password: String!) {\n    requestEmailChange(newEmail: $newEmail, password: $password)\n  }\n": typeof types.RequestEmailChangeDocument,
+    "\n  mutation RequestEmailChange($newEmail: String!, $password: String!, $code: String) {\n    requestEmailChange(newEmail: $newEmail, password: $password, code: $code)\n  }\n": typeof types.RequestEmailChangeDocument,
     "\n  mutation ConfirmEmailChange($token: String!) {\n    confirmEmailChange(token: $token) { id email emailVerified }\n  }\n": typeof types.ConfirmEmailChangeDocument,
     "\n  mutation SetUserDisabled($userId: ID!, $disabled: Boolean!) {\n    setUserDisabled(userId: $userId, disabled: $disabled) { id email disabled }\n  }\n": typeof types.SetUserDisabledDocument,
     "\n  query MeVerified {\n    me { id email emailVerified }\n  }\n": typeof types.MeVerifiedDocument,
     "\n  query UsersWithDisabled($first: Int) {\n    users(first: $first) { edges { node { id email disabled } } }\n  }\n": typeof types.UsersWithDisabledDocument,
+    "\n  mutation SetUpTotp($password: String!) {\n    setUpTotp(password: $password) { secret otpauthUri }\n  }\n": typeof types.SetUpTotpDocument,
+    "\n  mutation ConfirmTotp($code: String!) {\n    confirmTotp(code: $code)\n  }\n": typeof types.ConfirmTotpDocument,
+    "\n  mutation DisableTotp($password: String!, $code: String!) {\n    disableTotp(password: $password, code: $code)\n  }\n": typeof types.DisableTotpDocument,
+    "\n  mutation RegenerateRecoveryCodes($code: String!) {\n    regenerateRecoveryCodes(code: $code)\n  }\n": typeof types.RegenerateRecoveryCodesDocument,
+    "\n  mutation VerifySecondFactor($challenge: String!, $code: String!) {\n    verifySecondFactor(challenge: $challenge, code: $code) { ...AuthPayloadFields }\n  }\n": typeof types.VerifySecondFactorDocument,
+    "\n  mutation ResetSecondFactor($userId: ID!) {\n    resetSecondFactor(userId: $userId) { id secondFactor }\n  }\n": typeof types.ResetSecondFactorDocument,
+    "\n  query MeSecondFactor {\n    me { id secondFactor }\n  }\n": typeof types.MeSecondFactorDocument,
     "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id email name role createdAt } }\n    }\n  }\n": typeof types.UsersPageDocument,
 };
 const documents: Documents = {
@@ -50,9 +57,9 @@ const documents: Documents = {
     "\n  mutation LogoutAll {\n    logoutAll\n  }\n": types.LogoutAllDocument,
     "\n  query Sessions {\n    sessions { id createdAt lastUsedAt userAgent current }\n  }\n": types.SessionsDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": types.RevokeSessionDocument,
-    "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) { ...AuthPayloadFields }\n  }\n": types.ChangePasswordDocument,
+    "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!, $code: String) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword, code: $code) { ...AuthPayloadFields }\n  }\n": types.ChangePasswordDocument,
     "\n  mutation UpdateMe($name: String) {\n    updateMe(name: $name) { id email name role createdAt }\n  }\n": types.UpdateMeDocument,
-    "\n  mutation DeleteMe($password: String!) {\n    deleteMe(password: $password)\n  }\n": types.DeleteMeDocument,
+    "\n  mutation DeleteMe($password: String!, $code: String) {\n    deleteMe(password: $password, code: $code)\n  }\n": types.DeleteMeDocument,
     "\n  mutation SetRole($userId: ID!, $role: Role!) {\n    setRole(userId: $userId, role: $role) { id email name role createdAt }\n  }\n": types.SetRoleDocument,
     "\n  mutation RevokeUserSessions($userId: ID!) {\n    revokeUserSessions(userId: $userId)\n  }\n": types.RevokeUserSessionsDocument,
     "\n  query AuthEvents($first: Int, $after: String, $userId: ID) {\n    authEvents(first: $first, after: $after, userId: $userId) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id type userId actorId sessionId ip userAgent detail createdAt } }\n    }\n  }\n": types.AuthEventsDocument,
@@ -60,11 +67,18 @@ const documents: Documents = {
     "\n  mutation ResetPassword($token: String!, $newPassword: String!, $code: String) {\n    resetPassword(token: $token, newPassword: $newPassword, code: $code)\n  }\n": types.ResetPasswordDocument,
     "\n  mutation SendVerificationEmail {\n    sendVerificationEmail\n  }\n": types.SendVerificationEmailDocument,
     "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token)\n  }\n": types.VerifyEmailDocument,
-    "\n  mutation RequestEmailChange($newEmail: String!, $password: String!) {\n    requestEmailChange(newEmail: $newEmail, password: $password)\n  }\n": types.RequestEmailChangeDocument,
+    "\n  mutation RequestEmailChange($newEmail: String!, $password: String!, $code: String) {\n    requestEmailChange(newEmail: $newEmail, password: $password, code: $code)\n  }\n": types.RequestEmailChangeDocument,
     "\n  mutation ConfirmEmailChange($token: String!) {\n    confirmEmailChange(token: $token) { id email emailVerified }\n  }\n": types.ConfirmEmailChangeDocument,
     "\n  mutation SetUserDisabled($userId: ID!, $disabled: Boolean!) {\n    setUserDisabled(userId: $userId, disabled: $disabled) { id email disabled }\n  }\n": types.SetUserDisabledDocument,
     "\n  query MeVerified {\n    me { id email emailVerified }\n  }\n": types.MeVerifiedDocument,
     "\n  query UsersWithDisabled($first: Int) {\n    users(first: $first) { edges { node { id email disabled } } }\n  }\n": types.UsersWithDisabledDocument,
+    "\n  mutation SetUpTotp($password: String!) {\n    setUpTotp(password: $password) { secret otpauthUri }\n  }\n": types.SetUpTotpDocument,
+    "\n  mutation ConfirmTotp($code: String!) {\n    confirmTotp(code: $code)\n  }\n": types.ConfirmTotpDocument,
+    "\n  mutation DisableTotp($password: String!, $code: String!) {\n    disableTotp(password: $password, code: $code)\n  }\n": types.DisableTotpDocument,
+    "\n  mutation RegenerateRecoveryCodes($code: String!) {\n    regenerateRecoveryCodes(code: $code)\n  }\n": types.RegenerateRecoveryCodesDocument,
+    "\n  mutation VerifySecondFactor($challenge: String!, $code: String!) {\n    verifySecondFactor(challenge: $challenge, code: $code) { ...AuthPayloadFields }\n  }\n": types.VerifySecondFactorDocument,
+    "\n  mutation ResetSecondFactor($userId: ID!) {\n    resetSecondFactor(userId: $userId) { id secondFactor }\n  }\n": types.ResetSecondFactorDocument,
+    "\n  query MeSecondFactor {\n    me { id secondFactor }\n  }\n": types.MeSecondFactorDocument,
     "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id email name role createdAt } }\n    }\n  }\n": types.UsersPageDocument,
 };
 
@@ -121,7 +135,7 @@ export function graphql(source: "\n  mutation RevokeSession($id: ID!) {\n    rev
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) { ...AuthPayloadFields }\n  }\n"): (typeof documents)["\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) { ...AuthPayloadFields }\n  }\n"];
+export function graphql(source: "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!, $code: String) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword, code: $code) { ...AuthPayloadFields }\n  }\n"): (typeof documents)["\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!, $code: String) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword, code: $code) { ...AuthPayloadFields }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -129,7 +143,7 @@ export function graphql(source: "\n  mutation UpdateMe($name: String) {\n    upd
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation DeleteMe($password: String!) {\n    deleteMe(password: $password)\n  }\n"): (typeof documents)["\n  mutation DeleteMe($password: String!) {\n    deleteMe(password: $password)\n  }\n"];
+export function graphql(source: "\n  mutation DeleteMe($password: String!, $code: String) {\n    deleteMe(password: $password, code: $code)\n  }\n"): (typeof documents)["\n  mutation DeleteMe($password: String!, $code: String) {\n    deleteMe(password: $password, code: $code)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -161,7 +175,7 @@ export function graphql(source: "\n  mutation VerifyEmail($token: String!) {\n  
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation RequestEmailChange($newEmail: String!, $password: String!) {\n    requestEmailChange(newEmail: $newEmail, password: $password)\n  }\n"): (typeof documents)["\n  mutation RequestEmailChange($newEmail: String!, $password: String!) {\n    requestEmailChange(newEmail: $newEmail, password: $password)\n  }\n"];
+export function graphql(source: "\n  mutation RequestEmailChange($newEmail: String!, $password: String!, $code: String) {\n    requestEmailChange(newEmail: $newEmail, password: $password, code: $code)\n  }\n"): (typeof documents)["\n  mutation RequestEmailChange($newEmail: String!, $password: String!, $code: String) {\n    requestEmailChange(newEmail: $newEmail, password: $password, code: $code)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -178,6 +192,34 @@ export function graphql(source: "\n  query MeVerified {\n    me { id email email
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query UsersWithDisabled($first: Int) {\n    users(first: $first) { edges { node { id email disabled } } }\n  }\n"): (typeof documents)["\n  query UsersWithDisabled($first: Int) {\n    users(first: $first) { edges { node { id email disabled } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetUpTotp($password: String!) {\n    setUpTotp(password: $password) { secret otpauthUri }\n  }\n"): (typeof documents)["\n  mutation SetUpTotp($password: String!) {\n    setUpTotp(password: $password) { secret otpauthUri }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConfirmTotp($code: String!) {\n    confirmTotp(code: $code)\n  }\n"): (typeof documents)["\n  mutation ConfirmTotp($code: String!) {\n    confirmTotp(code: $code)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DisableTotp($password: String!, $code: String!) {\n    disableTotp(password: $password, code: $code)\n  }\n"): (typeof documents)["\n  mutation DisableTotp($password: String!, $code: String!) {\n    disableTotp(password: $password, code: $code)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RegenerateRecoveryCodes($code: String!) {\n    regenerateRecoveryCodes(code: $code)\n  }\n"): (typeof documents)["\n  mutation RegenerateRecoveryCodes($code: String!) {\n    regenerateRecoveryCodes(code: $code)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation VerifySecondFactor($challenge: String!, $code: String!) {\n    verifySecondFactor(challenge: $challenge, code: $code) { ...AuthPayloadFields }\n  }\n"): (typeof documents)["\n  mutation VerifySecondFactor($challenge: String!, $code: String!) {\n    verifySecondFactor(challenge: $challenge, code: $code) { ...AuthPayloadFields }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ResetSecondFactor($userId: ID!) {\n    resetSecondFactor(userId: $userId) { id secondFactor }\n  }\n"): (typeof documents)["\n  mutation ResetSecondFactor($userId: ID!) {\n    resetSecondFactor(userId: $userId) { id secondFactor }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MeSecondFactor {\n    me { id secondFactor }\n  }\n"): (typeof documents)["\n  query MeSecondFactor {\n    me { id secondFactor }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

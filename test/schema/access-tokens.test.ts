@@ -82,12 +82,14 @@ describe('an issued access token', () => {
     expect(headerOf(accessToken)).toEqual({ alg: 'HS256', typ: 'at+jwt', kid: keyIdOf(TEST_SECRET) });
   });
 
-  it('carries sub, sid, iat, exp, iss, aud and jti, lasting 900 seconds', async () => {
+  it('carries sub, sid, iat, exp, iss, aud, jti, amr and auth_time, lasting 900 seconds', async () => {
     const account = await signUpFresh();
     const before = epochSeconds(t.clock);
     const payload = payloadOf(account.accessToken);
-    expect(Object.keys(payload).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'jti', 'sid', 'sub']);
-    expect(payload).toMatchObject({ sub: account.userId, iss: 'tollgate', aud: 'tollgate' });
+    expect(Object.keys(payload).sort()).toEqual(['amr', 'aud', 'auth_time', 'exp', 'iat', 'iss', 'jti', 'sid', 'sub']);
+    expect(payload).toMatchObject({ sub: account.userId, iss: 'tollgate', aud: 'tollgate', amr: ['pwd'] });
+    // A password sign-up authenticated the session just now.
+    expect(payload.auth_time).toBe(payload.iat);
     expect(payload.sid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(typeof payload.jti).toBe('string');
     expect(payload.jti).not.toBe('');

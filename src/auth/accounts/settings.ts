@@ -1,5 +1,6 @@
 import { badUserInput } from '../../errors.ts';
 import { mails } from '../../mail/templates.ts';
+import { requireStepUp } from '../factors/step-up.ts';
 import type { User } from '../../generated/prisma/client.ts';
 import type { AccountDeps } from './sign-in.ts';
 import { checkNewPassword, checkPasswordLength, normalizeName } from './rules.ts';
@@ -21,9 +22,10 @@ async function checkCurrentPassword(deps: AccountDeps, user: User, password: str
 export async function changePassword(
   deps: AccountDeps,
   viewer: SignedInViewer,
-  input: { currentPassword: string; newPassword: string },
+  input: { currentPassword: string; newPassword: string; code?: string | null | undefined },
   client: ClientInfo,
 ): Promise<SignedIn> {
+  await requireStepUp(deps, viewer, input.code, client);
   const { user, session } = viewer;
   await checkCurrentPassword(deps, user, input.currentPassword, 'currentPassword');
   checkNewPassword(input.newPassword, user.email, 'newPassword');
@@ -46,7 +48,7 @@ export async function changePassword(
   });
   await deps.audit.record({ type: 'PASSWORD_CHANGED', userId: user.id, sessionId: session.id }, client);
   deps.mailer.send(mails.passwordChanged(deps.mail, user.email, 'changed'));
-  return signedIn(deps.tokens, updated, session.id, next.token);
+  return signedIn(deps.tokens, updated, session, next.token);
 }
 
 /** Sets the name; null or "" removes it, and leaving the argument out changes nothing. */
@@ -63,9 +65,11 @@ export async function updateName(
 export async function deleteAccount(
   deps: AccountDeps,
   viewer: SignedInViewer,
-  password: string,
+  input: { password: string; code?: string | null | undefined },
   client: ClientInfo,
 ): Promise<true> {
+  await requireStepUp(deps, viewer, input.code, client);
+  const { password } = input;
   await checkCurrentPassword(deps, viewer.user, password, 'password');
   await deps.prisma.user.delete({ where: { id: viewer.user.id } });
   await deps.audit.record({ type: 'ACCOUNT_DELETED', userId: viewer.user.id }, client);

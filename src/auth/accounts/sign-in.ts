@@ -2,7 +2,6 @@ import { accountDisabled, emailNotVerified, emailTaken, invalidCredentials } fro
 import { isUniqueViolation } from '../../db/errors.ts';
 import type { User } from '../../generated/prisma/client.ts';
 import { checkNewPassword, checkPasswordLength, normalizeEmail, normalizeName } from './rules.ts';
-import type { MailFlowDeps } from '../recovery/deps.ts';
 import { queueVerificationMail } from '../recovery/email-verification.ts';
 import { newOpaqueToken } from '../tokens/opaque-tokens.ts';
 import {
@@ -14,8 +13,13 @@ import {
   type SignedIn,
 } from '../sessions/sessions.ts';
 import type { AccessTokens } from '../tokens/access-tokens.ts';
+import { startSession } from '../sessions/start-session.ts';
+import { challengeLogin } from '../factors/challenge.ts';
+import { hasSecondFactor } from '../factors/codes.ts';
+import type { FactorDeps } from '../factors/deps.ts';
 
-export interface AccountDeps extends MailFlowDeps {
+/** What the account flows need: the flows that send mail, sessions, and second factors. */
+export interface AccountDeps extends FactorDeps {
   tokens: AccessTokens;
   limits: SessionLimits;
 }
@@ -65,7 +69,7 @@ export async function signUp(deps: AccountDeps, input: SignUpInput, client: Clie
   );
   await deps.audit.record({ type: 'SIGN_UP', userId: session.user.id, sessionId: session.id }, client);
   queueVerificationMail(deps, session.user, client);
-  return signedIn(deps.tokens, session.user, session.id, refresh.token);
+  return signedIn(deps.tokens, session.user, session, refresh.token);
 }
 
 /** A write that makes an account; the unique index on email settles two sign-ups racing. */
@@ -124,12 +128,7 @@ export async function login(deps: AccountDeps, input: LoginInput, client: Client
   }
   await deps.rateLimits.loginSucceeded(email, ip);
   await refuseUnusable(deps, user, client);
+  if (await hasSecondFactor(deps.prisma, user.id)) await challengeLogin(deps, user, client);
 
-  const refresh = newOpaqueToken();
-  const session = await deps.prisma.session.create({
-    data: { ...newSessionData(deps.limits, client, refresh.hash, deps.clock.now()), userId: user.id },
-    select: { id: true },
-  });
-  await deps.audit.record({ type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: session.id }, client);
-  return signedIn(deps.tokens, user, session.id, refresh.token);
+  return startSession(deps, user, client, ['pwd']);
 }

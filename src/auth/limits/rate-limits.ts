@@ -22,6 +22,8 @@ export interface RateLimitSettings {
   mailsPerIp: Limit;
   /** Mails sent to one address: past it, requests still succeed and no mail goes out. */
   mailsPerAddress: Limit;
+  /** Wrong second-factor codes for one account, across challenges: a new login cannot buy more guesses. */
+  secondFactorFailuresPerAccount: Limit;
 }
 
 /** Counted per attempt inside the resolvers, so aliases and batches cannot multiply attempts. */
@@ -42,6 +44,10 @@ export interface RateLimits {
   beforeMail(ip: string): Promise<void>;
   /** Whether one more mail may go to `email` now. Past the limit the request still succeeds and sends nothing. */
   mayMail(email: string): Promise<boolean>;
+  /** Before checking a second-factor code: charges a failure to the account, RATE_LIMITED past its limit. */
+  beforeSecondFactor(userId: string, ip: string): Promise<void>;
+  /** A right code gives its charge back. */
+  secondFactorSucceeded(userId: string): Promise<void>;
 }
 
 export const NO_RATE_LIMITS: RateLimits = {
@@ -52,6 +58,8 @@ export const NO_RATE_LIMITS: RateLimits = {
   beforeRefresh: async () => {},
   beforeMail: async () => {},
   mayMail: async () => true,
+  beforeSecondFactor: async () => {},
+  secondFactorSucceeded: async () => {},
 };
 
 export type LimitName =
@@ -62,7 +70,8 @@ export type LimitName =
   | 'signup-ip'
   | 'refresh-ip'
   | 'mail-ip'
-  | 'mail-address';
+  | 'mail-address'
+  | 'second-factor-account';
 
 /** Told once per window, when a key first goes over its limit (for the audit trail). */
 export type OnLimitReached = (limit: LimitName, ip: string) => void;
@@ -90,6 +99,7 @@ export function createRateLimits(
   const refreshesPerIp = limiter('refresh-ip', settings.refreshesPerIp);
   const mailsPerIp = limiter('mail-ip', settings.mailsPerIp);
   const mailsPerAddress = limiter('mail-address', settings.mailsPerAddress);
+  const secondFactorFailures = limiter('second-factor-account', settings.secondFactorFailuresPerAccount);
   const emailAndIp = (email: string, ip: string) => `${email}|${ip}`;
 
   const consume = async (limiter: RateLimiterAbstract, name: LimitName, limit: Limit, key: string, ip: string) => {
@@ -147,6 +157,11 @@ export function createRateLimits(
     beforeSignUp: (ip) => consume(signUpsPerIp, 'signup-ip', settings.signUpsPerIp, ip, ip),
     beforeRefresh: (ip) => consume(refreshesPerIp, 'refresh-ip', settings.refreshesPerIp, ip, ip),
     beforeMail: (ip) => consume(mailsPerIp, 'mail-ip', settings.mailsPerIp, ip, ip),
+    beforeSecondFactor: (userId, ip) =>
+      consume(secondFactorFailures, 'second-factor-account', settings.secondFactorFailuresPerAccount, userId, ip),
+    async secondFactorSucceeded(userId) {
+      await secondFactorFailures.reward(userId);
+    },
     async mayMail(email) {
       try {
         await mailsPerAddress.consume(email);

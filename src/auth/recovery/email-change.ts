@@ -6,6 +6,8 @@ import { checkPasswordLength, normalizeEmail } from '../accounts/rules.ts';
 import { consumeOneTimeToken, invalidToken, issueOneTimeToken } from '../one-time/one-time-tokens.ts';
 import type { SignedInViewer } from '../sessions/authenticate.ts';
 import { clientKey, type ClientInfo } from '../sessions/sessions.ts';
+import type { FactorDeps } from '../factors/deps.ts';
+import { requireStepUp } from '../factors/step-up.ts';
 import type { MailFlowDeps } from './deps.ts';
 
 /**
@@ -15,12 +17,13 @@ import type { MailFlowDeps } from './deps.ts';
  * this answer says nothing about other accounts.
  */
 export async function requestEmailChange(
-  deps: MailFlowDeps,
+  deps: FactorDeps,
   viewer: SignedInViewer,
-  input: { newEmail: string; password: string },
+  input: { newEmail: string; password: string; code?: string | null | undefined },
   client: ClientInfo,
 ): Promise<true> {
   await deps.rateLimits.beforeMail(clientKey(client));
+  await requireStepUp(deps, viewer, input.code, client);
   const newEmail = normalizeEmail(input.newEmail, 'newEmail');
   const { user } = viewer;
   checkPasswordLength(input.password);

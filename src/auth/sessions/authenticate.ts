@@ -9,7 +9,14 @@ import type { AccessTokens } from '../tokens/access-tokens.ts';
 export type Viewer =
   | { kind: 'anonymous' }
   | { kind: 'refused'; reason: TokenRefusal }
-  | { kind: 'user'; user: User; session: Session };
+  | {
+      kind: 'user';
+      user: User;
+      /** Also how and when it was authenticated: `amr`, `authTime`, `secondFactorAt`. */
+      session: Session;
+      /** Whether the account has a second factor. */
+      secondFactor: boolean;
+    };
 
 export type SignedInViewer = Extract<Viewer, { kind: 'user' }>;
 

@@ -59,7 +59,7 @@ export async function refresh(deps: RefreshDeps, refreshToken: string, client: C
   });
   if (rotated) {
     await deps.audit.record({ type: 'REFRESH', userId: rotated.userId, sessionId: rotated.id }, client);
-    return signedIn(deps.tokens, rotated.user, rotated.id, next.token);
+    return signedIn(deps.tokens, rotated.user, rotated, next.token);
   }
 
   const known = await deps.prisma.refreshToken.findUnique({
@@ -75,7 +75,7 @@ export async function refresh(deps: RefreshDeps, refreshToken: string, client: C
       { type: 'REFRESH', userId: session.userId, sessionId: session.id, detail: { withinGrace: true } },
       client,
     );
-    return signedIn(deps.tokens, session.user, session.id, next.token);
+    return signedIn(deps.tokens, session.user, session, next.token);
   }
 
   const revoked = await revokeSessions(deps.prisma, { id: known.sessionId }, 'refresh_token_reuse', now);

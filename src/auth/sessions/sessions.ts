@@ -19,6 +19,9 @@ export interface SessionLimits {
   refreshReuseGraceSeconds: number;
 }
 
+/** RFC 8176 authentication method references, as access tokens carry them in `amr`. */
+export type AuthMethod = 'pwd' | 'otp' | 'hwk' | 'mfa';
+
 /** Why a session ended, kept on the row for support and audit. */
 export type RevokeReason =
   | 'logout'
@@ -54,10 +57,15 @@ export function newSessionData(
   client: ClientInfo,
   refreshTokenHash: Uint8Array<ArrayBuffer>,
   now: Date,
+  /** How the user authenticated: a password (`pwd`), and a second factor (`otp`) when they proved one. */
+  amr: readonly AuthMethod[] = ['pwd'],
 ) {
   return {
     createdAt: now,
     lastUsedAt: now,
+    amr: [...amr],
+    authTime: now,
+    secondFactorAt: amr.includes('otp') || amr.includes('hwk') ? now : null,
     expiresAt: new Date(now.getTime() + limits.sessionMaxAgeSeconds * 1000),
     userAgent: client.userAgent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
     ip: client.ip ?? null,
@@ -83,8 +91,9 @@ export function liveSessionFilter(limits: SessionLimits, now: Date) {
 const LIVE_SESSION_QUERY = {
   name: 'tollgate_live_session',
   text: `SELECT s.id, s."userId", s."createdAt", s."lastUsedAt", s."expiresAt", s."revokedAt", s."revokedReason",
-                s."userAgent", s.ip, u.email, u."passwordHash", u.name, u.role, u."createdAt", u."updatedAt",
-                u."emailVerifiedAt", u."disabledAt"
+                s."userAgent", s.ip, s.amr, s."authTime", s."secondFactorAt",
+                u.email, u."passwordHash", u.name, u.role, u."createdAt", u."updatedAt", u."emailVerifiedAt", u."disabledAt",
+                EXISTS (SELECT 1 FROM "TotpFactor" f WHERE f."userId" = u.id AND f."confirmedAt" IS NOT NULL)
            FROM "Session" s JOIN "User" u ON u.id = s."userId"
           WHERE s.id = $1 AND s."userId" = $2
             AND s."revokedAt" IS NULL AND s."expiresAt" > $3 AND s."lastUsedAt" > $4
@@ -101,6 +110,9 @@ type LiveSessionRow = [
   revokedReason: string | null,
   userAgent: string | null,
   ip: string | null,
+  amr: string[] | null,
+  authTime: Date,
+  secondFactorAt: Date | null,
   email: string,
   passwordHash: string,
   name: string | null,
@@ -109,7 +121,15 @@ type LiveSessionRow = [
   userUpdatedAt: Date,
   emailVerifiedAt: Date | null,
   disabledAt: Date | null,
+  secondFactor: boolean,
 ];
+
+export interface LiveSession {
+  session: Session;
+  user: User;
+  /** Whether the account has a second factor (a confirmed authenticator app). */
+  secondFactor: boolean;
+}
 
 /**
  * The session named by an access token, with its user, in one round trip, or
@@ -121,7 +141,7 @@ export async function findLiveSession(
   claims: Pick<AccessTokenClaims, 'sub' | 'sid'>,
   limits: SessionLimits,
   now: Date,
-): Promise<{ session: Session; user: User } | null> {
+): Promise<LiveSession | null> {
   if (!isUuid(claims.sid) || !isUuid(claims.sub)) return null;
   const { endsAfter, usedAfter } = liveSessionBounds(limits, now);
   const [row] = await sql.rows({ ...LIVE_SESSION_QUERY, values: [claims.sid, claims.sub, endsAfter, usedAfter] });
@@ -136,6 +156,9 @@ export async function findLiveSession(
     revokedReason,
     userAgent,
     ip,
+    amr,
+    authTime,
+    secondFactorAt,
     email,
     passwordHash,
     name,
@@ -144,9 +167,23 @@ export async function findLiveSession(
     userUpdatedAt,
     emailVerifiedAt,
     disabledAt,
+    secondFactor,
   ] = row as LiveSessionRow;
   return {
-    session: { id, userId, createdAt, lastUsedAt, expiresAt, revokedAt, revokedReason, userAgent, ip },
+    session: {
+      id,
+      userId,
+      createdAt,
+      lastUsedAt,
+      expiresAt,
+      revokedAt,
+      revokedReason,
+      userAgent,
+      ip,
+      amr: amr ?? [],
+      authTime,
+      secondFactorAt,
+    },
     user: {
       id: userId,
       email,
@@ -158,6 +195,7 @@ export async function findLiveSession(
       emailVerifiedAt,
       disabledAt,
     },
+    secondFactor,
   };
 }
 
@@ -175,7 +213,18 @@ export async function revokeSessions(
   return count;
 }
 
-export function signedIn(tokens: AccessTokens, user: User, sessionId: string, refreshToken: string): SignedIn {
-  const { accessToken, expiresIn } = tokens.issue({ userId: user.id, sessionId });
-  return { accessToken, tokenType: 'Bearer', expiresIn, refreshToken, user, sessionId };
+/** The pair for a session: its access token carries how and when the session was authenticated. */
+export function signedIn(
+  tokens: AccessTokens,
+  user: User,
+  session: Pick<Session, 'id' | 'amr' | 'authTime'>,
+  refreshToken: string,
+): SignedIn {
+  const { accessToken, expiresIn } = tokens.issue({
+    userId: user.id,
+    sessionId: session.id,
+    amr: session.amr,
+    authTime: session.authTime,
+  });
+  return { accessToken, tokenType: 'Bearer', expiresIn, refreshToken, user, sessionId: session.id };
 }

@@ -14,12 +14,19 @@ export interface AccessTokenClaims {
   exp: number;
   iss: string;
   aud: string;
+  /** How the session was authenticated (RFC 8176): `pwd`, plus `otp` or `hwk` after a second factor. */
+  amr: string[];
+  /** When the user authenticated, in seconds since the epoch (OpenID Connect's `auth_time`). */
+  auth_time: number;
 }
 
 export type TokenCheck = { ok: true; claims: AccessTokenClaims } | { ok: false; reason: TokenRefusal };
 
 export interface AccessTokens {
-  issue(subject: { userId: string; sessionId: string }): { accessToken: string; expiresIn: number };
+  issue(subject: { userId: string; sessionId: string; amr: readonly string[]; authTime: Date }): {
+    accessToken: string;
+    expiresIn: number;
+  };
   verify(token: string): TokenCheck;
   /** The public keys that verify tokens, for `/.well-known/jwks.json` (none with secrets alone). */
   readonly publicKeys: readonly JsonWebKey[];
@@ -42,17 +49,26 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
   return {
     publicKeys: options.keys.flatMap((key) => (key.publicJwk ? [key.publicJwk] : [])),
 
-    issue({ userId, sessionId }) {
+    issue({ userId, sessionId, amr, authTime }) {
       // `iat` from the service's clock; jsonwebtoken counts `exp` from it.
-      const accessToken = jwt.sign({ sid: sessionId, iat: epochSeconds(options.clock) }, signing.signWith, {
-        algorithm: signing.alg,
-        expiresIn: options.ttlSeconds,
-        issuer: options.issuer,
-        audience: options.audience,
-        subject: userId,
-        jwtid: randomUUID(),
-        header: { alg: signing.alg, typ: ACCESS_TOKEN_TYPE, kid: signing.kid },
-      });
+      const accessToken = jwt.sign(
+        {
+          sid: sessionId,
+          amr: [...amr],
+          auth_time: Math.floor(authTime.getTime() / 1000),
+          iat: epochSeconds(options.clock),
+        },
+        signing.signWith,
+        {
+          algorithm: signing.alg,
+          expiresIn: options.ttlSeconds,
+          issuer: options.issuer,
+          audience: options.audience,
+          subject: userId,
+          jwtid: randomUUID(),
+          header: { alg: signing.alg, typ: ACCESS_TOKEN_TYPE, kid: signing.kid },
+        },
+      );
       return { accessToken, expiresIn: options.ttlSeconds };
     },
 

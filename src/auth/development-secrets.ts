@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-const FILE_NAME = 'jwt-secret';
-
 /**
- * The signing secret used when JWT_SECRET is unset outside production: made once,
- * kept in DATA_DIR readable by the owner only, so tokens survive a restart.
+ * A random secret made once and kept in DATA_DIR, readable by the owner only,
+ * for what production must be given: the JWT signing secret (`jwt-secret`) and
+ * the key that encrypts secrets at rest (`data-encryption-key`). Kept, so that
+ * tokens and stored secrets survive a restart.
  */
-export async function loadDevelopmentSecret(dataDir: string): Promise<string> {
-  const path = join(dataDir, FILE_NAME);
+export async function loadDevelopmentSecret(dataDir: string, name = 'jwt-secret'): Promise<string> {
+  const path = join(dataDir, name);
   await mkdir(dataDir, { recursive: true });
   try {
     await writeFile(path, `${randomBytes(48).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });

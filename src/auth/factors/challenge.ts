@@ -1,0 +1,82 @@
+import { challengeInvalid, secondFactorRequired, type SecondFactorMethod } from '../../errors.ts';
+import type { User } from '../../generated/prisma/client.ts';
+import { hashOpaqueToken, newOpaqueToken } from '../tokens/opaque-tokens.ts';
+import type { ClientInfo, SignedIn } from '../sessions/sessions.ts';
+import { startSession } from '../sessions/start-session.ts';
+import { checkSecondFactorCode } from './codes.ts';
+import type { FactorDeps } from './deps.ts';
+
+/** How long a login challenge lasts, and how many codes it takes. */
+export const CHALLENGE_TTL_SECONDS = 5 * 60;
+export const CHALLENGE_ATTEMPTS = 5;
+const MAX_CHALLENGE_LENGTH = 64;
+
+/** The ways this account can prove its second factor. */
+export const methodsFor = (): SecondFactorMethod[] => ['TOTP', 'RECOVERY_CODE'];
+
+/**
+ * The right password of an account with a second factor signs nobody in yet:
+ * it is answered SECOND_FACTOR_REQUIRED with a challenge, which
+ * `verifySecondFactor` takes with a code. The challenge is opaque (no JWT: it
+ * is never taken for an access token), stored as a hash, and good for one
+ * success, a few codes and a few minutes.
+ */
+export async function challengeLogin(deps: FactorDeps, user: User, client: ClientInfo): Promise<never> {
+  const { token, hash } = newOpaqueToken();
+  const now = deps.clock.now();
+  await deps.prisma.loginChallenge.create({
+    data: {
+      userId: user.id,
+      tokenHash: hash,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + CHALLENGE_TTL_SECONDS * 1000),
+      userAgent: client.userAgent?.slice(0, 512) ?? null,
+      ip: client.ip ?? null,
+    },
+  });
+  await deps.audit.record({ type: 'SECOND_FACTOR_CHALLENGED', userId: user.id }, client);
+  throw secondFactorRequired(methodsFor(), token);
+}
+
+/**
+ * Finishes a login with its challenge and a code (the authenticator app's, or
+ * a recovery code): the session's access token carries `amr: [pwd, otp]`.
+ */
+export async function verifySecondFactor(
+  deps: FactorDeps,
+  input: { challenge: string; code: string },
+  client: ClientInfo,
+): Promise<SignedIn> {
+  if (input.challenge.length === 0 || input.challenge.length > MAX_CHALLENGE_LENGTH) throw challengeInvalid();
+  const now = deps.clock.now();
+  // One attempt spent in one UPDATE: at most CHALLENGE_ATTEMPTS codes, however many arrive at once.
+  const [spent] = await deps.prisma.loginChallenge.updateManyAndReturn({
+    where: {
+      tokenHash: hashOpaqueToken(input.challenge),
+      usedAt: null,
+      expiresAt: { gt: now },
+      attempts: { lt: CHALLENGE_ATTEMPTS },
+    },
+    data: { attempts: { increment: 1 } },
+    select: { id: true, userId: true, attempts: true },
+  });
+  if (!spent) throw challengeInvalid();
+  const user = await deps.prisma.user.findUnique({ where: { id: spent.userId } });
+  if (!user || user.disabledAt) throw challengeInvalid();
+
+  await checkSecondFactorCode(deps, user, input.code, client, CHALLENGE_ATTEMPTS - spent.attempts);
+  // Used once: of two right codes racing (an app's and a recovery code), one signs in.
+  const { count } = await deps.prisma.loginChallenge.updateMany({
+    where: { id: spent.id, usedAt: null },
+    data: { usedAt: now },
+  });
+  if (count === 0) throw challengeInvalid();
+  return startSession(deps, user, client, ['pwd', 'otp']);
+}
+
+/** Deletes challenges expired or used more than a day before `now`; returns how many. */
+export async function pruneLoginChallenges(deps: Pick<FactorDeps, 'prisma'>, now: Date): Promise<number> {
+  const before = new Date(now.getTime() - 86400 * 1000);
+  const { count } = await deps.prisma.loginChallenge.deleteMany({ where: { expiresAt: { lt: before } } });
+  return count;
+}

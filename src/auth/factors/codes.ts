@@ -1,0 +1,81 @@
+import { wrongCode } from '../../errors.ts';
+import type { PrismaClient } from '../../generated/prisma/client.ts';
+import { mails } from '../../mail/templates.ts';
+import type { ClientInfo } from '../sessions/sessions.ts';
+import { clientKey } from '../sessions/sessions.ts';
+import type { FactorDeps } from './deps.ts';
+import { isRecoveryCode, recoveryCodeMatches } from './recovery-codes.ts';
+import { isTotpCode, matchingStep } from './totp.ts';
+
+export type CodeMethod = 'totp' | 'recovery';
+
+/** Whether the account has a second factor (a confirmed authenticator app). */
+export async function hasSecondFactor(prisma: Pick<PrismaClient, 'totpFactor'>, userId: string): Promise<boolean> {
+  const factor = await prisma.totpFactor.findUnique({ where: { userId }, select: { confirmedAt: true } });
+  return Boolean(factor?.confirmedAt);
+}
+
+/**
+ * Uses up a code of the account's second factor: a TOTP code for a step later
+ * than the last one accepted, or an unused recovery code. Each is taken by one
+ * conditional UPDATE, so of two requests racing with one code only one gets it.
+ */
+async function useCode(deps: FactorDeps, userId: string, code: string, now: Date): Promise<CodeMethod | null> {
+  const factor = await deps.prisma.totpFactor.findUnique({ where: { userId } });
+  if (!factor?.confirmedAt || !deps.encryption) return null;
+  const trimmed = code.trim();
+  if (isTotpCode(trimmed)) {
+    const step = matchingStep(deps.encryption.open(factor.secret), trimmed, now, factor.lastUsedStep);
+    if (step === null) return null;
+    const { count } = await deps.prisma.totpFactor.updateMany({
+      where: { userId, confirmedAt: { not: null }, OR: [{ lastUsedStep: null }, { lastUsedStep: { lt: step } }] },
+      data: { lastUsedStep: step },
+    });
+    return count === 1 ? 'totp' : null;
+  }
+  if (isRecoveryCode(trimmed)) {
+    const unused = await deps.prisma.recoveryCode.findMany({ where: { userId, usedAt: null } });
+    const match = unused.find((stored) => recoveryCodeMatches(trimmed, stored));
+    if (!match) return null;
+    const { count } = await deps.prisma.recoveryCode.updateMany({
+      where: { id: match.id, usedAt: null },
+      data: { usedAt: now },
+    });
+    return count === 1 ? 'recovery' : null;
+  }
+  return null;
+}
+
+/**
+ * Checks a code of the account's second factor, counting a wrong one against
+ * the account (RATE_LIMITED past the limit, whatever challenge it came with).
+ * A wrong code is BAD_USER_INPUT on `code`.
+ */
+export async function checkSecondFactorCode(
+  deps: FactorDeps,
+  user: { id: string; email: string },
+  code: string,
+  client: ClientInfo,
+  attemptsLeft?: number,
+): Promise<CodeMethod> {
+  await deps.rateLimits.beforeSecondFactor(user.id, clientKey(client));
+  const method = await useCode(deps, user.id, code, deps.clock.now());
+  if (!method) {
+    await deps.audit.record({ type: 'SECOND_FACTOR_FAILED', userId: user.id }, client);
+    throw wrongCode(attemptsLeft);
+  }
+  await deps.rateLimits.secondFactorSucceeded(user.id);
+  if (method === 'recovery') {
+    const left = await deps.prisma.recoveryCode.count({ where: { userId: user.id, usedAt: null } });
+    await deps.audit.record({ type: 'RECOVERY_CODE_USED', userId: user.id, detail: { left } }, client);
+    deps.mailer.send(
+      mails.secondFactorChanged(
+        deps.mail,
+        user.email,
+        'code-used',
+        `${left} recovery code${left === 1 ? '' : 's'} left.`,
+      ),
+    );
+  }
+  return method;
+}
