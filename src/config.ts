@@ -59,6 +59,20 @@ export interface Config {
     /** Admin fields refuse an admin without a second factor. */
     readonly requireForAdmins: boolean;
   };
+  /**
+   * Passkeys (WebAuthn): the relying party and the origins whose pages may use
+   * them. Undefined in production without WEBAUTHN_RP_ID: passkeys are then off.
+   */
+  readonly passkeys:
+    | {
+        readonly rpId: string;
+        readonly rpName: string;
+        /** Exact origins (scheme, host and port) allowed to register and sign in. */
+        readonly origins: readonly string[];
+        /** Development default: any `http://localhost:<port>` page. */
+        readonly anyLocalhostPort: boolean;
+      }
+    | undefined;
   readonly mail: {
     /** `log`: each message goes to the log (and the development mail page); `smtp`: sent through `url`. */
     readonly transport: { readonly kind: 'log' } | { readonly kind: 'smtp'; readonly url: string };
@@ -292,6 +306,16 @@ const envSchema = z.object({
   TOTP_ISSUER: optional(z.string()),
   STEP_UP_MAX_AGE: optional(duration).default(15 * 60),
   REQUIRE_ADMIN_SECOND_FACTOR: optional(onOff).default(false),
+  WEBAUTHN_RP_ID: optional(
+    z
+      .string()
+      .regex(
+        /^(localhost|([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,})$/,
+        'must be a domain name such as example.com (no scheme, port or path)',
+      ),
+  ),
+  WEBAUTHN_RP_NAME: optional(z.string()),
+  WEBAUTHN_ORIGINS: optional(z.string()),
   AUDIT_RETENTION: optional(duration).default(90 * 86400),
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')),
   TRUST_PROXY: optional(trustProxy),
@@ -350,6 +374,7 @@ export function loadConfig(env: Env = process.env): ConfigResult {
   } else if (transport === 'smtp' && !e.SMTP_URL) {
     errors.push('SMTP_URL: required with EMAIL_TRANSPORT=smtp (smtp://user:password@host:587 or smtps://…)');
   }
+  const passkeys = passkeySettings(e, production, errors);
   if (errors.length > 0) return { ok: false, errors };
 
   const corsOrigins = e.CORS_ORIGINS
@@ -406,6 +431,7 @@ export function loadConfig(env: Env = process.env): ConfigResult {
       stepUpMaxAgeSeconds: e.STEP_UP_MAX_AGE,
       requireForAdmins: e.REQUIRE_ADMIN_SECOND_FACTOR,
     },
+    passkeys,
     mail: {
       transport: transport === 'smtp' && e.SMTP_URL ? { kind: 'smtp', url: e.SMTP_URL } : { kind: 'log' },
       from: e.EMAIL_FROM,
@@ -434,6 +460,57 @@ export function loadConfig(env: Env = process.env): ConfigResult {
     metrics: { enabled: metricsEnabled, port: e.METRICS_PORT },
   };
   return { ok: true, config: deepFreeze(config) };
+}
+
+/**
+ * WEBAUTHN_*: outside production, localhost and any of its ports unless told
+ * otherwise; in production, nothing unless WEBAUTHN_RP_ID is set. Each origin
+ * must be the relying party's domain or a subdomain of it, over https (or
+ * http on localhost), or browsers would refuse it anyway.
+ */
+function passkeySettings(
+  e: {
+    WEBAUTHN_RP_ID?: string | undefined;
+    WEBAUTHN_RP_NAME?: string | undefined;
+    WEBAUTHN_ORIGINS?: string | undefined;
+    APP_NAME: string;
+  },
+  production: boolean,
+  errors: string[],
+): Config['passkeys'] {
+  const rpId = e.WEBAUTHN_RP_ID ?? (production ? undefined : 'localhost');
+  if (!rpId) {
+    if (e.WEBAUTHN_ORIGINS) errors.push('WEBAUTHN_ORIGINS: set WEBAUTHN_RP_ID too (the domain passkeys belong to)');
+    return undefined;
+  }
+  const listed = (e.WEBAUTHN_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of listed) {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    const onRpId = url && (url.hostname === rpId || url.hostname.endsWith(`.${rpId}`));
+    const secure = url && (url.protocol === 'https:' || (url.protocol === 'http:' && url.hostname === 'localhost'));
+    if (!url || url.origin !== origin.replace(/\/$/, '') || !onRpId || !secure) {
+      errors.push(`WEBAUTHN_ORIGINS: "${origin}" must be an https:// origin on ${rpId} (scheme, host and port only)`);
+    }
+  }
+  if (production && listed.length === 0) {
+    errors.push(
+      'WEBAUTHN_ORIGINS: required with WEBAUTHN_RP_ID in production: the origins of the pages that use passkeys',
+    );
+  }
+  return {
+    rpId,
+    rpName: e.WEBAUTHN_RP_NAME ?? e.APP_NAME,
+    origins: listed.map((origin) => origin.replace(/\/$/, '')),
+    anyLocalhostPort: listed.length === 0 && rpId === 'localhost',
+  };
 }
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');

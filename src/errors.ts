@@ -24,6 +24,7 @@ export type Reason =
   | 'STEP_UP_REQUIRED'
   | 'SECOND_FACTOR_REQUIRED'
   | 'SECOND_FACTOR_UNAVAILABLE'
+  | 'PASSKEYS_UNAVAILABLE'
   | 'TOTP_ALREADY_ENABLED'
   | 'CHALLENGE_INVALID';
 
@@ -38,6 +39,7 @@ export interface AppErrorExtensions {
   retryAfter?: number;
   /** SECOND_FACTOR_REQUIRED at login: what `verifySecondFactor` takes to finish it. */
   challenge?: string;
+  /** SECOND_FACTOR_REQUIRED and STEP_UP_REQUIRED: how the account can prove its second factor. */
   methods?: SecondFactorMethod[];
   /** Codes a challenge still takes. */
   attemptsLeft?: number;
@@ -104,18 +106,25 @@ export const rateLimited = (msBeforeNext: number) => {
 
 /** After the right password, to an account with a second factor: no tokens yet. */
 export const secondFactorRequired = (methods: SecondFactorMethod[], challenge?: string) =>
-  new AppError('Enter a code from your authenticator app, or a recovery code.', {
-    code: ErrorCode.SECOND_FACTOR_REQUIRED,
-    methods,
-    ...(challenge ? { challenge } : {}),
-  });
+  new AppError(
+    methods.includes('TOTP')
+      ? 'Enter a code from your authenticator app, or a recovery code.'
+      : 'Confirm with your passkey.',
+    {
+      code: ErrorCode.SECOND_FACTOR_REQUIRED,
+      methods,
+      ...(challenge ? { challenge } : {}),
+    },
+  );
 
 /** A change to how one signs in, from a session whose second factor is not recent. */
-export const stepUpRequired = () =>
-  new AppError('Confirm with a code from your authenticator app first (the `code` argument).', {
-    code: ErrorCode.FORBIDDEN,
-    reason: 'STEP_UP_REQUIRED',
-  });
+export const stepUpRequired = (methods: SecondFactorMethod[]) =>
+  new AppError(
+    methods.includes('TOTP')
+      ? 'Confirm with a code from your authenticator app first (the `code` argument).'
+      : 'Confirm with your passkey first (stepUpWithPasskey).',
+    { code: ErrorCode.FORBIDDEN, reason: 'STEP_UP_REQUIRED', methods },
+  );
 
 export const wrongCode = (attemptsLeft?: number) =>
   new AppError('The code is not correct.', {

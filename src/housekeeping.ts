@@ -1,5 +1,6 @@
 import { pruneAuthEvents } from './auth/audit/audit.ts';
 import { pruneLoginChallenges } from './auth/factors/challenge.ts';
+import { pruneWebAuthnChallenges } from './auth/factors/passkeys/webauthn-challenges.ts';
 import { pruneOneTimeTokens } from './auth/one-time/one-time-tokens.ts';
 import { pruneEndedSessions } from './auth/sessions/prune.ts';
 import type { Services } from './services.ts';
@@ -15,6 +16,7 @@ export function startHousekeeping(services: Services, auditRetentionSeconds: num
         authEvents: await pruneAuthEvents(services.prisma, auditRetentionSeconds, services.clock.now()),
         oneTimeTokens: await pruneOneTimeTokens(services.prisma, services.clock.now()),
         loginChallenges: await pruneLoginChallenges(services, services.clock.now()),
+        webAuthnChallenges: await pruneWebAuthnChallenges(services.prisma, services.clock.now()),
       };
       if (Object.values(pruned).some((count) => count > 0)) services.logger.info({ pruned }, 'pruned old rows');
     } catch (error) {

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { AccountDeps } from './auth/accounts/sign-in.ts';
 import type { DataEncryption } from './auth/factors/data-encryption.ts';
-import type { FactorDeps } from './auth/factors/deps.ts';
+import type { PasskeyDeps } from './auth/factors/passkeys/registration.ts';
 import { createAudit } from './auth/audit/audit.ts';
 import type { AuthenticateDeps } from './auth/sessions/authenticate.ts';
 import type { PasswordHasher } from './auth/accounts/password-hasher.ts';
@@ -20,7 +20,7 @@ import { createMetrics, type Metrics, type PoolStats } from './metrics.ts';
 import { BackgroundTasks } from './background.ts';
 
 /** Everything a request needs, built once at start. */
-export interface Services extends AccountDeps, FactorDeps, AuthenticateDeps, RefreshDeps {
+export interface Services extends AccountDeps, PasskeyDeps, AuthenticateDeps, RefreshDeps {
   logger: Logger;
   clock: Clock;
   /** This instance's metrics; undefined when METRICS is off. */
@@ -62,6 +62,7 @@ export function createServices(options: {
   return {
     mailer,
     encryption: options.encryption,
+    passkeys: config.passkeys,
     secondFactors: {
       totpIssuer: config.secondFactors.totpIssuer,
       stepUpMaxAgeSeconds: config.secondFactors.stepUpMaxAgeSeconds,

@@ -226,4 +226,47 @@ describe('settings', () => {
   it('refuses a METRICS value other than on or off', () => {
     expect(errorsOf({ METRICS: 'yes' })).toEqual([expect.stringMatching(/^METRICS: /)]);
   });
+
+  it('offers passkeys on any localhost page outside production, and none in production without WEBAUTHN_RP_ID', () => {
+    expect(configOf({}).passkeys).toEqual({
+      rpId: 'localhost',
+      rpName: 'Tollgate',
+      origins: [],
+      anyLocalhostPort: true,
+    });
+    expect(configOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...MAIL }).passkeys).toBeUndefined();
+  });
+
+  it('reads the relying party and its origins; production lists them', () => {
+    const production = configOf({
+      NODE_ENV: 'production',
+      JWT_SECRET: SECRET,
+      ...MAIL,
+      WEBAUTHN_RP_ID: 'example.com',
+      WEBAUTHN_RP_NAME: 'Example',
+      WEBAUTHN_ORIGINS: 'https://example.com, https://app.example.com/',
+    });
+    expect(production.passkeys).toEqual({
+      rpId: 'example.com',
+      rpName: 'Example',
+      origins: ['https://example.com', 'https://app.example.com'],
+      anyLocalhostPort: false,
+    });
+    expect(errorsOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...MAIL, WEBAUTHN_RP_ID: 'example.com' })).toEqual([
+      expect.stringMatching(/^WEBAUTHN_ORIGINS: required/),
+    ]);
+  });
+
+  it('refuses a relying party that is not a domain, and an origin off it or not https, one line each', () => {
+    expect(errorsOf({ WEBAUTHN_RP_ID: 'https://example.com' })).toEqual([expect.stringMatching(/^WEBAUTHN_RP_ID: /)]);
+    expect(
+      errorsOf({ WEBAUTHN_RP_ID: 'example.com', WEBAUTHN_ORIGINS: 'https://evil.example,http://example.com' }),
+    ).toEqual([
+      expect.stringMatching(/^WEBAUTHN_ORIGINS: "https:\/\/evil.example"/),
+      expect.stringMatching(/^WEBAUTHN_ORIGINS: "http:\/\/example.com"/),
+    ]);
+    expect(
+      errorsOf({ WEBAUTHN_ORIGINS: 'https://example.com', NODE_ENV: 'production', JWT_SECRET: SECRET, ...MAIL }),
+    ).toEqual([expect.stringMatching(/^WEBAUTHN_ORIGINS: set WEBAUTHN_RP_ID too/)]);
+  });
 });

@@ -148,4 +148,17 @@ export const mails = {
       closing: NOT_YOU,
     });
   },
+
+  passkeyChanged: (settings: MailSettings, to: string, change: 'added' | 'renamed' | 'removed', name: string) =>
+    message(settings, to, 'passkey-changed', `Your ${settings.appName} passkeys changed`, {
+      greeting: 'Hello,',
+      paragraphs: [
+        {
+          added: `A passkey named "${name}" was added to your account (${to}): it can sign in without your password.`,
+          renamed: `A passkey of your account (${to}) was renamed "${name}".`,
+          removed: `The passkey named "${name}" was removed from your account (${to}): it no longer signs in.`,
+        }[change],
+      ],
+      closing: NOT_YOU,
+    }),
 };

@@ -5,5 +5,6 @@ import './session.ts';
 import './auth-event.ts';
 import './recovery.ts';
 import './second-factor.ts';
+import './passkeys.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

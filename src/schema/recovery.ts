@@ -15,13 +15,13 @@ builder.mutationFields((t) => ({
   }),
   resetPassword: t.boolean({
     description:
-      'Sets a new password with the token of a reset link, and ends every session of the account. Signs nobody in. `code`: a second factor, for an account that has one.',
+      'Sets a new password with the token of a reset link, and ends every session of the account. Signs nobody in. An account with a second factor needs it too: `code`, or (for a passkey) the bearer token of a session of the account that proved it in the last STEP_UP_MAX_AGE.',
     args: {
       token: t.arg.string({ required: true }),
       newPassword: t.arg.string({ required: true }),
       code: t.arg.string(),
     },
-    resolve: (_root, args, { services, client }) => resetPassword(services, args, client),
+    resolve: (_root, args, { services, client, viewer }) => resetPassword(services, args, client, viewer),
   }),
   sendVerificationEmail: t.withAuth({ loggedIn: true }).boolean({
     description: "Mails a new verification link for the caller's address. False when it is verified already.",

@@ -227,6 +227,7 @@ describe('one gate for every string argument', () => {
       else if (isEnum(named)) variables[arg.name] = named.getValues()[0]?.name;
       else if (named.name === 'Int') variables[arg.name] = 1;
       else if (named.name === 'Boolean') variables[arg.name] = true;
+      else if (named.name === 'JSONObject') variables[arg.name] = {};
     }
     const before = await accountRowCounts(t);
     const response = await t.graphql(documentOf(root), variables, { token: account.accessToken });

@@ -21,6 +21,10 @@ const OPEN_FIELDS = [
   'Mutation.verifyEmail',
   'Mutation.confirmEmailChange',
   'Mutation.verifySecondFactor',
+  'Mutation.passkeyLoginOptions',
+  'Mutation.loginWithPasskey',
+  'Mutation.passkeySecondFactorOptions',
+  'Mutation.verifySecondFactorWithPasskey',
 ];
 
 /**

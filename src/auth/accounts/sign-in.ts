@@ -1,8 +1,8 @@
-import { accountDisabled, emailNotVerified, emailTaken, invalidCredentials } from '../../errors.ts';
-import { isUniqueViolation } from '../../db/errors.ts';
-import type { User } from '../../generated/prisma/client.ts';
-import { checkNewPassword, checkPasswordLength, normalizeEmail, normalizeName } from './rules.ts';
+import { emailNotVerified, emailTaken, invalidCredentials } from '../../errors.ts';
+import { refuseUnusable } from './usable.ts';
 import { queueVerificationMail } from '../recovery/email-verification.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
+import { checkNewPassword, checkPasswordLength, normalizeEmail, normalizeName } from './rules.ts';
 import { newOpaqueToken } from '../tokens/opaque-tokens.ts';
 import {
   clientKey,
@@ -15,7 +15,7 @@ import {
 import type { AccessTokens } from '../tokens/access-tokens.ts';
 import { startSession } from '../sessions/start-session.ts';
 import { challengeLogin } from '../factors/challenge.ts';
-import { hasSecondFactor } from '../factors/codes.ts';
+import { secondFactorMethods } from '../factors/codes.ts';
 import type { FactorDeps } from '../factors/deps.ts';
 
 /** What the account flows need: the flows that send mail, sessions, and second factors. */
@@ -82,26 +82,6 @@ async function createOrTaken<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 
-/**
- * After the right password only, so that neither refusal says anything to a
- * guesser: a disabled account, and an unverified one when verification is required.
- */
-async function refuseUnusable(deps: AccountDeps, user: User, client: ClientInfo): Promise<void> {
-  if (user.disabledAt) {
-    await deps.audit.record({ type: 'LOGIN_FAILED', userId: user.id, detail: { reason: 'account_disabled' } }, client);
-    throw accountDisabled();
-  }
-  if (deps.mail.requireEmailVerification && !user.emailVerifiedAt) {
-    await deps.audit.record(
-      { type: 'LOGIN_FAILED', userId: user.id, detail: { reason: 'email_not_verified' } },
-      client,
-    );
-    // With no session there is no other way to ask again; the per-address limit keeps it to a few.
-    queueVerificationMail(deps, user, client);
-    throw emailNotVerified();
-  }
-}
-
 async function checkPassword(deps: AccountDeps, email: string, password: string) {
   const user = await deps.prisma.user.findUnique({ where: { email } });
   // Always one bcrypt comparison, against a dummy hash for an unknown email, and
@@ -128,7 +108,8 @@ export async function login(deps: AccountDeps, input: LoginInput, client: Client
   }
   await deps.rateLimits.loginSucceeded(email, ip);
   await refuseUnusable(deps, user, client);
-  if (await hasSecondFactor(deps.prisma, user.id)) await challengeLogin(deps, user, client);
+  const methods = await secondFactorMethods(deps.prisma, user.id);
+  if (methods.length > 0) await challengeLogin(deps, user, methods, client);
 
   return startSession(deps, user, client, ['pwd']);
 }

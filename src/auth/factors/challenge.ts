@@ -11,9 +11,6 @@ export const CHALLENGE_TTL_SECONDS = 5 * 60;
 export const CHALLENGE_ATTEMPTS = 5;
 const MAX_CHALLENGE_LENGTH = 64;
 
-/** The ways this account can prove its second factor. */
-export const methodsFor = (): SecondFactorMethod[] => ['TOTP', 'RECOVERY_CODE'];
-
 /**
  * The right password of an account with a second factor signs nobody in yet:
  * it is answered SECOND_FACTOR_REQUIRED with a challenge, which
@@ -21,7 +18,12 @@ export const methodsFor = (): SecondFactorMethod[] => ['TOTP', 'RECOVERY_CODE'];
  * is never taken for an access token), stored as a hash, and good for one
  * success, a few codes and a few minutes.
  */
-export async function challengeLogin(deps: FactorDeps, user: User, client: ClientInfo): Promise<never> {
+export async function challengeLogin(
+  deps: FactorDeps,
+  user: User,
+  methods: SecondFactorMethod[],
+  client: ClientInfo,
+): Promise<never> {
   const { token, hash } = newOpaqueToken();
   const now = deps.clock.now();
   await deps.prisma.loginChallenge.create({
@@ -35,7 +37,7 @@ export async function challengeLogin(deps: FactorDeps, user: User, client: Clien
     },
   });
   await deps.audit.record({ type: 'SECOND_FACTOR_CHALLENGED', userId: user.id }, client);
-  throw secondFactorRequired(methodsFor(), token);
+  throw secondFactorRequired(methods, token);
 }
 
 /**

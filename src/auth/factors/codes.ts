@@ -1,4 +1,4 @@
-import { wrongCode } from '../../errors.ts';
+import { type SecondFactorMethod, wrongCode } from '../../errors.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { mails } from '../../mail/templates.ts';
 import type { ClientInfo } from '../sessions/sessions.ts';
@@ -9,10 +9,27 @@ import { isTotpCode, matchingStep } from './totp.ts';
 
 export type CodeMethod = 'totp' | 'recovery';
 
-/** Whether the account has a second factor (a confirmed authenticator app). */
-export async function hasSecondFactor(prisma: Pick<PrismaClient, 'totpFactor'>, userId: string): Promise<boolean> {
-  const factor = await prisma.totpFactor.findUnique({ where: { userId }, select: { confirmedAt: true } });
-  return Boolean(factor?.confirmedAt);
+/** The ways the account can prove a second factor; none when it has none. */
+export async function secondFactorMethods(
+  prisma: Pick<PrismaClient, 'totpFactor' | 'passkey'>,
+  userId: string,
+): Promise<SecondFactorMethod[]> {
+  const [factor, passkeys] = await Promise.all([
+    prisma.totpFactor.findUnique({ where: { userId }, select: { confirmedAt: true } }),
+    prisma.passkey.count({ where: { userId } }),
+  ]);
+  return [
+    ...(factor?.confirmedAt ? (['TOTP', 'RECOVERY_CODE'] as const) : []),
+    ...(passkeys > 0 ? (['PASSKEY'] as const) : []),
+  ];
+}
+
+/** Whether the account has a second factor (a confirmed authenticator app, or a passkey). */
+export async function hasSecondFactor(
+  prisma: Pick<PrismaClient, 'totpFactor' | 'passkey'>,
+  userId: string,
+): Promise<boolean> {
+  return (await secondFactorMethods(prisma, userId)).length > 0;
 }
 
 /**

@@ -7,6 +7,7 @@ import { isUuid, type ClientInfo } from '../sessions/sessions.ts';
 import { checkSecondFactorCode } from './codes.ts';
 import type { FactorDeps } from './deps.ts';
 import { newRecoveryCodes } from './recovery-codes.ts';
+import { requireStepUp } from './step-up.ts';
 import { matchingStep, newTotpSecret, otpauthUri, totpSecretText } from './totp.ts';
 
 export interface TotpSetup {
@@ -30,6 +31,11 @@ const alreadyEnabled = () =>
 
 const notEnabled = () => badUserInput('code', 'No authenticator app is set up for this account.');
 
+async function hasTotp(deps: FactorDeps, userId: string): Promise<boolean> {
+  const factor = await deps.prisma.totpFactor.findUnique({ where: { userId }, select: { confirmedAt: true } });
+  return Boolean(factor?.confirmedAt);
+}
+
 async function checkPassword(deps: FactorDeps, viewer: SignedInViewer, password: string): Promise<void> {
   checkPasswordLength(password);
   if (!(await deps.hasher.verify(password, viewer.user.passwordHash))) {
@@ -50,7 +56,9 @@ export async function setUpTotp(
 ): Promise<TotpSetup> {
   const { encryption } = deps;
   if (!encryption) throw unavailable();
-  if (viewer.secondFactor) throw alreadyEnabled();
+  if (await hasTotp(deps, viewer.user.id)) throw alreadyEnabled();
+  // A passkey is a second factor already: adding another needs it proved recently.
+  await requireStepUp(deps, viewer, undefined, client);
   await checkPassword(deps, viewer, password);
   const secret = newTotpSecret();
   const now = deps.clock.now();
@@ -115,7 +123,7 @@ export async function disableTotp(
   input: { password: string; code: string },
   client: ClientInfo,
 ): Promise<true> {
-  if (!viewer.secondFactor) throw notEnabled();
+  if (!(await hasTotp(deps, viewer.user.id))) throw notEnabled();
   await checkPassword(deps, viewer, input.password);
   await checkSecondFactorCode(deps, viewer.user, input.code, client);
   await removeSecondFactor(deps, viewer.user.id);
@@ -131,7 +139,7 @@ export async function regenerateRecoveryCodes(
   code: string,
   client: ClientInfo,
 ): Promise<string[]> {
-  if (!viewer.secondFactor) throw notEnabled();
+  if (!(await hasTotp(deps, viewer.user.id))) throw notEnabled();
   await checkSecondFactorCode(deps, viewer.user, code, client);
   const userId = viewer.user.id;
   const { codes, stored } = newRecoveryCodes();
@@ -145,24 +153,27 @@ export async function regenerateRecoveryCodes(
   return codes;
 }
 
-async function removeSecondFactor(deps: FactorDeps, userId: string): Promise<number> {
-  const [, factors] = await deps.prisma.$transaction([
-    deps.prisma.recoveryCode.deleteMany({ where: { userId } }),
-    deps.prisma.totpFactor.deleteMany({ where: { userId } }),
-  ]);
-  return factors.count;
+/** Removes the authenticator app and its recovery codes (and, with `passkeys`, the passkeys); returns how many factors went. */
+async function removeSecondFactor(deps: FactorDeps, userId: string, options = { passkeys: false }): Promise<number> {
+  return deps.prisma.$transaction(async (tx) => {
+    await tx.recoveryCode.deleteMany({ where: { userId } });
+    const factors = await tx.totpFactor.deleteMany({ where: { userId } });
+    const passkeys = options.passkeys ? await tx.passkey.deleteMany({ where: { userId } }) : { count: 0 };
+    return factors.count + passkeys.count;
+  });
 }
 
 /**
  * Support's answer to a lost phone and lost recovery codes: an admin (or the
- * command line) removes the account's second factor. The account signs in with
- * its password alone until a new one is set up; its owner gets a notice.
+ * command line) removes the account's second factors, its authenticator app and
+ * its passkeys. The account signs in with its password alone until a new one is
+ * set up; its owner gets a notice.
  */
 export async function resetSecondFactor(deps: FactorDeps, actorId: ActorId, userId: string, client: ClientInfo) {
   if (!isUuid(userId)) throw badUserInput('userId', 'No user has this id.');
   const user = await deps.prisma.user.findUnique({ where: { id: userId } });
   if (!user) throw badUserInput('userId', 'No user has this id.');
-  const removed = await removeSecondFactor(deps, userId);
+  const removed = await removeSecondFactor(deps, userId, { passkeys: true });
   deps.logger.info({ event: 'second_factor_reset', userId, by: actorId, removed }, 'second factor reset');
   await deps.audit.record(
     { type: 'SECOND_FACTOR_RESET', userId, actorId: actorId ?? undefined, detail: { removed: removed > 0 } },

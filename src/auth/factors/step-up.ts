@@ -1,14 +1,15 @@
 import { stepUpRequired } from '../../errors.ts';
 import type { SignedInViewer } from '../sessions/authenticate.ts';
 import type { ClientInfo } from '../sessions/sessions.ts';
-import { checkSecondFactorCode } from './codes.ts';
+import { checkSecondFactorCode, secondFactorMethods } from './codes.ts';
 import type { FactorDeps } from './deps.ts';
 
 /**
  * Before a change to how one signs in (password, address, second factor,
  * passkeys, deleting the account), an account with a second factor needs a
  * session whose second factor is recent, or a fresh code with the request;
- * otherwise FORBIDDEN with `reason: STEP_UP_REQUIRED`. A fresh code makes the
+ * otherwise FORBIDDEN with `reason: STEP_UP_REQUIRED` and the `methods` it can
+ * use. A fresh code (or a passkey, through stepUpWithPasskey) makes the
  * session's second factor recent again.
  */
 export async function requireStepUp(
@@ -17,11 +18,26 @@ export async function requireStepUp(
   code: string | null | undefined,
   client: ClientInfo,
 ): Promise<void> {
-  if (!viewer.secondFactor) return;
+  if (!viewer.secondFactor || secondFactorIsRecent(deps, viewer)) return;
   const now = deps.clock.now();
-  const provedAt = viewer.session.secondFactorAt?.getTime();
-  if (provedAt !== undefined && now.getTime() - provedAt <= deps.secondFactors.stepUpMaxAgeSeconds * 1000) return;
-  if (!code) throw stepUpRequired();
+  if (!code) throw stepUpRequired(await secondFactorMethods(deps.prisma, viewer.user.id));
   await checkSecondFactorCode(deps, viewer.user, code, client);
+  await markSecondFactorRecent(deps, viewer, now);
+}
+
+/** Whether the viewer's session proved its second factor within STEP_UP_MAX_AGE. */
+export function secondFactorIsRecent(deps: Pick<FactorDeps, 'clock' | 'secondFactors'>, viewer: SignedInViewer) {
+  const provedAt = viewer.session.secondFactorAt?.getTime();
+  return (
+    provedAt !== undefined && deps.clock.now().getTime() - provedAt <= deps.secondFactors.stepUpMaxAgeSeconds * 1000
+  );
+}
+
+/** Records that this session proved its second factor at `now`. */
+export async function markSecondFactorRecent(
+  deps: Pick<FactorDeps, 'prisma'>,
+  viewer: SignedInViewer,
+  now: Date,
+): Promise<void> {
   await deps.prisma.session.update({ where: { id: viewer.session.id }, data: { secondFactorAt: now } });
 }

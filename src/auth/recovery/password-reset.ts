@@ -3,8 +3,9 @@ import { checkNewPassword, normalizeEmail } from '../accounts/rules.ts';
 import { consumeOneTimeToken, findUsableToken, invalidToken, issueOneTimeToken } from '../one-time/one-time-tokens.ts';
 import { clientKey, revokeSessions, type ClientInfo } from '../sessions/sessions.ts';
 import { secondFactorRequired } from '../../errors.ts';
-import { methodsFor } from '../factors/challenge.ts';
-import { checkSecondFactorCode, hasSecondFactor } from '../factors/codes.ts';
+import { ANONYMOUS, type Viewer } from '../sessions/authenticate.ts';
+import { checkSecondFactorCode, secondFactorMethods } from '../factors/codes.ts';
+import { secondFactorIsRecent } from '../factors/step-up.ts';
 import type { FactorDeps } from '../factors/deps.ts';
 import type { MailFlowDeps } from './deps.ts';
 
@@ -57,15 +58,25 @@ export interface ResetPasswordInput {
  * of the account ends; nobody is signed in. The account's address counts as
  * verified: the token reached it.
  */
-export async function resetPassword(deps: FactorDeps, input: ResetPasswordInput, client: ClientInfo): Promise<true> {
+export async function resetPassword(
+  deps: FactorDeps,
+  input: ResetPasswordInput,
+  client: ClientInfo,
+  viewer: Viewer = ANONYMOUS,
+): Promise<true> {
   const found = await findUsableToken(deps.prisma, 'PASSWORD_RESET', input.token, deps.clock.now());
   const user = found && (await deps.prisma.user.findUnique({ where: { id: found.userId } }));
   // Bound to the address it was sent to: after an email change it no longer works.
   if (!found || !user || user.email !== found.email || user.disabledAt) throw invalidToken();
   checkNewPassword(input.newPassword, user.email, 'newPassword');
-  // An account with a second factor needs its code too: a mailbox alone does not take it over.
-  if (await hasSecondFactor(deps.prisma, user.id)) {
-    if (!input.code) throw secondFactorRequired(methodsFor());
+  // An account with a second factor needs it too: a mailbox alone does not take it over. A code
+  // proves it; so does a session of the account whose second factor is recent (a passkey sign-in).
+  const methods = await secondFactorMethods(deps.prisma, user.id);
+  if (
+    methods.length > 0 &&
+    !(viewer.kind === 'user' && viewer.user.id === user.id && secondFactorIsRecent(deps, viewer))
+  ) {
+    if (!input.code) throw secondFactorRequired(methods);
     await checkSecondFactorCode(deps, user, input.code, client);
   }
 

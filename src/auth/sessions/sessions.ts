@@ -93,7 +93,9 @@ const LIVE_SESSION_QUERY = {
   text: `SELECT s.id, s."userId", s."createdAt", s."lastUsedAt", s."expiresAt", s."revokedAt", s."revokedReason",
                 s."userAgent", s.ip, s.amr, s."authTime", s."secondFactorAt",
                 u.email, u."passwordHash", u.name, u.role, u."createdAt", u."updatedAt", u."emailVerifiedAt", u."disabledAt",
+                u."passkeyUserHandle",
                 EXISTS (SELECT 1 FROM "TotpFactor" f WHERE f."userId" = u.id AND f."confirmedAt" IS NOT NULL)
+                  OR EXISTS (SELECT 1 FROM "Passkey" p WHERE p."userId" = u.id)
            FROM "Session" s JOIN "User" u ON u.id = s."userId"
           WHERE s.id = $1 AND s."userId" = $2
             AND s."revokedAt" IS NULL AND s."expiresAt" > $3 AND s."lastUsedAt" > $4
@@ -121,13 +123,14 @@ type LiveSessionRow = [
   userUpdatedAt: Date,
   emailVerifiedAt: Date | null,
   disabledAt: Date | null,
+  passkeyUserHandle: Buffer | null,
   secondFactor: boolean,
 ];
 
 export interface LiveSession {
   session: Session;
   user: User;
-  /** Whether the account has a second factor (a confirmed authenticator app). */
+  /** Whether the account has a second factor (a confirmed authenticator app, or a passkey). */
   secondFactor: boolean;
 }
 
@@ -167,6 +170,7 @@ export async function findLiveSession(
     userUpdatedAt,
     emailVerifiedAt,
     disabledAt,
+    passkeyUserHandle,
     secondFactor,
   ] = row as LiveSessionRow;
   return {
@@ -194,6 +198,7 @@ export async function findLiveSession(
       updatedAt: userUpdatedAt,
       emailVerifiedAt,
       disabledAt,
+      passkeyUserHandle: passkeyUserHandle && new Uint8Array(passkeyUserHandle),
     },
     secondFactor,
   };

@@ -1,0 +1,74 @@
+import { type AuthenticationResponseJSON, verifyAuthenticationResponse } from '@simplewebauthn/server';
+import type { Passkey } from '../../../generated/prisma/client.ts';
+import type { FactorDeps } from '../deps.ts';
+import type { ClientInfo } from '../../sessions/sessions.ts';
+import { credentialIdOf, passkeyRefused } from './passkey-errors.ts';
+import { clientDataOf, originAllowed, type PasskeySettings } from './webauthn-challenges.ts';
+
+/**
+ * What a sign-in assertion says it signed, and with which credential; refused
+ * as any other failure when it is not an assertion from an allowed origin.
+ */
+export function signedAssertion(
+  settings: PasskeySettings,
+  response: unknown,
+): { signed: { challenge: string; origin: string }; credentialId: string } {
+  const signed = clientDataOf(response);
+  const credentialId = credentialIdOf(response);
+  if (signed?.type !== 'webauthn.get' || !credentialId || !originAllowed(settings, signed.origin)) {
+    throw passkeyRefused();
+  }
+  return { signed, credentialId };
+}
+
+/**
+ * Verifies a passkey's signature over the challenge and moves its counter on.
+ * A counter that goes backwards means two copies of one authenticator (a cloned
+ * key): refused, logged and audited. Of two assertions racing with one counter
+ * value, the second is refused.
+ */
+export async function verifyAssertion(
+  deps: FactorDeps,
+  settings: PasskeySettings,
+  passkey: Passkey,
+  response: unknown,
+  signed: { challenge: string; origin: string },
+  client: ClientInfo,
+): Promise<{ userVerified: boolean }> {
+  let verification: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
+  try {
+    verification = await verifyAuthenticationResponse({
+      response: response as AuthenticationResponseJSON,
+      expectedChallenge: signed.challenge,
+      expectedOrigin: signed.origin,
+      expectedRPID: settings.rpId,
+      credential: {
+        id: passkey.credentialId,
+        publicKey: passkey.publicKey,
+        counter: Number(passkey.counter),
+        transports: passkey.transports,
+      },
+      requireUserVerification: false,
+    });
+  } catch (error) {
+    if (error instanceof Error && /counter value/i.test(error.message)) {
+      deps.logger.warn(
+        { event: 'passkey_counter_regression', userId: passkey.userId, passkeyId: passkey.id },
+        "a passkey's signature counter went backwards: the authenticator may have been cloned",
+      );
+      await deps.audit.record(
+        { type: 'PASSKEY_COUNTER_REGRESSION', userId: passkey.userId, detail: { passkeyId: passkey.id } },
+        client,
+      );
+    }
+    throw passkeyRefused();
+  }
+  if (!verification.verified) throw passkeyRefused();
+  const { newCounter, userVerified } = verification.authenticationInfo;
+  const { count } = await deps.prisma.passkey.updateMany({
+    where: { id: passkey.id, counter: passkey.counter },
+    data: { counter: BigInt(newCounter), lastUsedAt: deps.clock.now() },
+  });
+  if (count === 0) throw passkeyRefused();
+  return { userVerified };
+}

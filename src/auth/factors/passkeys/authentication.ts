@@ -1,0 +1,135 @@
+import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { badUserInput, challengeInvalid } from '../../../errors.ts';
+import { normalizeEmail } from '../../accounts/rules.ts';
+import { refuseUnusable } from '../../accounts/usable.ts';
+import { type AuthMethod, type ClientInfo, clientKey, type SignedIn } from '../../sessions/sessions.ts';
+import { startSession } from '../../sessions/start-session.ts';
+import { hashOpaqueToken } from '../../tokens/opaque-tokens.ts';
+import { CHALLENGE_ATTEMPTS } from '../challenge.ts';
+import { signedAssertion, verifyAssertion } from './assertion.ts';
+import { passkeyRefused } from './passkey-errors.ts';
+import { type PasskeyDeps, passkeySettings } from './registration.ts';
+import { passkeyDescriptors, requestOptions } from './request-options.ts';
+import { consumeWebAuthnChallenge, issueWebAuthnChallenge } from './webauthn-challenges.ts';
+
+/**
+ * Options for a sign-in with a passkey (`startAuthentication`). With an email,
+ * the account's passkeys are offered (email-first); without one, the browser
+ * offers whatever passkey it holds for this site (discoverable). An unknown
+ * email gets the discoverable kind: the answer says nothing about accounts.
+ */
+export async function passkeyLoginOptions(
+  deps: PasskeyDeps,
+  rawEmail: string | null | undefined,
+  client: ClientInfo,
+): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const settings = passkeySettings(deps);
+  await deps.rateLimits.beforePasskeyLogin(clientKey(client));
+  const email = rawEmail == null ? undefined : normalizeEmail(rawEmail);
+  const user = email ? await deps.prisma.user.findUnique({ where: { email }, select: { id: true } }) : null;
+  const passkeys = user ? await passkeyDescriptors(deps.prisma, user.id) : [];
+  const challenge = await issueWebAuthnChallenge(deps.prisma, {
+    purpose: 'AUTHENTICATION',
+    userId: passkeys.length > 0 && user ? user.id : null,
+    now: deps.clock.now(),
+  });
+  return requestOptions(settings, challenge, passkeys);
+}
+
+/**
+ * Signs in with a passkey, no password: the access token carries `amr: [hwk]`,
+ * plus `mfa` when the authenticator verified the person (a PIN or biometrics).
+ * One answer for every refusal.
+ */
+export async function loginWithPasskey(deps: PasskeyDeps, response: unknown, client: ClientInfo): Promise<SignedIn> {
+  const settings = passkeySettings(deps);
+  await deps.rateLimits.beforePasskeyLogin(clientKey(client));
+  const { signed, credentialId } = signedAssertion(settings, response);
+  const used = await consumeWebAuthnChallenge(deps.prisma, 'AUTHENTICATION', signed.challenge, deps.clock.now());
+  const passkey = used && (await deps.prisma.passkey.findUnique({ where: { credentialId } }));
+  // Email-first options name their account: a passkey of another is refused.
+  if (!used || !passkey || (used.userId && used.userId !== passkey.userId)) throw passkeyRefused();
+  const user = await deps.prisma.user.findUniqueOrThrow({ where: { id: passkey.userId } });
+  const handle = (response as AuthenticationResponseJSON).response?.userHandle;
+  if (handle && (!user.passkeyUserHandle || Buffer.from(user.passkeyUserHandle).toString('base64url') !== handle)) {
+    throw passkeyRefused();
+  }
+  const { userVerified } = await verifyAssertion(deps, settings, passkey, response, signed, client);
+  await refuseUnusable(deps, user, client);
+  const amr: AuthMethod[] = userVerified ? ['hwk', 'mfa'] : ['hwk'];
+  return startSession(deps, user, client, amr);
+}
+
+/** The login challenge of a SECOND_FACTOR_REQUIRED answer, still open, without spending an attempt. */
+async function openLoginChallenge(deps: PasskeyDeps, challenge: string) {
+  if (challenge.length === 0 || challenge.length > 64) throw challengeInvalid();
+  const found = await deps.prisma.loginChallenge.findFirst({
+    where: {
+      tokenHash: hashOpaqueToken(challenge),
+      usedAt: null,
+      expiresAt: { gt: deps.clock.now() },
+      attempts: { lt: CHALLENGE_ATTEMPTS },
+    },
+    select: { id: true, userId: true },
+  });
+  if (!found) throw challengeInvalid();
+  return found;
+}
+
+/** Options to finish a login's second step with a passkey instead of a code. */
+export async function passkeySecondFactorOptions(
+  deps: PasskeyDeps,
+  challenge: string,
+): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const settings = passkeySettings(deps);
+  const login = await openLoginChallenge(deps, challenge);
+  const passkeys = await passkeyDescriptors(deps.prisma, login.userId);
+  if (passkeys.length === 0) throw badUserInput('challenge', 'This account has no passkey: use a code.');
+  const webAuthnChallenge = await issueWebAuthnChallenge(deps.prisma, {
+    purpose: 'SECOND_FACTOR',
+    userId: login.userId,
+    loginChallengeId: login.id,
+    now: deps.clock.now(),
+  });
+  return requestOptions(settings, webAuthnChallenge, passkeys);
+}
+
+/**
+ * Finishes a login answered SECOND_FACTOR_REQUIRED with a passkey's assertion:
+ * the access token carries `amr: [pwd, hwk]`. Each try spends one of the login
+ * challenge's attempts, as a code does.
+ */
+export async function verifySecondFactorWithPasskey(
+  deps: PasskeyDeps,
+  input: { challenge: string; response: unknown },
+  client: ClientInfo,
+): Promise<SignedIn> {
+  const settings = passkeySettings(deps);
+  if (input.challenge.length === 0 || input.challenge.length > 64) throw challengeInvalid();
+  const now = deps.clock.now();
+  const [spent] = await deps.prisma.loginChallenge.updateManyAndReturn({
+    where: {
+      tokenHash: hashOpaqueToken(input.challenge),
+      usedAt: null,
+      expiresAt: { gt: now },
+      attempts: { lt: CHALLENGE_ATTEMPTS },
+    },
+    data: { attempts: { increment: 1 } },
+    select: { id: true, userId: true },
+  });
+  if (!spent) throw challengeInvalid();
+  const { signed, credentialId } = signedAssertion(settings, input.response);
+  const used = await consumeWebAuthnChallenge(deps.prisma, 'SECOND_FACTOR', signed.challenge, now);
+  const passkey = used && (await deps.prisma.passkey.findUnique({ where: { credentialId } }));
+  if (!used || used.loginChallengeId !== spent.id || !passkey || passkey.userId !== spent.userId)
+    throw passkeyRefused();
+  await verifyAssertion(deps, settings, passkey, input.response, signed, client);
+  const { count } = await deps.prisma.loginChallenge.updateMany({
+    where: { id: spent.id, usedAt: null },
+    data: { usedAt: now },
+  });
+  if (count === 0) throw challengeInvalid();
+  const user = await deps.prisma.user.findUniqueOrThrow({ where: { id: spent.userId } });
+  if (user.disabledAt) throw challengeInvalid();
+  return startSession(deps, user, client, ['pwd', 'hwk']);
+}

@@ -1,0 +1,79 @@
+import { AppError, badUserInput, ErrorCode } from '../../../errors.ts';
+import type { Passkey } from '../../../generated/prisma/client.ts';
+import { mails } from '../../../mail/templates.ts';
+import type { SignedInViewer } from '../../sessions/authenticate.ts';
+import { type ClientInfo, isUuid } from '../../sessions/sessions.ts';
+import { secondFactorMethods } from '../codes.ts';
+import { requireStepUp } from '../step-up.ts';
+import { passkeyName } from './passkey-name.ts';
+import type { PasskeyDeps } from './registration.ts';
+
+const noSuchPasskey = () => badUserInput('id', 'You have no passkey with this id.');
+
+async function ownPasskey(deps: PasskeyDeps, viewer: SignedInViewer, id: string): Promise<Passkey> {
+  const passkey = isUuid(id) ? await deps.prisma.passkey.findUnique({ where: { id } }) : null;
+  if (!passkey || passkey.userId !== viewer.user.id) throw noSuchPasskey();
+  return passkey;
+}
+
+export async function renamePasskey(
+  deps: PasskeyDeps,
+  viewer: SignedInViewer,
+  input: { id: string; name: string },
+  client: ClientInfo,
+): Promise<Passkey> {
+  const passkey = await ownPasskey(deps, viewer, input.id);
+  const renamed = await deps.prisma.passkey.update({
+    where: { id: passkey.id },
+    data: { name: passkeyName(input.name) },
+  });
+  await deps.audit.record(
+    {
+      type: 'PASSKEY_RENAMED',
+      userId: viewer.user.id,
+      sessionId: viewer.session.id,
+      detail: { passkeyId: passkey.id },
+    },
+    client,
+  );
+  deps.mailer.send(mails.passkeyChanged(deps.mail, viewer.user.email, 'renamed', renamed.name));
+  return renamed;
+}
+
+/**
+ * Removes a passkey (step-up where the account has a second factor). Every
+ * account keeps its password, so no removal leaves it without a way in; but an
+ * admin who must have a second factor (REQUIRE_ADMIN_SECOND_FACTOR=on) cannot
+ * remove the last one.
+ */
+export async function removePasskey(
+  deps: PasskeyDeps,
+  viewer: SignedInViewer,
+  input: { id: string; code?: string | null | undefined },
+  client: ClientInfo,
+): Promise<true> {
+  const passkey = await ownPasskey(deps, viewer, input.id);
+  await requireStepUp(deps, viewer, input.code, client);
+  if (deps.secondFactors.requireForAdmins && viewer.user.role === 'ADMIN') {
+    const methods = await secondFactorMethods(deps.prisma, viewer.user.id);
+    const passkeys = await deps.prisma.passkey.count({ where: { userId: viewer.user.id } });
+    if (!methods.includes('TOTP') && passkeys <= 1) {
+      throw new AppError('An admin must keep a second factor: add another before removing this one.', {
+        code: ErrorCode.FORBIDDEN,
+        reason: 'SECOND_FACTOR_REQUIRED',
+      });
+    }
+  }
+  await deps.prisma.passkey.delete({ where: { id: passkey.id } });
+  await deps.audit.record(
+    {
+      type: 'PASSKEY_REMOVED',
+      userId: viewer.user.id,
+      sessionId: viewer.session.id,
+      detail: { passkeyId: passkey.id },
+    },
+    client,
+  );
+  deps.mailer.send(mails.passkeyChanged(deps.mail, viewer.user.email, 'removed', passkey.name));
+  return true;
+}

@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import {
+  generateRegistrationOptions,
+  type PublicKeyCredentialCreationOptionsJSON,
+  type RegistrationResponseJSON,
+  verifyRegistrationResponse,
+} from '@simplewebauthn/server';
+import { isUniqueViolation } from '../../../db/errors.ts';
+import { badUserInput } from '../../../errors.ts';
+import type { Passkey } from '../../../generated/prisma/client.ts';
+import { mails } from '../../../mail/templates.ts';
+import type { SignedInViewer } from '../../sessions/authenticate.ts';
+import type { ClientInfo } from '../../sessions/sessions.ts';
+import type { FactorDeps } from '../deps.ts';
+import { markSecondFactorRecent, requireStepUp } from '../step-up.ts';
+import { passkeyName } from './passkey-name.ts';
+import { passkeyDescriptors } from './request-options.ts';
+import { passkeysUnavailable, unverifiedRegistration } from './passkey-errors.ts';
+import {
+  clientDataOf,
+  consumeWebAuthnChallenge,
+  issueWebAuthnChallenge,
+  originAllowed,
+  type PasskeySettings,
+  WEBAUTHN_CHALLENGE_TTL_SECONDS,
+} from './webauthn-challenges.ts';
+
+export interface PasskeyDeps extends FactorDeps {
+  /** Undefined when passkeys are off (production without WEBAUTHN_RP_ID). */
+  passkeys: PasskeySettings | undefined;
+}
+
+export function passkeySettings(deps: PasskeyDeps): PasskeySettings {
+  if (!deps.passkeys) throw passkeysUnavailable();
+  return deps.passkeys;
+}
+
+/** The account's WebAuthn user handle: 32 random bytes made once, never its email or id. */
+async function userHandle(deps: PasskeyDeps, viewer: SignedInViewer): Promise<Uint8Array<ArrayBuffer>> {
+  if (viewer.user.passkeyUserHandle) return new Uint8Array(viewer.user.passkeyUserHandle);
+  await deps.prisma.user.updateMany({
+    where: { id: viewer.user.id, passkeyUserHandle: null },
+    data: { passkeyUserHandle: new Uint8Array(randomBytes(32)) },
+  });
+  const { passkeyUserHandle } = await deps.prisma.user.findUniqueOrThrow({
+    where: { id: viewer.user.id },
+    select: { passkeyUserHandle: true },
+  });
+  if (!passkeyUserHandle) throw new Error('the user handle was not stored');
+  return new Uint8Array(passkeyUserHandle);
+}
+
+/**
+ * Options for `navigator.credentials.create` (or @simplewebauthn/browser's
+ * `startRegistration`): a discoverable credential, its challenge kept on the
+ * server for five minutes, the account's passkeys excluded. Needs a recent
+ * second factor (or `code`) on an account that has one.
+ */
+export async function passkeyRegistrationOptions(
+  deps: PasskeyDeps,
+  viewer: SignedInViewer,
+  code: string | null | undefined,
+  client: ClientInfo,
+): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  const settings = passkeySettings(deps);
+  await requireStepUp(deps, viewer, code, client);
+  const handle = await userHandle(deps, viewer);
+  const existing = await passkeyDescriptors(deps.prisma, viewer.user.id);
+  const challenge = await issueWebAuthnChallenge(deps.prisma, {
+    purpose: 'REGISTRATION',
+    userId: viewer.user.id,
+    now: deps.clock.now(),
+  });
+  return generateRegistrationOptions({
+    rpName: settings.rpName,
+    rpID: settings.rpId,
+    userName: viewer.user.email,
+    userID: handle,
+    userDisplayName: viewer.user.name ?? viewer.user.email,
+    challenge,
+    timeout: WEBAUTHN_CHALLENGE_TTL_SECONDS * 1000,
+    attestationType: 'none',
+    excludeCredentials: existing,
+    authenticatorSelection: { residentKey: 'required', userVerification: 'preferred' },
+  });
+}
+
+/** Stores the passkey the browser made with those options, once its response verifies. */
+export async function registerPasskey(
+  deps: PasskeyDeps,
+  viewer: SignedInViewer,
+  input: { response: unknown; name?: string | null | undefined },
+  client: ClientInfo,
+): Promise<Passkey> {
+  const settings = passkeySettings(deps);
+  const name = passkeyName(input.name);
+  const signed = clientDataOf(input.response);
+  if (signed?.type !== 'webauthn.create') throw unverifiedRegistration();
+  if (!originAllowed(settings, signed.origin))
+    throw badUserInput('response', 'This page may not use passkeys of this service.');
+  const now = deps.clock.now();
+  const used = await consumeWebAuthnChallenge(deps.prisma, 'REGISTRATION', signed.challenge, now);
+  if (!used || used.userId !== viewer.user.id) throw unverifiedRegistration();
+
+  let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+  try {
+    verification = await verifyRegistrationResponse({
+      response: input.response as RegistrationResponseJSON,
+      expectedChallenge: signed.challenge,
+      expectedOrigin: signed.origin,
+      expectedRPID: settings.rpId,
+      requireUserVerification: false,
+    });
+  } catch {
+    throw unverifiedRegistration();
+  }
+  if (!verification.verified) throw unverifiedRegistration();
+  const { credential, credentialDeviceType, credentialBackedUp } = verification.registrationInfo;
+
+  let passkey: Passkey;
+  try {
+    passkey = await deps.prisma.passkey.create({
+      data: {
+        userId: viewer.user.id,
+        credentialId: credential.id,
+        publicKey: new Uint8Array(credential.publicKey),
+        counter: BigInt(credential.counter),
+        transports: credential.transports ?? [],
+        name,
+        deviceType: credentialDeviceType,
+        backedUp: credentialBackedUp,
+        createdAt: now,
+      },
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw badUserInput('response', 'This passkey is registered already.');
+    throw error;
+  }
+  // Making the passkey proved it, as confirming an authenticator app does.
+  await markSecondFactorRecent(deps, viewer, now);
+  await deps.audit.record(
+    {
+      type: 'PASSKEY_REGISTERED',
+      userId: viewer.user.id,
+      sessionId: viewer.session.id,
+      detail: { passkeyId: passkey.id },
+    },
+    client,
+  );
+  deps.mailer.send(mails.passkeyChanged(deps.mail, viewer.user.email, 'added', passkey.name));
+  return passkey;
+}

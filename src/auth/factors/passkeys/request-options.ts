@@ -1,0 +1,30 @@
+import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import type { PrismaClient } from '../../../generated/prisma/client.ts';
+import { type PasskeySettings, WEBAUTHN_CHALLENGE_TTL_SECONDS } from './webauthn-challenges.ts';
+
+/** An account's passkeys as options name them: credential id and transports. */
+export async function passkeyDescriptors(prisma: Pick<PrismaClient, 'passkey'>, userId: string) {
+  const passkeys = await prisma.passkey.findMany({
+    where: { userId },
+    select: { credentialId: true, transports: true },
+  });
+  return passkeys.map((passkey) => ({ id: passkey.credentialId, transports: passkey.transports }));
+}
+
+/**
+ * Options for startAuthentication (navigator.credentials.get): the challenge,
+ * and the passkeys that may answer it (none: any the browser holds for this site).
+ */
+export function requestOptions(
+  settings: PasskeySettings,
+  challenge: Uint8Array<ArrayBuffer>,
+  allowCredentials: Awaited<ReturnType<typeof passkeyDescriptors>>,
+): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  return generateAuthenticationOptions({
+    rpID: settings.rpId,
+    challenge,
+    timeout: WEBAUTHN_CHALLENGE_TTL_SECONDS * 1000,
+    userVerification: 'preferred',
+    allowCredentials,
+  });
+}
