@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // its own (a copy of a template migrated once) that is dropped afterwards.
 const shared = {
   include: ['test/**/*.test.ts'],
-  globalSetup: ['test/fixtures/global-setup.ts'],
+  globalSetup: ['test/fixtures/setup/global-setup.ts'],
   testTimeout: 30_000,
   hookTimeout: 60_000,
   pool: 'forks' as const,

@@ -13,7 +13,7 @@ import { logTransport, type MailTransport, smtpTransport } from './mail/transpor
 import { connectRedis, settleRedis } from './redis.ts';
 import { createApp, type App } from './server/app.ts';
 import { listen, stop } from './server/http-server.ts';
-import { listenMetrics } from './server/metrics-server.ts';
+import { listenMetrics } from './server/metrics/metrics-server.ts';
 import { createServices, type Services } from './services.ts';
 
 /** How long requests in flight may take to finish once a shutdown begins. */

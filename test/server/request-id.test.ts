@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestIdFrom } from '../../src/server/request-id.ts';
+import { requestIdFrom } from '../../src/server/http/request-id.ts';
 import {
   claimsFor,
   createTestApp,

@@ -69,7 +69,7 @@ export async function signUp(deps: AccountDeps, input: SignUpInput, client: Clie
   );
   await deps.audit.record({ type: 'SIGN_UP', userId: session.user.id, sessionId: session.id }, client);
   queueVerificationMail(deps, session.user, client);
-  return signedIn(deps.tokens, session.user, session, refresh.token);
+  return signedIn(deps.tokens, session.user, session, refresh.token, { justAuthenticated: true });
 }
 
 /** A write that makes an account; the unique index on email settles two sign-ups racing. */

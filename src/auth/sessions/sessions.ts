@@ -224,12 +224,15 @@ export function signedIn(
   user: User,
   session: Pick<Session, 'id' | 'amr' | 'authTime'>,
   refreshToken: string,
+  options: { justAuthenticated?: boolean } = {},
 ): SignedIn {
   const { accessToken, expiresIn } = tokens.issue({
     userId: user.id,
     sessionId: session.id,
     amr: session.amr,
     authTime: session.authTime,
+    // A session's first token is issued at the instant it authenticated: `iat` equals `auth_time`.
+    ...(options.justAuthenticated ? { issuedAt: session.authTime } : {}),
   });
   return { accessToken, tokenType: 'Bearer', expiresIn, refreshToken, user, sessionId: session.id };
 }

@@ -36,5 +36,5 @@ export async function startSession(
     { type: 'LOGIN_SUCCEEDED', userId: user.id, sessionId: session.id, detail: { amr: amr.join(' ') } },
     client,
   );
-  return signedIn(deps.tokens, user, session, refresh.token);
+  return signedIn(deps.tokens, user, session, refresh.token, { justAuthenticated: true });
 }

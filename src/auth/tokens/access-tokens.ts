@@ -23,7 +23,8 @@ export interface AccessTokenClaims {
 export type TokenCheck = { ok: true; claims: AccessTokenClaims } | { ok: false; reason: TokenRefusal };
 
 export interface AccessTokens {
-  issue(subject: { userId: string; sessionId: string; amr: readonly string[]; authTime: Date }): {
+  /** `issuedAt` (default: now) lets a new session's first token say the instant the session says. */
+  issue(subject: { userId: string; sessionId: string; amr: readonly string[]; authTime: Date; issuedAt?: Date }): {
     accessToken: string;
     expiresIn: number;
   };
@@ -49,14 +50,14 @@ export function createAccessTokens(options: AccessTokenOptions): AccessTokens {
   return {
     publicKeys: options.keys.flatMap((key) => (key.publicJwk ? [key.publicJwk] : [])),
 
-    issue({ userId, sessionId, amr, authTime }) {
+    issue({ userId, sessionId, amr, authTime, issuedAt }) {
       // `iat` from the service's clock; jsonwebtoken counts `exp` from it.
       const accessToken = jwt.sign(
         {
           sid: sessionId,
           amr: [...amr],
           auth_time: Math.floor(authTime.getTime() / 1000),
-          iat: epochSeconds(options.clock),
+          iat: issuedAt ? Math.floor(issuedAt.getTime() / 1000) : epochSeconds(options.clock),
         },
         signing.signWith,
         {

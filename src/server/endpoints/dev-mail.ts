@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import type { KeptMessage } from '../mail/transports.ts';
+import type { KeptMessage } from '../../mail/transports.ts';
 
 export const DEV_MAIL_PATH = '/dev/mail';
 

@@ -1,8 +1,8 @@
 import type { GraphQLError } from 'graphql';
 import { createGraphQLError, isAsyncIterable, type Plugin } from 'graphql-yoga';
-import { AppError, ErrorCode } from '../errors.ts';
-import type { Logger } from '../logger.ts';
-import type { Context } from '../schema/context.ts';
+import { AppError, ErrorCode } from '../../errors.ts';
+import type { Logger } from '../../logger.ts';
+import type { Context } from '../../schema/context.ts';
 
 /**
  * Expected failures keep their message and code (graphql-js copies an

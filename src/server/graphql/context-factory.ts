@@ -1,14 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import type { YogaInitialContext } from 'graphql-yoga';
 import proxyAddr from 'proxy-addr';
-import type { Config } from '../config.ts';
-import { ANONYMOUS, authenticate, type Viewer } from '../auth/sessions/authenticate.ts';
-import type { Context } from '../schema/context.ts';
-import type { Services } from '../services.ts';
-import { maskAndLog } from './mask-error.ts';
-import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';
-import { requestLogger } from './request-logger.ts';
-import type { ServerContext } from './server-context.ts';
+import type { Config } from '../../config.ts';
+import { ANONYMOUS, authenticate, type Viewer } from '../../auth/sessions/authenticate.ts';
+import type { Context } from '../../schema/context.ts';
+import type { Services } from '../../services.ts';
+import { maskAndLog } from '../http/mask-error.ts';
+import { REQUEST_ID_HEADER, requestIdFrom } from '../http/request-id.ts';
+import { requestLogger } from '../http/request-logger.ts';
+import type { ServerContext } from '../http/server-context.ts';
 
 /**
  * Reads `Authorization` into a viewer. Never throws: a bad or stale token

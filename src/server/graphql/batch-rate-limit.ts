@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { ErrorCode } from '../errors.ts';
+import { ErrorCode } from '../../errors.ts';
 
 interface ErrorLike {
   extensions?: { code?: unknown; retryAfter?: unknown };

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
-import { listenOn } from './http-server.ts';
+import { listenOn } from '../http-server.ts';
 import { METRICS_PATH, scrape } from './metrics.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { getOperationAST, type GraphQLError } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Registry } from 'prom-client';
-import { ErrorCode } from '../errors.ts';
-import type { Metrics, OperationLabels } from '../metrics.ts';
+import { ErrorCode } from '../../errors.ts';
+import type { Metrics, OperationLabels } from '../../metrics.ts';
 
 export const METRICS_PATH = '/metrics';
 
