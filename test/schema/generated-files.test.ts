@@ -46,7 +46,11 @@ async function staleFiles(root: string, outputs: Output[], directories: string[]
 
 /** The files codegen.ts generates now, without writing them: a process of its own loads the schema as `npm run codegen` does. */
 async function generateInMemory(): Promise<Output[]> {
-  const run = await runProgram(process.execPath, ['--import', 'tsx', 'test/fixtures/setup/codegen-outputs.ts'], process.env);
+  const run = await runProgram(
+    process.execPath,
+    ['--import', 'tsx', 'test/fixtures/setup/codegen-outputs.ts'],
+    process.env,
+  );
   if (run.code !== 0) throw new Error(`codegen failed:\n${run.stderr}`);
   return JSON.parse(run.stdout) as Output[];
 }
