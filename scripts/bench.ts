@@ -9,7 +9,8 @@
 //   5. login with an unknown email against a wrong password (equal timing);
 //   6. requestPasswordReset for a registered email against an unknown one (equal
 //      timing; the mail goes to an SMTP server started here, which discards it);
-//   7. the service's memory (RSS) after the load.
+//   7. the service's memory: RSS just after start, after the load, and its peak;
+//      and its CPU time per `me` (user + system seconds ÷ requests).
 // Any other setting (HASH_THREAD_NICE, HASH_THREADS, BCRYPT_COST, …) passes through.
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -43,7 +44,7 @@ execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { stdio: 'inherit
 const dataDir = await mkdtemp(join(tmpdir(), 'tollgate-bench-'));
 const child = spawn(
   process.execPath,
-  ['--experimental-wasm-modules', '--disable-warning=ExperimentalWarning', 'dist/main.js'],
+  ['--experimental-wasm-modules', '--disable-warning=ExperimentalWarning', '--max-semi-space-size=4', 'dist/main.js'],
   {
     env: {
       ...process.env,
@@ -68,6 +69,20 @@ const url = await new Promise<string>((resolve, reject) => {
   });
   child.once('exit', (code) => reject(new Error(`the service exited with ${code}`)));
 });
+
+/** The service's resident memory now and at its peak, in MiB, and its CPU seconds so far (Linux /proc). */
+async function processStats() {
+  const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
+  const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
+  const stat = (await readFile(`/proc/${child.pid}/stat`, 'utf8').catch(() => '')).split(') ')[1]?.split(' ') ?? [];
+  // Fields 14 and 15 of /proc/<pid>/stat (utime, stime), in clock ticks: 100 a second on Linux.
+  const cpuSeconds = (Number(stat[11] ?? 0) + Number(stat[12] ?? 0)) / 100;
+  return { rssMiB: kib('VmRSS'), peakMiB: kib('VmHWM'), cpuSeconds };
+}
+
+// Memory just after start: the service listening, nothing asked yet but readiness.
+await new Promise((resolve) => setTimeout(resolve, 1000));
+const atStart = await processStats();
 
 async function graphql<T>(query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
   const response = await fetch(url, {
@@ -124,7 +139,9 @@ try {
 
   // 2. `me` at full speed.
   await run({ url, connections: 16, duration: 2, ...post({ query: ME }, token) }); // warm-up
+  const cpuBefore = (await processStats()).cpuSeconds;
   const full = await run({ url, connections: 16, duration: DURATION_S, ...post({ query: ME }, token) });
+  const cpuPerMeUs = (((await processStats()).cpuSeconds - cpuBefore) * 1e6) / Math.max(full.requests.total, 1);
 
   // 3. `me` latency at a steady rate, alone and during a storm of correct logins.
   const probe = () =>
@@ -195,8 +212,7 @@ try {
   }
 
   // 7. Memory after the load.
-  const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
-  const rssMiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+  const afterLoad = await processStats();
 
   const loginsPerSecond = storm.requests.total / storm.duration;
   const signUpsPerSecond = signUpStorm.requests.total / signUpStorm.duration;
@@ -211,6 +227,7 @@ try {
       'me at full speed: req/s, p50, p99 (16 conn.)',
       `${full.requests.average.toFixed(0)} req/s, ${ms(full.latency.p50)}, ${ms(full.latency.p99)}`,
     ],
+    ['service CPU per me', `${cpuPerMeUs.toFixed(0)} µs`],
     ['me at 100 req/s, alone: p50, p99', `${ms(idle.latency.p50)}, ${ms(idle.latency.p99)}`],
     ['me at 100 req/s, during the storm: p50, p99', `${ms(meInStorm.latency.p50)}, ${ms(meInStorm.latency.p99)}`],
     ['storm p99 ÷ idle p99', `${(meInStorm.latency.p99 / Math.max(idle.latency.p99, 1)).toFixed(2)}× (goal ≤ 2)`],
@@ -232,7 +249,8 @@ try {
         (100 * Math.abs(median(resetRegistered) - median(resetUnknown))) / median(resetUnknown)
       ).toFixed(1)}% apart; goal ≤ 10%)`,
     ],
-    ['RSS after load', `${rssMiB.toFixed(0)} MiB`],
+    ['RSS just after start', `${atStart.rssMiB.toFixed(0)} MiB`],
+    ['RSS after load (peak)', `${afterLoad.rssMiB.toFixed(0)} MiB (${afterLoad.peakMiB.toFixed(0)} MiB)`],
     ['errors / non-2xx', `${loads.reduce((n, r) => n + r.errors, 0)} / ${loads.reduce((n, r) => n + r.non2xx, 0)}`],
   ];
   console.log(`\nTollgate benchmark, ${new Date().toISOString()}, ${DURATION_S} s per load\n`);

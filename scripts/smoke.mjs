@@ -17,11 +17,15 @@ const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-smoke-'));
 const password = 'violet-harbour-lantern-42';
 const email = `smoke-${process.pid}@example.com`;
 
-const child = spawn(node, ['--experimental-wasm-modules', '--disable-warning=ExperimentalWarning', 'dist/main.js'], {
-  cwd: root,
-  env: { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', BCRYPT_COST: '10', LOG_LEVEL: 'info' },
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
+const child = spawn(
+  node,
+  ['--experimental-wasm-modules', '--disable-warning=ExperimentalWarning', '--max-semi-space-size=4', 'dist/main.js'],
+  {
+    cwd: root,
+    env: { ...process.env, DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', BCRYPT_COST: '10', LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  },
+);
 const output = [];
 const exited = once(child, 'exit');
 

@@ -5,12 +5,9 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PGLITE_START_PARAMS as startParams } from './embedded-postgres-settings.mjs';
 
 const { dataDir, maxConnections, template } = workerData;
-
-// PGlite touches all of PostgreSQL's default 128 MB of shared buffers at start.
-// An auth database's hot rows fit in far less, and the files stay in the OS cache.
-const startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
 
 async function start() {
   if (dataDir) await mkdir(dataDir, { recursive: true });

@@ -1,7 +1,9 @@
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { lockDataDir } from './data-dir-lock.ts';
+import { runOneOffProcess } from './one-off-process.ts';
 
 /** Where the embedded database keeps its files inside DATA_DIR. */
 export const embeddedDatabaseDir = (dataDir: string) => join(dataDir, 'pglite');
@@ -31,6 +33,14 @@ export async function startEmbeddedPostgres(options: {
   onUnexpectedExit?: (reason: string) => void;
 }): Promise<EmbeddedPostgres> {
   const unlock = options.dataDir ? await lockDataDir(options.dataDir) : async () => {};
+  if (options.dataDir && !options.template && !existsSync(join(options.dataDir, 'PG_VERSION'))) {
+    await runOneOffProcess(new URL('./embedded-database-creation.mjs', import.meta.url), {
+      args: [options.dataDir],
+    }).catch(async (error: Error) => {
+      await unlock();
+      throw new Error(`the embedded database could not be created: ${error.message}`);
+    });
+  }
   const worker = new Worker(new URL('./embedded-postgres-worker.mjs', import.meta.url), {
     workerData: { dataDir: options.dataDir, maxConnections: options.maxConnections, template: options.template },
   });

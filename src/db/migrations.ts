@@ -4,6 +4,7 @@ import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
+import { runOneOffProcess } from './one-off-process.ts';
 import { MIGRATED_SCHEMA_PATH, MIGRATIONS_DIR, SCHEMA_PATH } from './paths.ts';
 
 // Prisma's own schema engine, compiled to WebAssembly: it keeps the standard
@@ -53,25 +54,23 @@ async function loadEngine(datamodel: string, log: EngineLog, pool: pg.Pool): Pro
 
 /**
  * Applies every migration not yet recorded in `_prisma_migrations`. Instances
- * starting together wait on an advisory lock, so each migration runs once.
+ * starting together wait on an advisory lock, so each migration runs once. The
+ * engine runs in a process that ends with it (see schema-engine-process.mjs).
  */
 export async function applyMigrations(url: string, log: EngineLog = () => {}): Promise<string[]> {
   const migrationsList = await readMigrations();
   if (await allApplied(url, migrationsList)) return [];
   const lock = new pg.Client({ connectionString: url });
   await lock.connect();
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    const engine = await loadEngine(await readFile(SCHEMA_PATH, 'utf8'), log, pool);
-    try {
-      const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList, filters: NO_FILTERS });
-      return appliedMigrationNames;
-    } finally {
-      engine.free();
-    }
+    const task = { url, datamodel: await readFile(SCHEMA_PATH, 'utf8'), migrationsList };
+    const { applied } = await runOneOffProcess(new URL('./schema-engine-process.mjs', import.meta.url), {
+      task,
+      onLog: log,
+    });
+    return applied as string[];
   } finally {
-    await pool.end();
     await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
     await lock.end();
   }
