@@ -15,7 +15,7 @@ import {
 import type { AccessTokens } from '../tokens/access-tokens.ts';
 import { startSession } from '../sessions/start-session.ts';
 import { challengeLogin } from '../factors/challenge.ts';
-import { secondFactorMethods } from '../factors/codes.ts';
+import { methodsOf, SECOND_FACTORS } from '../factors/codes.ts';
 import type { FactorDeps } from '../factors/deps.ts';
 
 /** What the account flows need: the flows that send mail, sessions, and second factors. */
@@ -83,7 +83,8 @@ async function createOrTaken<T>(write: () => Promise<T>): Promise<T> {
 }
 
 async function checkPassword(deps: AccountDeps, email: string, password: string) {
-  const user = await deps.prisma.user.findUnique({ where: { email } });
+  // With its second factors, in the same statement: a login needs them next.
+  const user = await deps.prisma.user.findUnique({ where: { email }, include: SECOND_FACTORS });
   // Always one bcrypt comparison, against a dummy hash for an unknown email, and
   // one answer for both failures: the response says nothing about who has an account.
   const matches = await deps.hasher.verify(password, user?.passwordHash ?? null);
@@ -108,7 +109,7 @@ export async function login(deps: AccountDeps, input: LoginInput, client: Client
   }
   await deps.rateLimits.loginSucceeded(email, ip);
   await refuseUnusable(deps, user, client);
-  const methods = await secondFactorMethods(deps.prisma, user.id);
+  const methods = methodsOf(user);
   if (methods.length > 0) await challengeLogin(deps, user, methods, client);
 
   return startSession(deps, user, client, ['pwd']);

@@ -9,26 +9,34 @@ import { isTotpCode, matchingStep } from './totp.ts';
 
 export type CodeMethod = 'totp' | 'recovery';
 
-/** The ways the account can prove a second factor; none when it has none. */
-export async function secondFactorMethods(
-  prisma: Pick<PrismaClient, 'totpFactor' | 'passkey'>,
-  userId: string,
-): Promise<SecondFactorMethod[]> {
-  const [factor, passkeys] = await Promise.all([
-    prisma.totpFactor.findUnique({ where: { userId }, select: { confirmedAt: true } }),
-    prisma.passkey.count({ where: { userId } }),
-  ]);
+/** What a user query includes to learn, in the same statement, how the account proves a second factor. */
+export const SECOND_FACTORS = {
+  totp: { select: { confirmedAt: true } },
+  _count: { select: { passkeys: true } },
+} as const;
+
+/** The ways an account (read with SECOND_FACTORS) can prove a second factor; none when it has none. */
+export function methodsOf(account: {
+  totp: { confirmedAt: Date | null } | null;
+  _count: { passkeys: number };
+}): SecondFactorMethod[] {
   return [
-    ...(factor?.confirmedAt ? (['TOTP', 'RECOVERY_CODE'] as const) : []),
-    ...(passkeys > 0 ? (['PASSKEY'] as const) : []),
+    ...(account.totp?.confirmedAt ? (['TOTP', 'RECOVERY_CODE'] as const) : []),
+    ...(account._count.passkeys > 0 ? (['PASSKEY'] as const) : []),
   ];
 }
 
-/** Whether the account has a second factor (a confirmed authenticator app, or a passkey). */
-export async function hasSecondFactor(
-  prisma: Pick<PrismaClient, 'totpFactor' | 'passkey'>,
+/** The ways the account can prove a second factor; none when it has none. */
+export async function secondFactorMethods(
+  prisma: Pick<PrismaClient, 'user'>,
   userId: string,
-): Promise<boolean> {
+): Promise<SecondFactorMethod[]> {
+  const account = await prisma.user.findUnique({ where: { id: userId }, select: SECOND_FACTORS });
+  return account ? methodsOf(account) : [];
+}
+
+/** Whether the account has a second factor (a confirmed authenticator app, or a passkey). */
+export async function hasSecondFactor(prisma: Pick<PrismaClient, 'user'>, userId: string): Promise<boolean> {
   return (await secondFactorMethods(prisma, userId)).length > 0;
 }
 
