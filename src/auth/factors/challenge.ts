@@ -49,31 +49,55 @@ export async function verifySecondFactor(
   input: { challenge: string; code: string },
   client: ClientInfo,
 ): Promise<SignedIn> {
-  if (input.challenge.length === 0 || input.challenge.length > MAX_CHALLENGE_LENGTH) throw challengeInvalid();
   const now = deps.clock.now();
-  // One attempt spent in one UPDATE: at most CHALLENGE_ATTEMPTS codes, however many arrive at once.
-  const [spent] = await deps.prisma.loginChallenge.updateManyAndReturn({
-    where: {
-      tokenHash: hashOpaqueToken(input.challenge),
-      usedAt: null,
-      expiresAt: { gt: now },
-      attempts: { lt: CHALLENGE_ATTEMPTS },
-    },
-    data: { attempts: { increment: 1 } },
-    select: { id: true, userId: true, attempts: true },
-  });
-  if (!spent) throw challengeInvalid();
+  const spent = await spendChallengeAttempt(deps, input.challenge, now);
   const user = await deps.prisma.user.findUnique({ where: { id: spent.userId } });
   if (!user || user.disabledAt) throw challengeInvalid();
 
   await checkSecondFactorCode(deps, user, input.code, client, CHALLENGE_ATTEMPTS - spent.attempts);
-  // Used once: of two right codes racing (an app's and a recovery code), one signs in.
-  const { count } = await deps.prisma.loginChallenge.updateMany({
-    where: { id: spent.id, usedAt: null },
-    data: { usedAt: now },
-  });
-  if (count === 0) throw challengeInvalid();
+  await useUpChallenge(deps, spent.id, now);
   return startSession(deps, user, client, ['pwd', 'otp']);
+}
+
+/** The login challenge `challenge` names, while it is open: unused, unexpired, with attempts left. */
+function openChallenge(challenge: string, now: Date) {
+  if (challenge.length === 0 || challenge.length > MAX_CHALLENGE_LENGTH) throw challengeInvalid();
+  return {
+    tokenHash: hashOpaqueToken(challenge),
+    usedAt: null,
+    expiresAt: { gt: now },
+    attempts: { lt: CHALLENGE_ATTEMPTS },
+  };
+}
+
+/** An open login challenge, without spending an attempt. */
+export async function findOpenChallenge(deps: Pick<FactorDeps, 'prisma'>, challenge: string, now: Date) {
+  const found = await deps.prisma.loginChallenge.findFirst({
+    where: openChallenge(challenge, now),
+    select: { id: true, userId: true },
+  });
+  if (!found) throw challengeInvalid();
+  return found;
+}
+
+/**
+ * Spends one attempt of an open login challenge, in one UPDATE: at most
+ * CHALLENGE_ATTEMPTS tries (codes or passkeys), however many arrive at once.
+ */
+export async function spendChallengeAttempt(deps: Pick<FactorDeps, 'prisma'>, challenge: string, now: Date) {
+  const [spent] = await deps.prisma.loginChallenge.updateManyAndReturn({
+    where: openChallenge(challenge, now),
+    data: { attempts: { increment: 1 } },
+    select: { id: true, userId: true, attempts: true },
+  });
+  if (!spent) throw challengeInvalid();
+  return spent;
+}
+
+/** Marks the challenge used: of two right answers racing (a code and a recovery code, say), one signs in. */
+export async function useUpChallenge(deps: Pick<FactorDeps, 'prisma'>, id: string, now: Date): Promise<void> {
+  const { count } = await deps.prisma.loginChallenge.updateMany({ where: { id, usedAt: null }, data: { usedAt: now } });
+  if (count === 0) throw challengeInvalid();
 }
 
 /** Deletes challenges expired or used more than a day before `now`; returns how many. */

@@ -4,8 +4,7 @@ import { normalizeEmail } from '../../accounts/rules.ts';
 import { refuseUnusable } from '../../accounts/usable.ts';
 import { type AuthMethod, type ClientInfo, clientKey, type SignedIn } from '../../sessions/sessions.ts';
 import { startSession } from '../../sessions/start-session.ts';
-import { hashOpaqueToken } from '../../tokens/opaque-tokens.ts';
-import { CHALLENGE_ATTEMPTS } from '../challenge.ts';
+import { findOpenChallenge, spendChallengeAttempt, useUpChallenge } from '../challenge.ts';
 import { signedAssertion, verifyAssertion } from './assertion.ts';
 import { passkeyRefused } from './passkey-errors.ts';
 import { type PasskeyDeps, passkeySettings } from './registration.ts';
@@ -60,29 +59,13 @@ export async function loginWithPasskey(deps: PasskeyDeps, response: unknown, cli
   return startSession(deps, user, client, amr);
 }
 
-/** The login challenge of a SECOND_FACTOR_REQUIRED answer, still open, without spending an attempt. */
-async function openLoginChallenge(deps: PasskeyDeps, challenge: string) {
-  if (challenge.length === 0 || challenge.length > 64) throw challengeInvalid();
-  const found = await deps.prisma.loginChallenge.findFirst({
-    where: {
-      tokenHash: hashOpaqueToken(challenge),
-      usedAt: null,
-      expiresAt: { gt: deps.clock.now() },
-      attempts: { lt: CHALLENGE_ATTEMPTS },
-    },
-    select: { id: true, userId: true },
-  });
-  if (!found) throw challengeInvalid();
-  return found;
-}
-
 /** Options to finish a login's second step with a passkey instead of a code. */
 export async function passkeySecondFactorOptions(
   deps: PasskeyDeps,
   challenge: string,
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const settings = passkeySettings(deps);
-  const login = await openLoginChallenge(deps, challenge);
+  const login = await findOpenChallenge(deps, challenge, deps.clock.now());
   const passkeys = await passkeyDescriptors(deps.prisma, login.userId);
   if (passkeys.length === 0) throw badUserInput('challenge', 'This account has no passkey: use a code.');
   const webAuthnChallenge = await issueWebAuthnChallenge(deps.prisma, {
@@ -105,30 +88,15 @@ export async function verifySecondFactorWithPasskey(
   client: ClientInfo,
 ): Promise<SignedIn> {
   const settings = passkeySettings(deps);
-  if (input.challenge.length === 0 || input.challenge.length > 64) throw challengeInvalid();
   const now = deps.clock.now();
-  const [spent] = await deps.prisma.loginChallenge.updateManyAndReturn({
-    where: {
-      tokenHash: hashOpaqueToken(input.challenge),
-      usedAt: null,
-      expiresAt: { gt: now },
-      attempts: { lt: CHALLENGE_ATTEMPTS },
-    },
-    data: { attempts: { increment: 1 } },
-    select: { id: true, userId: true },
-  });
-  if (!spent) throw challengeInvalid();
+  const spent = await spendChallengeAttempt(deps, input.challenge, now);
   const { signed, credentialId } = signedAssertion(settings, input.response);
   const used = await consumeWebAuthnChallenge(deps.prisma, 'SECOND_FACTOR', signed.challenge, now);
   const passkey = used && (await deps.prisma.passkey.findUnique({ where: { credentialId } }));
   if (!used || used.loginChallengeId !== spent.id || !passkey || passkey.userId !== spent.userId)
     throw passkeyRefused();
   await verifyAssertion(deps, settings, passkey, input.response, signed, client);
-  const { count } = await deps.prisma.loginChallenge.updateMany({
-    where: { id: spent.id, usedAt: null },
-    data: { usedAt: now },
-  });
-  if (count === 0) throw challengeInvalid();
+  await useUpChallenge(deps, spent.id, now);
   const user = await deps.prisma.user.findUniqueOrThrow({ where: { id: spent.userId } });
   if (user.disabledAt) throw challengeInvalid();
   return startSession(deps, user, client, ['pwd', 'hwk']);

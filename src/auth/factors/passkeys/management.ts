@@ -1,11 +1,11 @@
 import { AppError, badUserInput, ErrorCode } from '../../../errors.ts';
 import type { Passkey } from '../../../generated/prisma/client.ts';
-import { mails } from '../../../mail/templates.ts';
 import type { SignedInViewer } from '../../sessions/authenticate.ts';
 import { type ClientInfo, isUuid } from '../../sessions/sessions.ts';
 import { secondFactorMethods } from '../codes.ts';
 import { requireStepUp } from '../step-up.ts';
 import { passkeyName } from './passkey-name.ts';
+import { noticePasskeyChange } from './passkey-notice.ts';
 import type { PasskeyDeps } from './registration.ts';
 
 const noSuchPasskey = () => badUserInput('id', 'You have no passkey with this id.');
@@ -27,16 +27,7 @@ export async function renamePasskey(
     where: { id: passkey.id },
     data: { name: passkeyName(input.name) },
   });
-  await deps.audit.record(
-    {
-      type: 'PASSKEY_RENAMED',
-      userId: viewer.user.id,
-      sessionId: viewer.session.id,
-      detail: { passkeyId: passkey.id },
-    },
-    client,
-  );
-  deps.mailer.send(mails.passkeyChanged(deps.mail, viewer.user.email, 'renamed', renamed.name));
+  await noticePasskeyChange(deps, viewer, 'renamed', renamed, client);
   return renamed;
 }
 
@@ -65,15 +56,6 @@ export async function removePasskey(
     }
   }
   await deps.prisma.passkey.delete({ where: { id: passkey.id } });
-  await deps.audit.record(
-    {
-      type: 'PASSKEY_REMOVED',
-      userId: viewer.user.id,
-      sessionId: viewer.session.id,
-      detail: { passkeyId: passkey.id },
-    },
-    client,
-  );
-  deps.mailer.send(mails.passkeyChanged(deps.mail, viewer.user.email, 'removed', passkey.name));
+  await noticePasskeyChange(deps, viewer, 'removed', passkey, client);
   return true;
 }

@@ -8,12 +8,12 @@ import {
 import { isUniqueViolation } from '../../../db/errors.ts';
 import { badUserInput } from '../../../errors.ts';
 import type { Passkey } from '../../../generated/prisma/client.ts';
-import { mails } from '../../../mail/templates.ts';
 import type { SignedInViewer } from '../../sessions/authenticate.ts';
 import type { ClientInfo } from '../../sessions/sessions.ts';
 import type { FactorDeps } from '../deps.ts';
 import { markSecondFactorRecent, requireStepUp } from '../step-up.ts';
 import { passkeyName } from './passkey-name.ts';
+import { noticePasskeyChange } from './passkey-notice.ts';
 import { passkeyDescriptors } from './request-options.ts';
 import { passkeysUnavailable, unverifiedRegistration } from './passkey-errors.ts';
 import {
@@ -138,15 +138,6 @@ export async function registerPasskey(
   }
   // Making the passkey proved it, as confirming an authenticator app does.
   await markSecondFactorRecent(deps, viewer, now);
-  await deps.audit.record(
-    {
-      type: 'PASSKEY_REGISTERED',
-      userId: viewer.user.id,
-      sessionId: viewer.session.id,
-      detail: { passkeyId: passkey.id },
-    },
-    client,
-  );
-  deps.mailer.send(mails.passkeyChanged(deps.mail, viewer.user.email, 'added', passkey.name));
+  await noticePasskeyChange(deps, viewer, 'added', passkey, client);
   return passkey;
 }

@@ -1,0 +1,22 @@
+import type { Passkey } from '../../../generated/prisma/client.ts';
+import { mails } from '../../../mail/templates.ts';
+import type { SignedInViewer } from '../../sessions/authenticate.ts';
+import type { ClientInfo } from '../../sessions/sessions.ts';
+import type { FactorDeps } from '../deps.ts';
+
+const EVENTS = { added: 'PASSKEY_REGISTERED', renamed: 'PASSKEY_RENAMED', removed: 'PASSKEY_REMOVED' } as const;
+
+/** Every change to one's passkeys: an audit event, and a notice mail to the owner. */
+export async function noticePasskeyChange(
+  deps: FactorDeps,
+  viewer: SignedInViewer,
+  change: keyof typeof EVENTS,
+  passkey: Pick<Passkey, 'id' | 'name'>,
+  client: ClientInfo,
+): Promise<void> {
+  await deps.audit.record(
+    { type: EVENTS[change], userId: viewer.user.id, sessionId: viewer.session.id, detail: { passkeyId: passkey.id } },
+    client,
+  );
+  deps.mailer.send(mails.passkeyChanged(deps.mail, viewer.user.email, change, passkey.name));
+}
