@@ -59,6 +59,7 @@ export function createServices(options: {
     onSent: (kind) => metrics?.mailSent(kind),
     onFailed: (kind) => metrics?.mailFailed(kind),
   });
+  const background = new BackgroundTasks(logger);
   return {
     mailer,
     encryption: options.encryption,
@@ -68,7 +69,7 @@ export function createServices(options: {
       stepUpMaxAgeSeconds: config.secondFactors.stepUpMaxAgeSeconds,
       requireForAdmins: config.secondFactors.requireForAdmins,
     },
-    background: new BackgroundTasks(logger),
+    background,
     mail: {
       appName: config.mail.appName,
       links: config.mail.links,
@@ -87,7 +88,9 @@ export function createServices(options: {
       ? createRateLimits(
           config.rateLimit,
           redis,
-          (limit, ip) => void audit.record({ type: 'RATE_LIMITED', detail: { limit } }, { ip }),
+          // Written after the answer, and waited for at shutdown.
+          (limit, ip) =>
+            background.run('rate-limit-audit', () => audit.record({ type: 'RATE_LIMITED', detail: { limit } }, { ip })),
         )
       : NO_RATE_LIMITS,
     hasher,

@@ -67,6 +67,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied migrations');
 
     const pool = new pg.Pool({ connectionString: url, max: poolSize, ...timeouts(options, embedded !== undefined) });
+    const endPool = closingConnections(pool);
     const adapter = new PrismaPg(pool, {
       onPoolError: (error) => logger.warn({ err: error }, 'database connection lost'),
     });
@@ -93,7 +94,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       async close() {
         await sql.close();
         await prisma.$disconnect();
-        await pool.end();
+        await endPool();
         await embedded?.close();
       },
     };
@@ -135,4 +136,30 @@ async function answersWithin(prisma: PrismaClient, timeoutMs: number): Promise<b
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** How long closing waits for the server to see each connection go, before giving up on a silent one. */
+const CONNECTION_CLOSE_WAIT_MS = 2000;
+
+/**
+ * pg's `Pool.end` resolves once it has asked its connections to close, not once
+ * they have: the returned function waits until each is gone (or a short while),
+ * so that nothing of the pool is still talking to the server after `close`.
+ */
+function closingConnections(pool: pg.Pool): () => Promise<void> {
+  const open = new Set<pg.PoolClient>();
+  let allGone: (() => void) | undefined;
+  pool.on('connect', (client) => open.add(client));
+  pool.on('remove', (client) => {
+    open.delete(client);
+    if (open.size === 0) allGone?.();
+  });
+  return async () => {
+    const gone = new Promise<void>((resolve) => {
+      allGone = resolve;
+      setTimeout(resolve, CONNECTION_CLOSE_WAIT_MS).unref();
+    });
+    await pool.end();
+    if (open.size > 0) await gone;
+  };
 }

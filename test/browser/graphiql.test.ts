@@ -72,6 +72,13 @@ async function loadedWorkers(page: Page): Promise<string[]> {
   return [...new Set(names.flatMap((name) => /\/graphiql\/([a-z]+-worker)\./.exec(name)?.slice(1) ?? []))].sort();
 }
 
+/** Until the editors have started all three of their workers, from the network or the cache: the last files a visit loads. */
+async function untilEditorWorkersLoaded(page: Page): Promise<void> {
+  await expect
+    .poll(() => loadedWorkers(page), { timeout: UI_TIMEOUT })
+    .toEqual(['editor-worker', 'graphql-worker', 'json-worker']);
+}
+
 class GraphiQL {
   readonly queryEditor: Locator;
   readonly headersEditor: Locator;
@@ -181,7 +188,8 @@ describe.skipIf(noBrowser)(`GraphiQL in Chromium (${testDatabaseKind})`, { timeo
     });
     page.on('pageerror', (error) => pageErrors.push(error.message));
 
-    const response = await page.goto(graphqlUrl, { waitUntil: 'networkidle', timeout: UI_TIMEOUT });
+    // Not 'networkidle': Chromium may leave a cached worker script's request open in Playwright's view.
+    const response = await page.goto(graphqlUrl, { waitUntil: 'load', timeout: UI_TIMEOUT });
     expect(response?.status()).toBe(200);
     expect(response?.headers()['content-type']).toMatch(/^text\/html/);
     const graphiql = new GraphiQL(page);
@@ -189,6 +197,7 @@ describe.skipIf(noBrowser)(`GraphiQL in Chromium (${testDatabaseKind})`, { timeo
     // The schema is fetched once the page runs: the documentation explorer has it.
     await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
     await page.getByText('Root Types').waitFor({ timeout: UI_TIMEOUT });
+    await untilEditorWorkersLoaded(page);
 
     expect(requested.length).toBeGreaterThan(1);
     // Blob URLs (the editors' workers) belong to the page's origin; data: URLs reach no host.
@@ -284,9 +293,14 @@ describe.skipIf(noBrowser)(`GraphiQL in Chromium (${testDatabaseKind})`, { timeo
     // The app behind a server that counts what it sends for each request, headers
     // included: the browser's own cache decides what it asks for again.
     const sent: Array<{ path: string; bytes: number }> = [];
+    let inFlight = 0;
     const counting = createServer((request, response) => {
       const { socket } = response;
       const before = socket?.bytesWritten ?? 0;
+      inFlight += 1;
+      response.on('close', () => {
+        inFlight -= 1;
+      });
       response.on('finish', () => sent.push({ path: request.url ?? '', bytes: (socket?.bytesWritten ?? 0) - before }));
       void t.app(request, response);
     });
@@ -298,17 +312,16 @@ describe.skipIf(noBrowser)(`GraphiQL in Chromium (${testDatabaseKind})`, { timeo
       const visit = async () => {
         sent.length = 0;
         const graphiql = new GraphiQL(page);
-        await page.goto(url, { waitUntil: 'networkidle', timeout: UI_TIMEOUT });
+        await page.goto(url, { waitUntil: 'load', timeout: UI_TIMEOUT });
         await graphiql.queryEditor.locator('.view-line').first().waitFor({ timeout: UI_TIMEOUT });
         // The schema is fetched once the page runs: the documentation explorer has it (still open from the first visit).
         const rootTypes = page.getByText('Root Types');
         if (!(await rootTypes.isVisible()))
           await page.getByRole('button', { name: 'Show Documentation Explorer' }).click();
         await rootTypes.waitFor({ timeout: UI_TIMEOUT });
-        // Until the editors have started all three of their workers, from the network or the cache.
-        await expect
-          .poll(() => loadedWorkers(page), { timeout: UI_TIMEOUT })
-          .toEqual(['editor-worker', 'graphql-worker', 'json-worker']);
+        await untilEditorWorkersLoaded(page);
+        // Every response the page asked for is counted.
+        await expect.poll(() => inFlight, { timeout: UI_TIMEOUT }).toBe(0);
         return { requests: [...sent], bytes: sent.reduce((sum, request) => sum + request.bytes, 0) };
       };
 

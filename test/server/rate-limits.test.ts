@@ -374,6 +374,7 @@ describe('with rate limits on behind a trusted proxy (TRUST_PROXY=loopback: X-Fo
       expectError(await refresh(s, refreshToken, refreshIp), 'UNAUTHENTICATED');
       expect(s.t.logs.length).toBeGreaterThan(0);
       const log = s.t.logText();
+      await s.t.settle();
       const audit = JSON.stringify(await s.t.services.prisma.authEvent.findMany());
       expect(audit).toContain('RATE_LIMITED');
       for (const password of sentPasswords) {
@@ -430,6 +431,7 @@ describe('failed logins from one IP, whatever the email (password spraying)', ()
     const ip = newIp();
     await spray(FAILURES_PER_IP, ip);
     expectRateLimited(await login(spraying, newEmail('nobody'), wrongPassword(), ip));
+    await spraying.t.settle();
     const events = await spraying.t.services.prisma.authEvent.findMany({ where: { type: 'RATE_LIMITED', ip } });
     expect(events.map((event) => event.detail)).toEqual([{ limit: 'login-failures-ip' }]);
   });
