@@ -10,7 +10,8 @@
 //   6. requestPasswordReset for a registered email against an unknown one (equal
 //      timing; the mail goes to an SMTP server started here, which discards it);
 //   7. the service's memory: RSS just after start, after the load, and its peak;
-//      and its CPU time per `me` (user + system seconds ÷ requests).
+//      and its CPU time per `me` (user + system seconds ÷ requests), summed over
+//      its processes when WORKERS starts several (`WORKERS=2 npm run bench`).
 // Any other setting (HASH_THREAD_NICE, HASH_THREADS, BCRYPT_COST, …) passes through.
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -70,14 +71,30 @@ const url = await new Promise<string>((resolve, reject) => {
   child.once('exit', (code) => reject(new Error(`the service exited with ${code}`)));
 });
 
-/** The service's resident memory now and at its peak, in MiB, and its CPU seconds so far (Linux /proc). */
+/** The pids of the service: its process, and its workers when WORKERS starts several (Linux /proc). */
+async function servicePids(): Promise<number[]> {
+  const children = await readFile(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').catch(() => '');
+  return [child.pid!, ...children.split(' ').filter(Boolean).map(Number)];
+}
+
+/**
+ * The service's resident memory now and at its peak, in MiB, and its CPU seconds
+ * so far, summed over its processes (Linux /proc).
+ */
 async function processStats() {
-  const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
-  const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
-  const stat = (await readFile(`/proc/${child.pid}/stat`, 'utf8').catch(() => '')).split(') ')[1]?.split(' ') ?? [];
-  // Fields 14 and 15 of /proc/<pid>/stat (utime, stime), in clock ticks: 100 a second on Linux.
-  const cpuSeconds = (Number(stat[11] ?? 0) + Number(stat[12] ?? 0)) / 100;
-  return { rssMiB: kib('VmRSS'), peakMiB: kib('VmHWM'), cpuSeconds };
+  let rssMiB = 0;
+  let peakMiB = 0;
+  let cpuSeconds = 0;
+  for (const pid of await servicePids()) {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+    const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
+    const stat = (await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')).split(') ')[1]?.split(' ') ?? [];
+    rssMiB += kib('VmRSS');
+    peakMiB += kib('VmHWM');
+    // Fields 14 and 15 of /proc/<pid>/stat (utime, stime), in clock ticks: 100 a second on Linux.
+    cpuSeconds += (Number(stat[11] ?? 0) + Number(stat[12] ?? 0)) / 100;
+  }
+  return { rssMiB, peakMiB, cpuSeconds };
 }
 
 // Memory just after start: the service listening, nothing asked yet but readiness.
@@ -221,6 +238,7 @@ try {
   const loads = [full, idle, storm, meInStorm, signUpStorm];
   const rows = [
     ['database', process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'],
+    ['service processes', `${(await servicePids()).length} (WORKERS=${process.env.WORKERS ?? 1})`],
     ['bcrypt cost / one hash / cores', `${COST} / ${ms(hashMs)} / ${cores}`],
     ['hash ceiling (cores ÷ one hash)', `${ceiling.toFixed(1)} logins/s`],
     [

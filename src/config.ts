@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { RateLimitSettings } from './auth/limits/rate-limits.ts';
 import { privateKey, splitPemBlocks } from './auth/tokens/signing-keys.ts';
@@ -109,6 +110,12 @@ export interface Config {
     readonly batchLimit: number;
   };
   readonly log: { readonly level: string };
+  /**
+   * Processes serving the port (WORKERS): one, or several sharing it, with a
+   * primary that starts and stops them. Several need a PostgreSQL server; on the
+   * embedded database `count` is 1 whatever was `requested`.
+   */
+  readonly workers: { readonly count: number; readonly requested: number };
   readonly metrics: {
     /** Prometheus metrics at `/metrics`. */
     readonly enabled: boolean;
@@ -276,6 +283,7 @@ const envSchema = z.object({
   REFRESH_REUSE_GRACE: optional(seconds).default(10),
   BCRYPT_COST: optional(integer(4, 31)).default(12),
   HASH_THREADS: optional(integer(1, 64)),
+  WORKERS: optional(z.union([z.literal('auto'), integer(1, 64)])),
   HASH_THREAD_NICE: optional(integer(0, 19)).default(10),
   GRAPHIQL: optional(flag),
   INTROSPECTION: optional(flag),
@@ -364,6 +372,7 @@ export function loadConfig(env: Env = process.env): ConfigResult {
   if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
     errors.push(`METRICS_PORT: must differ from PORT (both are ${e.PORT})`);
   }
+  const workers = workerCount(e, metricsEnabled, errors);
   const transport = e.EMAIL_TRANSPORT ?? (production ? undefined : 'log');
   if (!transport) {
     errors.push(
@@ -412,7 +421,14 @@ export function loadConfig(env: Env = process.env): ConfigResult {
       sessionMaxAgeSeconds: e.SESSION_MAX_AGE,
       refreshReuseGraceSeconds: e.REFRESH_REUSE_GRACE,
     },
-    passwords: { cost: e.BCRYPT_COST, threads: e.HASH_THREADS, niceIncrement: e.HASH_THREAD_NICE },
+    passwords: {
+      cost: e.BCRYPT_COST,
+      // Several workers share the cores: each hashes on its share of them.
+      threads:
+        e.HASH_THREADS ??
+        (workers.count > 1 ? Math.max(1, Math.ceil(availableParallelism() / workers.count)) : undefined),
+      niceIncrement: e.HASH_THREAD_NICE,
+    },
     rateLimit: {
       enabled: e.RATE_LIMIT === 'on',
       loginFailuresPerEmailAndIp: e.RATE_LIMIT_LOGIN_FAILURES_EMAIL_IP,
@@ -457,6 +473,7 @@ export function loadConfig(env: Env = process.env): ConfigResult {
       batchLimit: e.GRAPHQL_BATCH_LIMIT,
     },
     log: { level: e.LOG_LEVEL },
+    workers,
     metrics: { enabled: metricsEnabled, port: e.METRICS_PORT },
   };
   return { ok: true, config: deepFreeze(config) };
@@ -511,6 +528,35 @@ function passkeySettings(
     origins: listed.map((origin) => origin.replace(/\/$/, '')),
     anyLocalhostPort: listed.length === 0 && rpId === 'localhost',
   };
+}
+
+/**
+ * WORKERS: `auto` is one per core. Several share the port through Node's
+ * cluster, so they need what processes share: a PostgreSQL server (the embedded
+ * database is one process: it runs one, and the start says so), Redis for the
+ * rate limits, and the metrics on METRICS_PORT, where the primary serves them
+ * summed over the workers.
+ */
+function workerCount(
+  e: {
+    WORKERS?: 'auto' | number | undefined;
+    DATABASE_URL?: string | undefined;
+    REDIS_URL?: string | undefined;
+    RATE_LIMIT: 'on' | 'off';
+    METRICS_PORT?: number | undefined;
+  },
+  metricsEnabled: boolean,
+  errors: string[],
+): Config['workers'] {
+  const requested = e.WORKERS === 'auto' ? availableParallelism() : (e.WORKERS ?? 1);
+  if (requested === 1 || !e.DATABASE_URL) return { count: 1, requested };
+  if (e.RATE_LIMIT === 'on' && !e.REDIS_URL) {
+    errors.push('WORKERS: several workers need REDIS_URL, so that they count the rate limits together');
+  }
+  if (metricsEnabled && e.METRICS_PORT === undefined) {
+    errors.push('WORKERS: several workers need METRICS_PORT, where the primary serves their metrics together');
+  }
+  return { count: requested, requested };
 }
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');

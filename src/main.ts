@@ -1,6 +1,6 @@
+import cluster from 'node:cluster';
 import { loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
-import { startTollgate } from './tollgate.ts';
 
 const loaded = loadConfig();
 if (!loaded.ok) {
@@ -8,7 +8,23 @@ if (!loaded.ok) {
   process.exit(1);
 }
 const { config } = loaded;
-const logger = createLogger(config.log.level);
+// A worker among several says which it is on every line.
+const logger = cluster.isWorker
+  ? createLogger(config.log.level).child({ worker: cluster.worker?.id })
+  : createLogger(config.log.level);
+
+if (config.workers.requested > config.workers.count) {
+  logger.warn(
+    { workers: config.workers.requested },
+    'WORKERS: the embedded database belongs to one process; running one (set DATABASE_URL for more)',
+  );
+}
+if (config.workers.count > 1 && cluster.isPrimary) {
+  // The primary loads none of the service: it starts, watches and stops the workers.
+  const { runPrimary } = await import('./workers.ts');
+  process.exit(await runPrimary(config, logger));
+}
+const { startTollgate } = await import('./tollgate.ts');
 
 // A signal at any moment, even mid-start, closes exactly what is running.
 const starting = new AbortController();

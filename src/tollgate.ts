@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { createPasswordHasher, type PasswordHasher } from './auth/accounts/password-hasher.ts';
@@ -14,6 +15,7 @@ import { connectRedis, settleRedis } from './redis.ts';
 import { createApp, type App } from './server/app.ts';
 import { listen, stop } from './server/http-server.ts';
 import { listenMetrics } from './server/metrics/metrics-server.ts';
+import { shareMetricsWithPrimary } from './workers.ts';
 import { createServices, type Services } from './services.ts';
 
 /** How long requests in flight may take to finish once a shutdown begins. */
@@ -147,7 +149,9 @@ export async function startTollgate(config: Config, overrides: TollgateOverrides
         }
         const { metrics } = services;
         let metricsUrl: string | undefined;
-        if (metrics && config.metrics.port !== undefined) {
+        // A worker among several leaves the metrics port to the primary, which asks it for its metrics.
+        if (metrics && cluster.isWorker && config.workers.count > 1) shareMetricsWithPrimary(metrics.registry);
+        else if (metrics && config.metrics.port !== undefined) {
           const serving = await listenMetrics(metrics.registry, config.metrics.port, config.http.host);
           closers.add(() => stop(serving.server, 0));
           metricsUrl = `http://${config.http.host}:${serving.port}/metrics`;

@@ -18,9 +18,9 @@ async function sourceFiles(): Promise<string[]> {
 /** What each file imports from src/, as paths relative to src/. */
 async function importsOf(file: string): Promise<string[]> {
   const text = await readFile(file, 'utf8');
-  const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?(?:from\s+)?['"](\.[^'"]+)['"]/g)].map(
-    (m) => m[1] ?? '',
-  );
+  const statics = text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?(?:from\s+)?['"](\.[^'"]+)['"]/g);
+  const dynamics = text.matchAll(/\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/g);
+  const specifiers = [...statics, ...dynamics].map((m) => m[1] ?? '');
   return specifiers.map((specifier) => relative(SRC, resolve(dirname(file), specifier)));
 }
 

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 
@@ -268,5 +269,25 @@ describe('settings', () => {
     expect(
       errorsOf({ WEBAUTHN_ORIGINS: 'https://example.com', NODE_ENV: 'production', JWT_SECRET: SECRET, ...MAIL }),
     ).toEqual([expect.stringMatching(/^WEBAUTHN_ORIGINS: set WEBAUTHN_RP_ID too/)]);
+  });
+
+  it('runs one worker unless WORKERS says more, and one on the embedded database whatever it says', () => {
+    expect(configOf({}).workers).toEqual({ count: 1, requested: 1 });
+    expect(configOf({ WORKERS: '2' }).workers).toEqual({ count: 1, requested: 2 });
+    const pg = { DATABASE_URL: 'postgresql://db.example.com/tollgate', REDIS_URL: 'redis://cache.example.com' };
+    const two = configOf({ ...pg, WORKERS: '2', METRICS_PORT: '9464' });
+    expect(two.workers).toEqual({ count: 2, requested: 2 });
+    expect(two.passwords.threads).toBe(Math.ceil(availableParallelism() / 2));
+    expect(configOf({ ...pg, WORKERS: 'auto', METRICS: 'off' }).workers.count).toBe(availableParallelism());
+    expect(errorsOf({ WORKERS: 'many' })).toEqual([expect.stringMatching(/^WORKERS: /)]);
+  });
+
+  it('refuses several workers without Redis for the limits, or without a metrics port, one line each', () => {
+    const url = { DATABASE_URL: 'postgresql://db.example.com/tollgate' };
+    expect(errorsOf({ ...url, WORKERS: '2' })).toEqual([
+      expect.stringMatching(/^WORKERS: several workers need REDIS_URL/),
+      expect.stringMatching(/^WORKERS: several workers need METRICS_PORT/),
+    ]);
+    expect(configOf({ ...url, WORKERS: '2', RATE_LIMIT: 'off', METRICS: 'off' }).workers.count).toBe(2);
   });
 });

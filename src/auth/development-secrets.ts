@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -11,10 +11,16 @@ import { join } from 'node:path';
 export async function loadDevelopmentSecret(dataDir: string, name = 'jwt-secret'): Promise<string> {
   const path = join(dataDir, name);
   await mkdir(dataDir, { recursive: true });
+  // Written whole under another name, then linked into place: a process starting
+  // at the same moment (a worker beside this one) finds no file or a whole one.
+  const draft = `${path}.${randomBytes(6).toString('hex')}`;
+  await writeFile(draft, `${randomBytes(48).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
   try {
-    await writeFile(path, `${randomBytes(48).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+    await link(draft, path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    await unlink(draft);
   }
   if (((await stat(path)).mode & 0o077) !== 0) await chmod(path, 0o600);
   const secret = (await readFile(path, 'utf8')).trim();

@@ -106,8 +106,14 @@ describe(`the service process (${testDatabaseKind})`, SLOW, () => {
     expect(service.output.join('\n')).toMatch(/"msg":"stopped"/);
   });
 
-  it('stops on SIGINT too, with exit code 0', async () => {
-    const service = await startService(env);
+  it('stops on SIGINT too, with exit code 0; on the embedded database, WORKERS=2 runs one process and says so', async () => {
+    const service = await startService(embedded ? { ...env, WORKERS: '2' } : env);
+    if (embedded) {
+      expect(
+        service.output.some((line) => line.includes('WORKERS: the embedded database belongs to one process')),
+      ).toBe(true);
+      expect(service.output.some((line) => line.includes('"started workers"'))).toBe(false);
+    }
     expect(await service.stop('SIGINT')).toBe(0);
   });
 });

@@ -1,14 +1,13 @@
 import { createServer, type Server } from 'node:http';
-import type { Registry } from 'prom-client';
 import { listenOn } from '../http-server.ts';
-import { METRICS_PATH, scrape } from './metrics.ts';
+import { METRICS_PATH, type MetricsSource, scrape } from './scrape.ts';
 
 /**
  * Serves `GET /metrics` and nothing else on a port of its own (METRICS_PORT),
  * so the metrics can stay off the public port. Resolves with the port bound.
  */
 export function listenMetrics(
-  registry: Registry,
+  registry: MetricsSource,
   port: number,
   host: string,
 ): Promise<{ server: Server; port: number }> {

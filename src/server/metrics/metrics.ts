@@ -1,10 +1,9 @@
 import { getOperationAST, type GraphQLError } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { Registry } from 'prom-client';
+import { METRICS_PATH, scrape } from './scrape.ts';
 import { ErrorCode } from '../../errors.ts';
 import type { Metrics, OperationLabels } from '../../metrics.ts';
-
-export const METRICS_PATH = '/metrics';
 
 const ANONYMOUS_OPERATION = 'anonymous';
 /** The name label of operations named after the first `maxOperationNames` names were seen. */
@@ -99,19 +98,5 @@ export function useMetricsEndpoint(registry: Registry): Plugin {
         endResponse(new fetchAPI.Response(body, { status, headers }));
       });
     },
-  };
-}
-
-/** The answer to a request for the metrics, whichever server received it. */
-export async function scrape(
-  registry: Registry,
-  method: string | undefined,
-): Promise<{ status: number; headers: Record<string, string>; body: string | null }> {
-  if (method !== 'GET' && method !== 'HEAD') return { status: 405, headers: { allow: 'GET, HEAD' }, body: null };
-  const text = await registry.metrics();
-  return {
-    status: 200,
-    headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' },
-    body: method === 'HEAD' ? null : text,
   };
 }
