@@ -34,9 +34,14 @@ describe.skipIf(noBrowser)('the development mail page in Chromium', { timeout: 1
     frontend.listen(0, '127.0.0.1');
     await once(frontend, 'listening');
     frontendUrl = `http://127.0.0.1:${(frontend.address() as AddressInfo).port}`;
-    [t, browser] = await Promise.all([
-      createTestApp({ EMAIL_TRANSPORT: 'log', APP_URL: frontendUrl }, { mail: 'configured' }),
-      launchChromium(),
+    // Each kept as it starts, so afterAll closes the app even if Chromium fails to launch.
+    await Promise.all([
+      createTestApp({ EMAIL_TRANSPORT: 'log', APP_URL: frontendUrl }, { mail: 'configured' }).then((app) => {
+        t = app;
+      }),
+      launchChromium().then((launched) => {
+        browser = launched;
+      }),
     ]);
     serviceUrl = await t.listen();
   }, 120_000);

@@ -78,7 +78,15 @@ describe.skipIf(noBrowser)('passkeys in Chromium, with the example page', { time
 
   beforeAll(async () => {
     data = await serviceData();
-    [browser, service] = await Promise.all([launchChromium(), startService(data.env)]);
+    // Each kept as it starts, so afterAll stops the service even if Chromium fails to launch.
+    await Promise.all([
+      launchChromium().then((launched) => {
+        browser = launched;
+      }),
+      startService(data.env).then((started) => {
+        service = started;
+      }),
+    ]);
     example = await serveExample(service.url);
   }, 120_000);
 
