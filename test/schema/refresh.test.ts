@@ -491,4 +491,19 @@ describe('database round trips', () => {
     );
     expect(statements.length, statements.join('\n')).toBeLessThanOrEqual(6);
   });
+
+  it('one login sends two SQL statements: the account, then its session, refresh token and audit event together', async () => {
+    const account = await signUp(t);
+    t.queries.length = 0;
+    const next = await logIn(t, account);
+    expect(t.queries, t.queries.join('\n')).toHaveLength(2);
+    // All three rows are there, and the new pair works.
+    const session = await sessionRow(t, next.sessionId);
+    expect(session).toMatchObject({ userId: account.userId, amr: ['pwd'], revokedAt: null });
+    expect(await refreshTokenRow(t, next.refreshToken)).toMatchObject({ sessionId: next.sessionId, retiredAt: null });
+    const event = await t.services.prisma.authEvent.findFirst({ where: { sessionId: next.sessionId } });
+    expect(event).toMatchObject({ type: 'LOGIN_SUCCEEDED', userId: account.userId, detail: { amr: 'pwd' } });
+    await expectWorks(t, next.accessToken, account.userId);
+    expect(expectNoErrors(await refreshOn(t, next.refreshToken)).refresh.user.id).toBe(account.userId);
+  });
 });

@@ -15,8 +15,20 @@ export interface AuthEventInput {
   detail?: Record<string, string | number | boolean> | undefined;
 }
 
+/** The columns of an AuthEvent row, for a statement that writes the event beside what it describes. */
+export interface AuthEventRow {
+  type: AuthEventType;
+  userId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  detail: Record<string, string | number | boolean> | null;
+  createdAt: Date;
+}
+
 export interface Audit {
   record(event: AuthEventInput, client?: ClientInfo): Promise<void>;
+  /** The row of `event`, counted as recorded: the caller writes it in the same statement as its change. */
+  rowOf(event: Omit<AuthEventInput, 'actorId' | 'sessionId'>, client?: ClientInfo): AuthEventRow;
 }
 
 const USER_AGENT_MAX_LENGTH = 512;
@@ -34,6 +46,17 @@ export function createAudit(
   onEvent?: (type: AuthEventType) => void,
 ): Audit {
   return {
+    rowOf(event, client) {
+      onEvent?.(event.type);
+      return {
+        type: event.type,
+        userId: event.userId ?? null,
+        ip: client?.ip ?? null,
+        userAgent: client?.userAgent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
+        detail: event.detail ?? null,
+        createdAt: clock.now(),
+      };
+    },
     async record(event, client) {
       onEvent?.(event.type);
       try {
