@@ -1,6 +1,12 @@
 import cluster from 'node:cluster';
+import v8 from 'node:v8';
 import { loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
+
+// V8 grows the old generation by up to 4× at a time: a burst of requests left
+// ~100 MiB of heap behind that nothing used. By half at a time, the service keeps
+// ~90 MiB less after load at no measurable CPU cost (BENCHMARKS.md).
+v8.setFlagsFromString('--heap-growing-percent=50');
 
 const loaded = loadConfig();
 if (!loaded.ok) {

@@ -31,7 +31,9 @@ export function createPasswordHasher(options: HasherOptions): PasswordHasher {
   const threads = options.threads ?? availableParallelism();
   const pool = new Piscina<Task, string | boolean>({
     filename: new URL('./hash-worker.mjs', import.meta.url).href,
-    minThreads: threads,
+    // Started by the first hashes, not at start: ~10 MiB each (an isolate with
+    // bcryptjs) that a service nobody signs in to never needs.
+    minThreads: 0,
     maxThreads: threads,
     niceIncrement: options.niceIncrement ?? 10,
     idleTimeout: Number.POSITIVE_INFINITY,
