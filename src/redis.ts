@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from './logger.ts';
 
 /**
@@ -6,7 +6,9 @@ import type { Logger } from './logger.ts';
  * the connection is down (no queue), so the limiters fall back to memory
  * instead of making logins wait.
  */
-export function connectRedis(url: string, logger: Logger): Redis {
+export async function connectRedis(url: string, logger: Logger): Promise<Redis> {
+  // Loaded only when REDIS_URL is set: ~16 MiB that a single process does without.
+  const { Redis } = await import('ioredis');
   const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000 });
   let down = false;
   redis.on('error', (error: Error) => {

@@ -95,7 +95,7 @@ export async function startTollgate(config: Config, overrides: TollgateOverrides
 
     let redis = overrides.redis;
     if (!redis && config.redisUrl) {
-      const connected = connectRedis(config.redisUrl, logger);
+      const connected = await connectRedis(config.redisUrl, logger);
       closers.add(() => connected.quit().catch(() => {}));
       redis = connected;
       await settleRedis(connected);

@@ -35,9 +35,11 @@ export async function runAdmin(argv: readonly string[]): Promise<number> {
 async function newPassword(command: Extract<Command, { name: 'create-user' }>): Promise<string> {
   const email = normalizeEmail(command.email);
   normalizeName(command.userName);
-  const check = (password: string) => void checkNewUser({ email, name: command.userName, password });
+  const check = async (password: string) => {
+    await checkNewUser({ email, name: command.userName, password });
+  };
   const password = await readNewPassword(check);
-  check(password);
+  await check(password);
   return password;
 }
 

@@ -7,16 +7,16 @@ import { UsageError } from './args.ts';
  * stderr, so stdout holds only results); otherwise the first line of stdin.
  * `check` runs the password rules, so a terminal user can try again at once.
  */
-export async function readNewPassword(check: (password: string) => void): Promise<string> {
+export async function readNewPassword(check: (password: string) => Promise<void>): Promise<string> {
   if (!process.stdin.isTTY) {
     const line = await firstLine(process.stdin);
     if (!line) throw new UsageError('No password: give it on the first line of standard input.');
     return line;
   }
   const context = { input: process.stdin, output: process.stderr };
-  const validate = (value: string) => {
+  const validate = async (value: string) => {
     try {
-      check(value);
+      await check(value);
       return true;
     } catch (error) {
       return (error as Error).message;

@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from '../logger.ts';
 import type { MailMessage } from './message.ts';
 
@@ -46,14 +46,26 @@ const SMTP_TIMEOUT_MS = 10_000;
  * STARTTLS when the server offers it; credentials come from the URL.
  */
 export function smtpTransport(url: string, from: string): MailTransport {
-  const transporter = nodemailer.createTransport(
-    { url, connectionTimeout: SMTP_TIMEOUT_MS, greetingTimeout: SMTP_TIMEOUT_MS, socketTimeout: SMTP_TIMEOUT_MS },
-    { from },
-  );
+  // nodemailer is loaded by the first message, not at start: ~8 MiB that a
+  // service sending no mail does without.
+  let transporter: Promise<Transporter> | undefined;
+  const connect = async () => {
+    const { default: nodemailer } = await import('nodemailer');
+    return nodemailer.createTransport(
+      { url, connectionTimeout: SMTP_TIMEOUT_MS, greetingTimeout: SMTP_TIMEOUT_MS, socketTimeout: SMTP_TIMEOUT_MS },
+      { from },
+    );
+  };
   return {
     async send(message) {
-      await transporter.sendMail({ to: message.to, subject: message.subject, text: message.text, html: message.html });
+      transporter ??= connect();
+      await (await transporter).sendMail({
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+      });
     },
-    close: async () => transporter.close(),
+    close: async () => (await transporter)?.close(),
   };
 }

@@ -30,10 +30,10 @@ export interface NewUserInput {
 }
 
 /** The sign-up rules for a new account, before any database work: its normalized email and name. */
-export function checkNewUser(input: NewUserInput): { email: string; name: string | null } {
+export async function checkNewUser(input: NewUserInput): Promise<{ email: string; name: string | null }> {
   const email = normalizeEmail(input.email);
   const name = normalizeName(input.name);
-  checkNewPassword(input.password, email);
+  await checkNewPassword(input.password, email);
   return { email, name };
 }
 
@@ -44,7 +44,7 @@ export async function createUser(
   input: NewUserInput & { role: Role },
   client: ClientInfo,
 ): Promise<User> {
-  const { email, name } = checkNewUser(input);
+  const { email, name } = await checkNewUser(input);
   // Cheap early answer; the unique index below is what settles a race.
   if (await deps.prisma.user.findUnique({ where: { email }, select: { id: true } })) throw emailTaken();
   const passwordHash = await deps.hasher.hash(input.password);

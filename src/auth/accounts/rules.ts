@@ -52,7 +52,7 @@ export function checkPasswordLength(password: string, field = 'password'): void 
 }
 
 /** The rules a new password must meet. `email` is the normalized email of its account. */
-export function checkNewPassword(password: string, email: string, field = 'password'): void {
+export async function checkNewPassword(password: string, email: string, field = 'password'): Promise<void> {
   checkPasswordLength(password, field);
   if ([...password].length < PASSWORD_MIN_LENGTH) {
     throw badUserInput(field, `Password must be at least ${PASSWORD_MIN_LENGTH} characters.`);
@@ -60,7 +60,7 @@ export function checkNewPassword(password: string, email: string, field = 'passw
   if (password.trim().toLowerCase() === email) {
     throw badUserInput(field, 'Password must not be your email address.');
   }
-  if (isCommonPassword(password)) {
+  if (await isCommonPassword(password)) {
     throw badUserInput(field, 'This password is too common; choose another.');
   }
 }

@@ -28,7 +28,7 @@ export async function changePassword(
   await requireStepUp(deps, viewer, input.code, client);
   const { user, session } = viewer;
   await checkCurrentPassword(deps, user, input.currentPassword, 'currentPassword');
-  checkNewPassword(input.newPassword, user.email, 'newPassword');
+  await checkNewPassword(input.newPassword, user.email, 'newPassword');
   if (input.newPassword === input.currentPassword) {
     throw badUserInput('newPassword', 'The new password must differ from the current one.');
   }

@@ -39,7 +39,7 @@ export async function signUp(deps: AccountDeps, input: SignUpInput, client: Clie
   await deps.rateLimits.beforeSignUp(clientKey(client));
   const email = normalizeEmail(input.email);
   const name = normalizeName(input.name);
-  checkNewPassword(input.password, email);
+  await checkNewPassword(input.password, email);
 
   // Cheap early answer; the unique index below is what settles a race.
   const existing = await deps.prisma.user.findUnique({ where: { email }, select: { id: true } });

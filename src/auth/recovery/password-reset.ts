@@ -68,7 +68,7 @@ export async function resetPassword(
   const user = found && (await deps.prisma.user.findUnique({ where: { id: found.userId } }));
   // Bound to the address it was sent to: after an email change it no longer works.
   if (!found || !user || user.email !== found.email || user.disabledAt) throw invalidToken();
-  checkNewPassword(input.newPassword, user.email, 'newPassword');
+  await checkNewPassword(input.newPassword, user.email, 'newPassword');
   // An account with a second factor needs it too: a mailbox alone does not take it over. A code
   // proves it; so does a session of the account whose second factor is recent (a passkey sign-in).
   const methods = await secondFactorMethods(deps.prisma, user.id);

@@ -1,4 +1,5 @@
-import { type AuthenticationResponseJSON, verifyAuthenticationResponse } from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON, VerifiedAuthenticationResponse } from '@simplewebauthn/server';
+import { webAuthnLibrary } from './webauthn-library.ts';
 import type { Passkey } from '../../../generated/prisma/client.ts';
 import type { FactorDeps } from '../deps.ts';
 import type { ClientInfo } from '../../sessions/sessions.ts';
@@ -35,7 +36,8 @@ export async function verifyAssertion(
   signed: { challenge: string; origin: string },
   client: ClientInfo,
 ): Promise<{ userVerified: boolean }> {
-  let verification: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
+  const { verifyAuthenticationResponse } = await webAuthnLibrary();
+  let verification: VerifiedAuthenticationResponse;
   try {
     verification = await verifyAuthenticationResponse({
       response: response as AuthenticationResponseJSON,

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import {
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type RegistrationResponseJSON,
-  verifyRegistrationResponse,
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  RegistrationResponseJSON,
+  VerifiedRegistrationResponse,
 } from '@simplewebauthn/server';
 import { isUniqueViolation } from '../../../db/errors.ts';
 import { badUserInput } from '../../../errors.ts';
@@ -15,6 +14,7 @@ import { markSecondFactorRecent, requireStepUp } from '../step-up.ts';
 import { passkeyName } from './passkey-name.ts';
 import { noticePasskeyChange } from './passkey-notice.ts';
 import { passkeyDescriptors } from './request-options.ts';
+import { webAuthnLibrary } from './webauthn-library.ts';
 import { passkeysUnavailable, unverifiedRegistration } from './passkey-errors.ts';
 import {
   clientDataOf,
@@ -71,6 +71,7 @@ export async function passkeyRegistrationOptions(
     userId: viewer.user.id,
     now: deps.clock.now(),
   });
+  const { generateRegistrationOptions } = await webAuthnLibrary();
   return generateRegistrationOptions({
     rpName: settings.rpName,
     rpID: settings.rpId,
@@ -102,7 +103,8 @@ export async function registerPasskey(
   const used = await consumeWebAuthnChallenge(deps.prisma, 'REGISTRATION', signed.challenge, now);
   if (!used || used.userId !== viewer.user.id) throw unverifiedRegistration();
 
-  let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+  const { verifyRegistrationResponse } = await webAuthnLibrary();
+  let verification: VerifiedRegistrationResponse;
   try {
     verification = await verifyRegistrationResponse({
       response: input.response as RegistrationResponseJSON,

@@ -1,4 +1,5 @@
-import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { webAuthnLibrary } from './webauthn-library.ts';
 import type { PrismaClient } from '../../../generated/prisma/client.ts';
 import { type PasskeySettings, WEBAUTHN_CHALLENGE_TTL_SECONDS } from './webauthn-challenges.ts';
 
@@ -15,11 +16,12 @@ export async function passkeyDescriptors(prisma: Pick<PrismaClient, 'passkey'>, 
  * Options for startAuthentication (navigator.credentials.get): the challenge,
  * and the passkeys that may answer it (none: any the browser holds for this site).
  */
-export function requestOptions(
+export async function requestOptions(
   settings: PasskeySettings,
   challenge: Uint8Array<ArrayBuffer>,
   allowCredentials: Awaited<ReturnType<typeof passkeyDescriptors>>,
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  const { generateAuthenticationOptions } = await webAuthnLibrary();
   return generateAuthenticationOptions({
     rpID: settings.rpId,
     challenge,
