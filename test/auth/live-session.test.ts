@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findLoginAccount } from '../../src/auth/accounts/login-account.ts';
+import { SECOND_FACTORS } from '../../src/auth/factors/codes.ts';
 import { findLiveSession, liveSessionFilter, type SessionLimits } from '../../src/auth/sessions/sessions.ts';
-import { createTestApp, signUp, type TestApp } from '../fixtures/index.ts';
+import { createTestApp, enableTotp, expectNoErrors, SET_UP_TOTP, signUp, type TestApp } from '../fixtures/index.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -61,5 +63,29 @@ describe('the live-session lookup in SQL', () => {
     await t.services.prisma.session.update({ where: { id: claims.sid }, data: { revokedAt: t.clock.now() } });
     expect(await liveBySql(idleLimits)).toBe(false);
     expect(await liveByPrisma(idleLimits)).toBe(false);
+  });
+});
+
+describe("the login's account lookup in SQL", () => {
+  const viaPrisma = (email: string) => t.services.prisma.user.findUnique({ where: { email }, include: SECOND_FACTORS });
+
+  it('reads what Prisma reads: the user, its authenticator app and its passkeys', async () => {
+    const plain = await signUp(t, { name: 'Ada' });
+    expect(await findLoginAccount(t.services.sql, plain.email)).toStrictEqual(await viaPrisma(plain.email));
+
+    // An app set up and not confirmed yet, then one confirmed.
+    const pending = await signUp(t);
+    expectNoErrors(await t.graphql(SET_UP_TOTP, { password: pending.password }, { token: pending.accessToken }));
+    const pendingRow = await findLoginAccount(t.services.sql, pending.email);
+    expect(pendingRow?.totp).toEqual({ confirmedAt: null });
+    expect(pendingRow).toStrictEqual(await viaPrisma(pending.email));
+
+    const confirmed = await signUp(t);
+    await enableTotp(t, confirmed);
+    const confirmedRow = await findLoginAccount(t.services.sql, confirmed.email);
+    expect(confirmedRow?.totp?.confirmedAt).toBeInstanceOf(Date);
+    expect(confirmedRow).toStrictEqual(await viaPrisma(confirmed.email));
+
+    expect(await findLoginAccount(t.services.sql, 'nobody@example.com')).toBeNull();
   });
 });

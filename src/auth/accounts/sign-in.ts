@@ -15,11 +15,14 @@ import {
 import type { AccessTokens } from '../tokens/access-tokens.ts';
 import { startSession } from '../sessions/start-session.ts';
 import { challengeLogin } from '../factors/challenge.ts';
-import { methodsOf, SECOND_FACTORS } from '../factors/codes.ts';
+import { methodsOf } from '../factors/codes.ts';
 import type { FactorDeps } from '../factors/deps.ts';
+import type { Sql } from '../../db/sql.ts';
+import { findLoginAccount } from './login-account.ts';
 
 /** What the account flows need: the flows that send mail, sessions, and second factors. */
 export interface AccountDeps extends FactorDeps {
+  sql: Sql;
   tokens: AccessTokens;
   limits: SessionLimits;
 }
@@ -84,7 +87,7 @@ async function createOrTaken<T>(write: () => Promise<T>): Promise<T> {
 
 async function checkPassword(deps: AccountDeps, email: string, password: string) {
   // With its second factors, in the same statement: a login needs them next.
-  const user = await deps.prisma.user.findUnique({ where: { email }, include: SECOND_FACTORS });
+  const user = await findLoginAccount(deps.sql, email);
   // Always one bcrypt comparison, against a dummy hash for an unknown email, and
   // one answer for both failures: the response says nothing about who has an account.
   const matches = await deps.hasher.verify(password, user?.passwordHash ?? null);

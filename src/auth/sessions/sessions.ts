@@ -1,5 +1,6 @@
 import type { Sql } from '../../db/sql.ts';
-import type { PrismaClient, Role, Session, User } from '../../generated/prisma/client.ts';
+import type { PrismaClient, Session, User } from '../../generated/prisma/client.ts';
+import { USER_COLUMNS, userOf } from '../accounts/user-row.ts';
 import type { AccessTokenClaims, AccessTokens } from '../tokens/access-tokens.ts';
 
 export interface ClientInfo {
@@ -92,17 +93,16 @@ const LIVE_SESSION_QUERY = {
   name: 'tollgate_live_session',
   text: `SELECT s.id, s."userId", s."createdAt", s."lastUsedAt", s."expiresAt", s."revokedAt", s."revokedReason",
                 s."userAgent", s.ip, s.amr, s."authTime", s."secondFactorAt",
-                u.email, u."passwordHash", u.name, u.role, u."createdAt", u."updatedAt", u."emailVerifiedAt", u."disabledAt",
-                u."passkeyUserHandle",
                 EXISTS (SELECT 1 FROM "TotpFactor" f WHERE f."userId" = u.id AND f."confirmedAt" IS NOT NULL)
-                  OR EXISTS (SELECT 1 FROM "Passkey" p WHERE p."userId" = u.id)
+                  OR EXISTS (SELECT 1 FROM "Passkey" p WHERE p."userId" = u.id),
+                ${USER_COLUMNS}
            FROM "Session" s JOIN "User" u ON u.id = s."userId"
           WHERE s.id = $1 AND s."userId" = $2
             AND s."revokedAt" IS NULL AND s."expiresAt" > $3 AND s."lastUsedAt" > $4
             AND u."disabledAt" IS NULL`,
 };
 
-type LiveSessionRow = [
+type SessionRow = [
   id: string,
   userId: string,
   createdAt: Date,
@@ -115,17 +115,9 @@ type LiveSessionRow = [
   amr: string[] | null,
   authTime: Date,
   secondFactorAt: Date | null,
-  email: string,
-  passwordHash: string,
-  name: string | null,
-  role: Role,
-  userCreatedAt: Date,
-  userUpdatedAt: Date,
-  emailVerifiedAt: Date | null,
-  disabledAt: Date | null,
-  passkeyUserHandle: Buffer | null,
   secondFactor: boolean,
 ];
+const SESSION_COLUMN_COUNT = 13;
 
 export interface LiveSession {
   session: Session;
@@ -162,17 +154,8 @@ export async function findLiveSession(
     amr,
     authTime,
     secondFactorAt,
-    email,
-    passwordHash,
-    name,
-    role,
-    userCreatedAt,
-    userUpdatedAt,
-    emailVerifiedAt,
-    disabledAt,
-    passkeyUserHandle,
     secondFactor,
-  ] = row as LiveSessionRow;
+  ] = row.slice(0, SESSION_COLUMN_COUNT) as SessionRow;
   return {
     session: {
       id,
@@ -188,18 +171,7 @@ export async function findLiveSession(
       authTime,
       secondFactorAt,
     },
-    user: {
-      id: userId,
-      email,
-      passwordHash,
-      name,
-      role,
-      createdAt: userCreatedAt,
-      updatedAt: userUpdatedAt,
-      emailVerifiedAt,
-      disabledAt,
-      passkeyUserHandle: passkeyUserHandle && new Uint8Array(passkeyUserHandle),
-    },
+    user: userOf(row.slice(SESSION_COLUMN_COUNT)),
     secondFactor,
   };
 }
