@@ -34,6 +34,7 @@ export function poolSql(pool: pg.Pool, onQuery?: (sql: string) => void): Sql {
 export function pipelinedSql(connectionString: string, onQuery?: (sql: string) => void): Sql {
   let connected: Promise<pg.Client> | undefined;
   let generation = 0;
+  let closed = false;
   const connect = () => {
     generation += 1;
     const client = new pg.Client({ connectionString, pipeline: true });
@@ -53,6 +54,8 @@ export function pipelinedSql(connectionString: string, onQuery?: (sql: string) =
   };
   return {
     async rows(statement) {
+      // Closed stays closed: no new connection to a database that is shutting down.
+      if (closed) throw new Error('Cannot use the database after it was closed');
       onQuery?.(statement.text);
       connected ??= connect();
       const current = generation;
@@ -65,6 +68,7 @@ export function pipelinedSql(connectionString: string, onQuery?: (sql: string) =
       return result.rows;
     },
     async close() {
+      closed = true;
       const client = await connected?.catch(() => undefined);
       connected = undefined;
       await client?.end();
