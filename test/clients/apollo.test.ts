@@ -4,8 +4,9 @@ import { createClient } from '../../examples/apollo/client.ts';
 import { logIn } from '../../examples/apollo/sign-in.ts';
 import { Login, Logout, Me, Sessions, SignUp } from '../../examples/operations.ts';
 import { TokenStore } from '../../examples/token-store.ts';
-import { enableTotp, payloadOf, runExample, STRONG_PASSWORD, uniqueEmail } from '../fixtures/index.ts';
+import { runExample, STRONG_PASSWORD, uniqueEmail } from '../fixtures/index.ts';
 import {
+  expectSecondFactorLogin,
   expireAccessTokens,
   LOGIN_FAILURES_ALLOWED,
   recordingFetch,
@@ -143,22 +144,7 @@ describe('Apollo Client example', () => {
 
   it('signs in through the second-factor challenge: asks for a code, retries a wrong one, keeps the pair', async () => {
     const { email, session } = await signedUp();
-    const app = await enableTotp(service.t, { password: STRONG_PASSWORD, accessToken: session.accessToken });
-    const wire = recordingFetch();
-    const tokens = new TokenStore();
-    const client = createClient({ url: service.url, tokens, fetch: wire.fetch });
-    const asked: Array<{ methods: readonly string[]; attempt: number }> = [];
-    const pair = await logIn(client, tokens, { email, password: STRONG_PASSWORD }, async (methods, attempt) => {
-      asked.push({ methods, attempt });
-      return attempt === 1 ? '000000' : app.code();
-    });
-    expect(asked).toEqual([
-      { methods: ['TOTP', 'RECOVERY_CODE'], attempt: 1 },
-      { methods: ['TOTP', 'RECOVERY_CODE'], attempt: 2 },
-    ]);
-    expect(wire.names()).toEqual(['Login', 'VerifySecondFactor', 'VerifySecondFactor']);
-    expect(tokens.accessToken).toBe(pair.accessToken);
-    expect(payloadOf(pair.accessToken).amr).toEqual(['pwd', 'otp']);
+    await expectSecondFactorLogin(service, { createClient, logIn }, { email, accessToken: session.accessToken });
   });
 
   it('runs examples/apollo/main.ts from signUp to logout', { timeout: 60_000 }, async () => {

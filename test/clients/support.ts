@@ -1,4 +1,7 @@
-import { createTestApp, type TestApp } from '../fixtures/index.ts';
+import { expect } from 'vitest';
+import type { AskForCode } from '../../examples/second-factor.ts';
+import { TokenStore } from '../../examples/token-store.ts';
+import { createTestApp, enableTotp, payloadOf, STRONG_PASSWORD, type TestApp } from '../fixtures/index.ts';
 
 // What the client tests share: the service listening on a real port, a way to
 // let its access tokens expire, and a fetch that records what went over the wire.
@@ -76,4 +79,43 @@ export function recordingFetch() {
     names: () => sent.map((request) => request.operationName),
     count: (operationName: string) => sent.filter((request) => request.operationName === operationName).length,
   };
+}
+
+/** What both example clients offer for a login: a client on a token store, and `logIn` with the second-factor step. */
+export interface ExampleClient<Client> {
+  createClient(options: { url: string; tokens: TokenStore; fetch?: typeof fetch }): Client;
+  logIn(
+    client: Client,
+    tokens: TokenStore,
+    credentials: { email: string; password: string },
+    askForCode: AskForCode,
+  ): Promise<{ accessToken: string }>;
+}
+
+/**
+ * An example client logs an account with an authenticator app in: it asks for
+ * a code, retries after a wrong one, and keeps the pair it gets.
+ */
+export async function expectSecondFactorLogin<Client>(
+  service: ClientApp,
+  example: ExampleClient<Client>,
+  account: { email: string; accessToken: string },
+): Promise<void> {
+  const app = await enableTotp(service.t, { password: STRONG_PASSWORD, accessToken: account.accessToken });
+  const wire = recordingFetch();
+  const tokens = new TokenStore();
+  const client = example.createClient({ url: service.url, tokens, fetch: wire.fetch });
+  const asked: Array<{ methods: readonly string[]; attempt: number }> = [];
+  const credentials = { email: account.email, password: STRONG_PASSWORD };
+  const pair = await example.logIn(client, tokens, credentials, async (methods, attempt) => {
+    asked.push({ methods, attempt });
+    return attempt === 1 ? '000000' : app.code();
+  });
+  expect(asked).toEqual([
+    { methods: ['TOTP', 'RECOVERY_CODE'], attempt: 1 },
+    { methods: ['TOTP', 'RECOVERY_CODE'], attempt: 2 },
+  ]);
+  expect(wire.names()).toEqual(['Login', 'VerifySecondFactor', 'VerifySecondFactor']);
+  expect(tokens.accessToken).toBe(pair.accessToken);
+  expect(payloadOf(pair.accessToken).amr).toEqual(['pwd', 'otp']);
 }

@@ -45,6 +45,14 @@ export interface UsableToken {
   email: string;
 }
 
+const USABLE_TOKEN = { id: true, userId: true, email: true } as const;
+
+/** The filter for `token` while it may be used for `purpose` at `now`; null for a string no token can be. */
+function usableWhere(purpose: OneTimeTokenPurpose, token: string, now: Date) {
+  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
+  return { tokenHash: hashOpaqueToken(token), purpose, usedAt: null, expiresAt: { gt: now } };
+}
+
 /** The token, if it may still be used for `purpose` at `now`; nothing is changed. */
 export async function findUsableToken(
   db: Db,
@@ -52,11 +60,9 @@ export async function findUsableToken(
   token: string,
   now: Date,
 ): Promise<UsableToken | null> {
-  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
-  return db.oneTimeToken.findFirst({
-    where: { tokenHash: hashOpaqueToken(token), purpose, usedAt: null, expiresAt: { gt: now } },
-    select: { id: true, userId: true, email: true },
-  });
+  const where = usableWhere(purpose, token, now);
+  if (!where) return null;
+  return db.oneTimeToken.findFirst({ where, select: USABLE_TOKEN });
 }
 
 /**
@@ -69,12 +75,9 @@ export async function consumeOneTimeToken(
   token: string,
   now: Date,
 ): Promise<UsableToken | null> {
-  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
-  const [used] = await db.oneTimeToken.updateManyAndReturn({
-    where: { tokenHash: hashOpaqueToken(token), purpose, usedAt: null, expiresAt: { gt: now } },
-    data: { usedAt: now },
-    select: { id: true, userId: true, email: true },
-  });
+  const where = usableWhere(purpose, token, now);
+  if (!where) return null;
+  const [used] = await db.oneTimeToken.updateManyAndReturn({ where, data: { usedAt: now }, select: USABLE_TOKEN });
   return used ?? null;
 }
 
