@@ -15,6 +15,7 @@ const STOP_TIMEOUT_MS = 30_000;
 
 /** In a worker: answers the primary's requests for this process's metrics. */
 export function shareMetricsWithPrimary(registry: Registry): void {
+  // Constructing one is what makes a worker answer the primary's requests.
   new AggregatorRegistry();
   AggregatorRegistry.setRegistries([registry]);
 }
