@@ -7,7 +7,11 @@ import type { Services } from './services.ts';
 
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
-/** Prunes ended sessions and old audit events now and then hourly; returns a function that stops it. */
+/**
+ * Prunes ended sessions and old audit events now and then hourly; returns a
+ * function that stops it. Each run is background work, so shutdown waits for
+ * one in flight rather than closing the database under it.
+ */
 export function startHousekeeping(services: Services, auditRetentionSeconds: number): () => void {
   const run = async () => {
     try {
@@ -23,8 +27,8 @@ export function startHousekeeping(services: Services, auditRetentionSeconds: num
       services.logger.warn({ err: error }, 'pruning failed; retrying in an hour');
     }
   };
-  void run();
-  const timer = setInterval(() => void run(), PRUNE_EVERY_MS);
+  services.background.run('housekeeping', run);
+  const timer = setInterval(() => services.background.run('housekeeping', run), PRUNE_EVERY_MS);
   timer.unref();
   return () => clearInterval(timer);
 }

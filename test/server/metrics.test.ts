@@ -281,6 +281,9 @@ describe('with METRICS_PORT, on a listening app', () => {
 
       const email = uniqueEmail('port');
       expect((await sendGraphQL(listening.url, SIGN_UP, { email, password: STRONG_PASSWORD })).status).toBe(200);
+      // Housekeeping's first run and the sign-up's mail use the pool too: the
+      // scrape below reads it once they are done.
+      await served.settle();
       const response = await fetch(metricsUrl);
       expect(response.status).toBe(200);
       const scraped = new Scrape(await response.text());
