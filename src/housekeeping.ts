@@ -32,3 +32,18 @@ export function startHousekeeping(services: Services, auditRetentionSeconds: num
   timer.unref();
   return () => clearInterval(timer);
 }
+
+const RECOVER_MAIL_EVERY_MS = 60 * 1000;
+
+/**
+ * Sends mail that an instance kept in the outbox and stopped without sending:
+ * now, then every minute. `exclusive`: no other process uses the database, so
+ * every kept message is left over from before this start, whatever its lease.
+ */
+export function startMailRecovery(services: Services, exclusive: boolean): () => void {
+  const recover = (all: boolean) => services.background.run('mail-recovery', () => services.mailer.recover(all));
+  recover(exclusive);
+  const timer = setInterval(() => recover(false), RECOVER_MAIL_EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}

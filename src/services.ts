@@ -15,6 +15,7 @@ import type { Sql } from './db/sql.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import type { Logger } from './logger.ts';
 import { Mailer } from './mail/mailer.ts';
+import { databaseOutbox } from './mail/outbox.ts';
 import type { KeptMessage, MailTransport } from './mail/transports.ts';
 import { createMetrics, type Metrics, type PoolStats } from './metrics.ts';
 import { BackgroundTasks } from './background.ts';
@@ -55,6 +56,8 @@ export function createServices(options: {
   const mailer = new Mailer({
     transport: mailTransport,
     logger,
+    outbox: options.encryption && databaseOutbox(prisma, options.encryption),
+    now: () => clock.now(),
     ...(options.mailRetryDelaysMs ? { retryDelaysMs: options.mailRetryDelaysMs } : {}),
     onSent: (kind) => metrics?.mailSent(kind),
     onFailed: (kind) => metrics?.mailFailed(kind),

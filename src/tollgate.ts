@@ -8,7 +8,7 @@ import { buildKeyRing, type SigningKey } from './auth/tokens/signing-keys.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { openDatabase, type Database, type DatabaseOptions } from './db/database.ts';
-import { startHousekeeping } from './housekeeping.ts';
+import { startHousekeeping, startMailRecovery } from './housekeeping.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { logTransport, type MailTransport, smtpTransport } from './mail/transports.ts';
 import { connectRedis, settleRedis } from './redis.ts';
@@ -161,6 +161,8 @@ export async function startTollgate(config: Config, overrides: TollgateOverrides
         closers.add((graceMs) => stop(listening.server, graceMs));
         const stopHousekeeping = startHousekeeping(services, config.auditRetentionSeconds);
         closers.add(async () => stopHousekeeping());
+        const stopMailRecovery = startMailRecovery(services, openDb.exclusive);
+        closers.add(async () => stopMailRecovery());
         return {
           url: `http://${config.http.host}:${listening.port}/graphql`,
           port: listening.port,
@@ -201,7 +203,9 @@ async function dataEncryption(config: Config, database: Database, logger: Logger
       `DATA_ENCRYPTION_KEY: required: ${stored} second factor${stored === 1 ? ' is' : 's are'} stored encrypted with it`,
     );
   }
-  logger.warn('DATA_ENCRYPTION_KEY is unset: second factors cannot be set up until it is');
+  logger.warn(
+    'DATA_ENCRYPTION_KEY is unset: second factors cannot be set up until it is, and mail not yet sent is kept in memory only',
+  );
   return undefined;
 }
 

@@ -12,6 +12,8 @@ export interface Database {
   readonly sql: Sql;
   /** Connections of the pool: open, idle, and requests waiting for one. */
   poolStats(): { total: number; idle: number; waiting: number };
+  /** True when no other process can use this database: the embedded one in DATA_DIR, which it locks. */
+  readonly exclusive: boolean;
   /** Which database this is, for the start-up log line: never the URL, which may hold a password. */
   readonly description: string;
   /** True while the database answers a trivial query within `timeoutMs`. */
@@ -89,6 +91,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       prisma,
       sql,
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+      exclusive: embedded !== undefined && options.dataDir !== undefined,
       description: embedded ? `embedded PGlite (${options.dataDir ?? 'in memory'})` : 'PostgreSQL',
       isReady: (timeoutMs = 2000) => answersWithin(prisma, timeoutMs),
       async close() {

@@ -1,13 +1,30 @@
 import type { Logger } from '../logger.ts';
 import type { MailMessage } from './message.ts';
+import type { MailOutbox, OutboxEntry } from './outbox.ts';
 import type { MailTransport } from './transports.ts';
 
 /** Waits between attempts: a second try soon, a third a little later; then the message is given up on. */
 export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [2_000, 15_000];
 
+/**
+ * How long a message is the sending instance's alone. Longer than every attempt
+ * can take (three, each up to a few SMTP timeouts, and the waits between):
+ * past it, the instance is taken to have stopped and another sends the message.
+ */
+export const OUTBOX_LEASE_MS = 10 * 60 * 1000;
+
+/** A message taken over this many times without being sent is given up on: it is what stops the instances. */
+const MAX_RECOVERIES = 3;
+
+/** How many kept messages one look at the outbox takes over. */
+const RECOVERED_AT_ONCE = 100;
+
 export interface MailerOptions {
   transport: MailTransport;
   logger: Logger;
+  /** Where messages wait until settled, so that a crash loses none; without one they live in memory only. */
+  outbox?: MailOutbox | undefined;
+  now?: () => Date;
   /** Delays before the second, third, … attempt. */
   retryDelaysMs?: readonly number[];
   onSent?: (kind: string) => void;
@@ -15,37 +32,66 @@ export interface MailerOptions {
 }
 
 /**
- * Sends mail off the request that asked for it: `send` returns at once, and the
- * request neither waits for the mail nor fails with it. A message that cannot be
- * sent is tried again; one that still cannot is logged with the reason and
- * counted (`tollgate_mail_failures_total`), never dropped silently. Nothing of
- * the message but its kind and recipient reaches the log.
+ * Sends mail off the request that asked for it: `send` resolves once the message
+ * is kept in the outbox, and the request neither waits for the sending nor fails
+ * with it. A message that cannot be sent is tried again; one that still cannot
+ * is logged with the reason and counted (`tollgate_mail_failures_total`), never
+ * dropped silently. One still waiting when the service stops, or crashes, stays
+ * in the outbox for the next start. Nothing of the message but its kind and
+ * recipient reaches the log.
  */
 export class Mailer {
   readonly #options: MailerOptions;
+  readonly #now: () => Date;
   readonly #pending = new Set<Promise<void>>();
-  /** Ends the waits between attempts: a closing mailer tries once more at once, then gives up. */
+  /** Ends the waits between attempts: a closing mailer tries once more at once, then keeps or gives up. */
   readonly #wakeUps = new Set<() => void>();
   #closing = false;
 
   constructor(options: MailerOptions) {
     this.#options = options;
+    this.#now = options.now ?? (() => new Date());
   }
 
-  send(message: MailMessage): void {
-    if (this.#closing) {
-      this.#options.logger.error(
-        { mail: { kind: message.kind, to: message.to } },
-        'mail not sent: the service is stopping',
-      );
+  /** Keeps `message` (resolving once it is), then sends it. Never throws. */
+  async send(message: MailMessage): Promise<void> {
+    const { outbox, logger } = this.#options;
+    let id: string | undefined;
+    if (outbox) {
+      const now = this.#now();
+      try {
+        id = await outbox.add(message, now, new Date(now.getTime() + OUTBOX_LEASE_MS));
+      } catch (error) {
+        logger.warn({ mail: about(message), err: error }, 'mail kept in memory only: the outbox could not store it');
+      }
+    }
+    if (this.#closing && id === undefined) {
+      logger.error({ mail: about(message) }, 'mail not sent: the service is stopping');
       this.#options.onFailed?.(message.kind);
       return;
     }
-    const delivery = this.#deliver(message).finally(() => this.#pending.delete(delivery));
-    this.#pending.add(delivery);
+    this.#track(this.#deliver(message, id));
   }
 
-  /** Resolves when every message handed over so far is sent or given up on. */
+  /**
+   * Sends the messages another instance kept and stopped without sending: those
+   * whose lease ended, or all of them when the database is this instance's alone.
+   */
+  async recover(all: boolean): Promise<void> {
+    const { outbox, logger } = this.#options;
+    if (!outbox || this.#closing) return;
+    const now = this.#now();
+    const entries = await outbox.claim({
+      now,
+      leasedUntil: new Date(now.getTime() + OUTBOX_LEASE_MS),
+      limit: RECOVERED_AT_ONCE,
+      all,
+    });
+    if (entries.length > 0) logger.info({ messages: entries.length }, 'sending mail kept by an instance that stopped');
+    for (const entry of entries) this.#track(this.#recovered(entry));
+  }
+
+  /** Resolves when every message handed over so far is sent, kept for the next start, or given up on. */
   async idle(): Promise<void> {
     while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
   }
@@ -58,25 +104,66 @@ export class Mailer {
     await this.#options.transport.close();
   }
 
-  async #deliver(message: MailMessage): Promise<void> {
+  #track(delivery: Promise<void>): void {
+    const tracked = delivery.finally(() => this.#pending.delete(tracked));
+    this.#pending.add(tracked);
+  }
+
+  async #recovered(entry: OutboxEntry): Promise<void> {
+    const { message } = entry;
+    if (message && entry.recoveries <= MAX_RECOVERIES) return this.#deliver(message, entry.id);
+    const reason = message
+      ? `taken over ${entry.recoveries} times without being sent`
+      : 'sealed with a key DATA_ENCRYPTION_KEY no longer holds';
+    this.#options.logger.error(
+      { mail: { kind: entry.kind, ...(message ? { to: message.to } : {}) }, reason },
+      GIVEN_UP,
+    );
+    this.#options.onFailed?.(entry.kind);
+    await this.#settled(entry.id, 'remove');
+  }
+
+  async #deliver(message: MailMessage, id: string | undefined): Promise<void> {
     const { transport, logger, retryDelaysMs = DEFAULT_RETRY_DELAYS_MS } = this.#options;
-    const about = { kind: message.kind, to: message.to };
     for (let attempt = 0; ; attempt++) {
       try {
         await transport.send(message);
         this.#options.onSent?.(message.kind);
-        return;
+        return this.#settled(id, 'remove');
       } catch (error) {
         const delay = this.#closing ? undefined : retryDelaysMs[attempt];
         const reason = describe(error);
-        if (delay === undefined) {
-          logger.error({ mail: about, attempts: attempt + 1, reason }, 'mail could not be sent');
-          this.#options.onFailed?.(message.kind);
-          return;
+        if (delay === undefined && this.#closing && id !== undefined) {
+          logger.warn(
+            { mail: about(message), attempts: attempt + 1, reason },
+            'mail not sent yet: kept for the next start',
+          );
+          return this.#settled(id, 'release');
         }
-        logger.warn({ mail: about, attempt: attempt + 1, reason, retryInMs: delay }, 'mail not sent yet: trying again');
+        if (delay === undefined) {
+          logger.error({ mail: about(message), attempts: attempt + 1, reason }, GIVEN_UP);
+          this.#options.onFailed?.(message.kind);
+          return this.#settled(id, 'remove');
+        }
+        logger.warn(
+          { mail: about(message), attempt: attempt + 1, reason, retryInMs: delay },
+          'mail not sent yet: trying again',
+        );
         await this.#wait(delay);
       }
+    }
+  }
+
+  /** Removes a settled message from the outbox, or releases one kept for the next start. */
+  async #settled(id: string | undefined, how: 'remove' | 'release'): Promise<void> {
+    const { outbox, logger } = this.#options;
+    if (!outbox || id === undefined) return;
+    try {
+      if (how === 'remove') await outbox.remove(id);
+      else await outbox.release(id, this.#now());
+    } catch (error) {
+      // Left as it was: a message sent may go out once more when its lease ends, and none is lost.
+      logger.warn({ err: error, outbox: how }, 'the outbox could not be updated');
     }
   }
 
@@ -92,6 +179,10 @@ export class Mailer {
     });
   }
 }
+
+const GIVEN_UP = 'mail could not be sent';
+
+const about = (message: MailMessage) => ({ kind: message.kind, to: message.to });
 
 /** The transport's reason, without anything of the message: a code and the server's answer. */
 function describe(error: unknown): Record<string, unknown> {

@@ -5,14 +5,18 @@ import {
   expectNoErrors,
   LOGIN,
   ME,
+  mailingTo,
   runUntilExit,
   SIGN_UP,
   sendGraphQL,
   serviceData,
   STRONG_PASSWORD,
+  startMailbox,
   startService,
   testDatabaseKind,
+  tokenFrom,
   uniqueEmail,
+  VERIFY_EMAIL,
   type AuthPayload,
   type ServiceData,
 } from '../fixtures/index.ts';
@@ -115,6 +119,36 @@ describe(`the service process (${testDatabaseKind})`, SLOW, () => {
       expect(service.output.some((line) => line.includes('"started workers"'))).toBe(false);
     }
     expect(await service.stop('SIGINT')).toBe(0);
+  });
+
+  // On a database of its own (the embedded one, locked in DATA_DIR) a start sends
+  // every kept message at once; on a shared one, only once the lease of the
+  // instance that kept it has ended (mail-outbox.test.ts).
+  it.runIf(embedded)('sends, once started again, the mail a killed process had not sent yet', async () => {
+    const mailbox = await startMailbox();
+    onTestFinished(() => mailbox.close());
+    const mailEnv = mailingTo(mailbox, env);
+    const email = uniqueEmail('killed');
+    mailbox.refuse();
+    const first = await startService(mailEnv);
+    try {
+      expectNoErrors(await sendGraphQL(first.url, SIGN_UP, { email, password: STRONG_PASSWORD }));
+      await first.line('mail not sent yet: trying again');
+    } finally {
+      await first.stop('SIGKILL');
+    }
+    mailbox.accept();
+    expect(mailbox.to(email)).toHaveLength(0);
+
+    const second = await startService(mailEnv);
+    try {
+      const mail = await mailbox.next(email, /Confirm your email address/);
+      const verified = await sendGraphQL(second.url, VERIFY_EMAIL, { token: tokenFrom(mail, '/verify-email') });
+      expect(expectNoErrors(verified).verifyEmail).toBe(true);
+      expect(mailbox.to(email)).toHaveLength(1);
+    } finally {
+      expect(await second.stop()).toBe(0);
+    }
   });
 });
 

@@ -47,7 +47,7 @@ export async function changePassword(
     return tx.user.update({ where: { id: user.id }, data: { passwordHash } });
   });
   await deps.audit.record({ type: 'PASSWORD_CHANGED', userId: user.id, sessionId: session.id }, client);
-  deps.mailer.send(mails.passwordChanged(deps.mail, user.email, 'changed'));
+  await deps.mailer.send(mails.passwordChanged(deps.mail, user.email, 'changed'));
   return signedIn(deps.tokens, updated, session, next.token);
 }
 

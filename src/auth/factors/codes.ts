@@ -93,7 +93,7 @@ export async function checkSecondFactorCode(
   if (method === 'recovery') {
     const left = await deps.prisma.recoveryCode.count({ where: { userId: user.id, usedAt: null } });
     await deps.audit.record({ type: 'RECOVERY_CODE_USED', userId: user.id, detail: { left } }, client);
-    deps.mailer.send(
+    await deps.mailer.send(
       mails.secondFactorChanged(
         deps.mail,
         user.email,

@@ -112,7 +112,7 @@ export async function confirmTotp(
   // Confirmed meanwhile by another request, or set up again: this code confirms nothing.
   if (!confirmed) throw badUserInput('code', 'The set-up changed meanwhile; set up the app again.');
   await deps.audit.record({ type: 'TOTP_ENABLED', userId, sessionId: viewer.session.id }, client);
-  deps.mailer.send(mails.secondFactorChanged(deps.mail, viewer.user.email, 'enabled'));
+  await deps.mailer.send(mails.secondFactorChanged(deps.mail, viewer.user.email, 'enabled'));
   return codes;
 }
 
@@ -128,7 +128,7 @@ export async function disableTotp(
   await checkSecondFactorCode(deps, viewer.user, input.code, client);
   await removeSecondFactor(deps, viewer.user.id);
   await deps.audit.record({ type: 'TOTP_DISABLED', userId: viewer.user.id, sessionId: viewer.session.id }, client);
-  deps.mailer.send(mails.secondFactorChanged(deps.mail, viewer.user.email, 'disabled'));
+  await deps.mailer.send(mails.secondFactorChanged(deps.mail, viewer.user.email, 'disabled'));
   return true;
 }
 
@@ -149,7 +149,7 @@ export async function regenerateRecoveryCodes(
     deps.prisma.recoveryCode.createMany({ data: stored.map((entry) => ({ userId, ...entry, createdAt: now })) }),
   ]);
   await deps.audit.record({ type: 'RECOVERY_CODES_REGENERATED', userId, sessionId: viewer.session.id }, client);
-  deps.mailer.send(mails.secondFactorChanged(deps.mail, viewer.user.email, 'codes-regenerated'));
+  await deps.mailer.send(mails.secondFactorChanged(deps.mail, viewer.user.email, 'codes-regenerated'));
   return codes;
 }
 
@@ -179,6 +179,6 @@ export async function resetSecondFactor(deps: FactorDeps, actorId: ActorId, user
     { type: 'SECOND_FACTOR_RESET', userId, actorId: actorId ?? undefined, detail: { removed: removed > 0 } },
     client,
   );
-  if (removed > 0) deps.mailer.send(mails.secondFactorChanged(deps.mail, user.email, 'reset-by-admin'));
+  if (removed > 0) await deps.mailer.send(mails.secondFactorChanged(deps.mail, user.email, 'reset-by-admin'));
   return user;
 }

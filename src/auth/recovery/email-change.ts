@@ -49,8 +49,8 @@ export async function requestEmailChange(
       ttlSeconds,
       now: deps.clock.now(),
     });
-    deps.mailer.send(mails.emailChange(deps.mail, newEmail, token, ttlSeconds));
-    deps.mailer.send(mails.emailChangeRequested(deps.mail, user.email, newEmail));
+    await deps.mailer.send(mails.emailChange(deps.mail, newEmail, token, ttlSeconds));
+    await deps.mailer.send(mails.emailChangeRequested(deps.mail, user.email, newEmail));
   });
   return true;
 }
@@ -82,6 +82,6 @@ export async function confirmEmailChange(deps: MailFlowDeps, token: string, clie
   if (!changed) throw invalidToken();
   const { before, after } = changed;
   await deps.audit.record({ type: 'EMAIL_CHANGED', userId: after.id }, client);
-  deps.mailer.send(mails.emailChanged(deps.mail, before.email, after.email));
+  await deps.mailer.send(mails.emailChanged(deps.mail, before.email, after.email));
   return after;
 }

@@ -29,7 +29,7 @@ export function queueVerificationMail(
       ttlSeconds,
       now: deps.clock.now(),
     });
-    deps.mailer.send(mails.emailVerification(deps.mail, user.email, token, ttlSeconds));
+    await deps.mailer.send(mails.emailVerification(deps.mail, user.email, token, ttlSeconds));
     await deps.audit.record({ type: 'EMAIL_VERIFICATION_SENT', userId: user.id }, client);
   });
 }

@@ -40,7 +40,7 @@ export async function requestPasswordReset(deps: MailFlowDeps, rawEmail: string,
       ttlSeconds,
       now: deps.clock.now(),
     });
-    deps.mailer.send(mails.passwordReset(deps.mail, user.email, token, ttlSeconds));
+    await deps.mailer.send(mails.passwordReset(deps.mail, user.email, token, ttlSeconds));
   });
   return true;
 }
@@ -94,6 +94,6 @@ export async function resetPassword(
   });
   if (!done) throw invalidToken();
   await deps.audit.record({ type: 'PASSWORD_RESET', userId: user.id }, client);
-  deps.mailer.send(mails.passwordChanged(deps.mail, user.email, 'reset'));
+  await deps.mailer.send(mails.passwordChanged(deps.mail, user.email, 'reset'));
   return true;
 }

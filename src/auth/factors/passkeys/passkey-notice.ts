@@ -18,5 +18,5 @@ export async function noticePasskeyChange(
     { type: EVENTS[change], userId: viewer.user.id, sessionId: viewer.session.id, detail: { passkeyId: passkey.id } },
     client,
   );
-  deps.mailer.send(mails.passkeyChanged(deps.mail, viewer.user.email, change, passkey.name));
+  await deps.mailer.send(mails.passkeyChanged(deps.mail, viewer.user.email, change, passkey.name));
 }

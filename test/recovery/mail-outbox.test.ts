@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OUTBOX_LEASE_MS } from '../../src/mail/mailer.ts';
+import type { MailTransport } from '../../src/mail/transports.ts';
+import {
+  createTestApp,
+  expectNoErrors,
+  type Mailbox,
+  mailingTo,
+  PRODUCTION,
+  REQUEST_PASSWORD_RESET,
+  RESET_PASSWORD,
+  signUp,
+  startMailbox,
+  type TestApp,
+  tokenFrom,
+} from '../fixtures/index.ts';
+
+// Mail outlives the instance that was to send it: a message is kept in the
+// database until it is sent or given up on, so one that an instance could not
+// send before it stopped, or crashed, is sent by the next one.
+
+const RESET_SUBJECT = /Reset your Tollgate password/;
+const NEW_PASSWORD = 'another correct horse battery';
+
+let mailbox: Mailbox;
+let base: TestApp;
+beforeAll(async () => {
+  mailbox = await startMailbox();
+  base = await createTestApp(mailingTo(mailbox), { mail: 'configured' });
+});
+afterAll(async () => {
+  await base?.close();
+  await mailbox?.close();
+});
+
+/** Another instance of the service on the same database and clock. */
+const instance = (mail: 'configured' | MailTransport, mailRetryDelaysMs: readonly number[] = []) =>
+  createTestApp(mailingTo(mailbox), { sharing: base, clock: base.clock, mail, mailRetryDelaysMs });
+
+const resetMailsTo = (email: string) => mailbox.to(email).filter((mail) => RESET_SUBJECT.test(mail.subject));
+
+async function expectResetWorks(t: TestApp, email: string): Promise<void> {
+  const mail = await mailbox.next(email, RESET_SUBJECT);
+  const token = tokenFrom(mail, '/reset-password');
+  expectNoErrors(await t.graphql(RESET_PASSWORD, { token, newPassword: NEW_PASSWORD }));
+}
+
+describe('mail not yet sent', () => {
+  it('is kept when the service stops with the server still refusing it, and sent by the next start', async () => {
+    const account = await signUp(base);
+    const first = await instance('configured', [60_000]);
+    mailbox.refuse();
+    try {
+      expectNoErrors(await first.graphql(REQUEST_PASSWORD_RESET, { email: account.email }));
+      await first.services.background.idle();
+    } finally {
+      await first.close();
+      mailbox.accept();
+    }
+    expect(first.logs.find((line) => line.msg === 'mail not sent yet: kept for the next start')).toMatchObject({
+      mail: { kind: 'password-reset', to: account.email },
+    });
+    expect(first.logs.some((line) => line.msg === 'mail could not be sent')).toBe(false);
+    expect(resetMailsTo(account.email)).toHaveLength(0);
+
+    const next = await instance('configured');
+    try {
+      await next.tollgate.listen();
+      await expectResetWorks(next, account.email);
+      await next.settle();
+      expect(resetMailsTo(account.email)).toHaveLength(1);
+    } finally {
+      await next.close();
+    }
+  });
+
+  it('is taken over from an instance that stopped answering once its lease ends, and sent once', async () => {
+    const account = await signUp(base);
+    let cutOff: (error: Error) => void = () => {};
+    const stalled = await instance({
+      send: () => new Promise((_sent, refused) => (cutOff = refused)),
+      close: async () => {},
+    });
+    const others: TestApp[] = [];
+    try {
+      expectNoErrors(await stalled.graphql(REQUEST_PASSWORD_RESET, { email: account.email }));
+      await stalled.services.background.idle();
+
+      // While the lease holds, another instance leaves the message to the one sending it.
+      const early = await instance('configured');
+      others.push(early);
+      await early.tollgate.listen();
+      await early.settle();
+      expect(resetMailsTo(account.email)).toHaveLength(0);
+
+      base.clock.advance(OUTBOX_LEASE_MS / 1000);
+      const later = await instance('configured');
+      others.push(later);
+      await later.tollgate.listen();
+      await expectResetWorks(later, account.email);
+    } finally {
+      const closing = stalled.close();
+      cutOff(new Error('connection reset'));
+      await closing;
+      for (const other of others) await other.close();
+    }
+    expect(resetMailsTo(account.email)).toHaveLength(1);
+  });
+
+  it('is removed once sent: a later start sends nothing again', async () => {
+    const account = await signUp(base);
+    expectNoErrors(await base.graphql(REQUEST_PASSWORD_RESET, { email: account.email }));
+    await base.settle();
+    expect(resetMailsTo(account.email)).toHaveLength(1);
+
+    base.clock.advance(OUTBOX_LEASE_MS / 1000);
+    const next = await instance('configured');
+    try {
+      await next.tollgate.listen();
+      await next.settle();
+    } finally {
+      await next.close();
+    }
+    expect(resetMailsTo(account.email)).toHaveLength(1);
+  });
+
+  it('lives in memory only in production without DATA_ENCRYPTION_KEY, which the start says, and is still sent', async () => {
+    const production = await createTestApp(
+      { ...PRODUCTION, DATA_ENCRYPTION_KEY: '', ...mailingTo(mailbox) },
+      {
+        sharing: base,
+        mail: 'configured',
+      },
+    );
+    try {
+      expect(production.logs.find((line) => String(line.msg).startsWith('DATA_ENCRYPTION_KEY is unset'))?.msg).toMatch(
+        /mail not yet sent is kept in memory only/,
+      );
+      const account = await signUp(base);
+      expectNoErrors(await production.graphql(REQUEST_PASSWORD_RESET, { email: account.email }));
+      await expectResetWorks(production, account.email);
+    } finally {
+      await production.close();
+    }
+  });
+});
