@@ -110,17 +110,21 @@ export class Mailer {
   }
 
   async #recovered(entry: OutboxEntry): Promise<void> {
+    const { logger } = this.#options;
     const { message } = entry;
-    if (message && entry.recoveries <= MAX_RECOVERIES) return this.#deliver(message, entry.id);
-    const reason = message
-      ? `taken over ${entry.recoveries} times without being sent`
-      : 'sealed with a key DATA_ENCRYPTION_KEY no longer holds';
-    this.#options.logger.error(
-      { mail: { kind: entry.kind, ...(message ? { to: message.to } : {}) }, reason },
-      GIVEN_UP,
-    );
-    this.#options.onFailed?.(entry.kind);
-    await this.#settled(entry.id, 'remove');
+    if (entry.recoveries > MAX_RECOVERIES) {
+      const to = message ? { to: message.to } : {};
+      const reason = `taken over ${entry.recoveries} times without being sent`;
+      logger.error({ mail: { kind: entry.kind, ...to }, reason }, GIVEN_UP);
+      this.#options.onFailed?.(entry.kind);
+      return this.#settled(entry.id, 'remove');
+    }
+    // Kept until its lease ends for an instance that holds the key (a rotation under way), or given up on.
+    if (!message) {
+      logger.warn({ mail: { kind: entry.kind } }, UNREADABLE);
+      return;
+    }
+    return this.#deliver(message, entry.id);
   }
 
   async #deliver(message: MailMessage, id: string | undefined): Promise<void> {
@@ -181,6 +185,7 @@ export class Mailer {
 }
 
 const GIVEN_UP = 'mail could not be sent';
+const UNREADABLE = 'mail kept under a key DATA_ENCRYPTION_KEY does not hold: left for an instance that has it';
 
 const about = (message: MailMessage) => ({ kind: message.kind, to: message.to });
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OUTBOX_LEASE_MS } from '../../src/mail/mailer.ts';
 import type { MailTransport } from '../../src/mail/transports.ts';
@@ -34,8 +35,11 @@ afterAll(async () => {
 });
 
 /** Another instance of the service on the same database and clock. */
-const instance = (mail: 'configured' | MailTransport, mailRetryDelaysMs: readonly number[] = []) =>
-  createTestApp(mailingTo(mailbox), { sharing: base, clock: base.clock, mail, mailRetryDelaysMs });
+const instance = (
+  mail: 'configured' | MailTransport,
+  mailRetryDelaysMs: readonly number[] = [],
+  env: Record<string, string> = {},
+) => createTestApp(mailingTo(mailbox, env), { sharing: base, clock: base.clock, mail, mailRetryDelaysMs });
 
 const resetMailsTo = (email: string) => mailbox.to(email).filter((mail) => RESET_SUBJECT.test(mail.subject));
 
@@ -142,5 +146,92 @@ describe('mail not yet sent', () => {
     } finally {
       await production.close();
     }
+  });
+
+  it('sealed under a key an instance lacks is left for one that has it, as while a key rotates', async () => {
+    const oldKey = { DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+    const newKey = { DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+    const account = await signUp(base);
+    const first = await instance('configured', [60_000], oldKey);
+    mailbox.refuse();
+    try {
+      expectNoErrors(await first.graphql(REQUEST_PASSWORD_RESET, { email: account.email }));
+      await first.services.background.idle();
+    } finally {
+      await first.close();
+      mailbox.accept();
+    }
+
+    const lacking = await instance('configured', [], newKey);
+    try {
+      await lacking.tollgate.listen();
+      await lacking.settle();
+      expect(lacking.logs.find((line) => String(line.msg).startsWith('mail kept under a key'))).toMatchObject({
+        level: 'warn',
+        mail: { kind: 'password-reset' },
+      });
+      expect(lacking.logs.some((line) => line.msg === 'mail could not be sent')).toBe(false);
+    } finally {
+      await lacking.close();
+    }
+    expect(resetMailsTo(account.email)).toHaveLength(0);
+
+    base.clock.advance(OUTBOX_LEASE_MS / 1000);
+    const holding = await instance('configured', [], {
+      DATA_ENCRYPTION_KEY: `${newKey.DATA_ENCRYPTION_KEY},${oldKey.DATA_ENCRYPTION_KEY}`,
+    });
+    try {
+      await holding.tollgate.listen();
+      await expectResetWorks(holding, account.email);
+    } finally {
+      await holding.close();
+    }
+  });
+
+  it('is given up on, logged and counted, once taken over more than three times without being sent', async () => {
+    const key = { DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+    const otherKey = { DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
+    const account = await signUp(base);
+    const first = await instance('configured', [60_000], key);
+    mailbox.refuse();
+    try {
+      expectNoErrors(await first.graphql(REQUEST_PASSWORD_RESET, { email: account.email }));
+      await first.services.background.idle();
+    } finally {
+      await first.close();
+      mailbox.accept();
+    }
+
+    // Each start without the key takes the message over, and leaves it until its lease ends.
+    const logs: Record<string, unknown>[] = [];
+    let failures = '';
+    for (let start = 1; start <= 4; start++) {
+      const lacking = await instance('configured', [], otherKey);
+      try {
+        await lacking.tollgate.listen();
+        await lacking.settle();
+        failures = await (await lacking.fetch('/metrics')).text();
+        logs.push(...lacking.logs);
+      } finally {
+        await lacking.close();
+      }
+      base.clock.advance(OUTBOX_LEASE_MS / 1000);
+    }
+    expect(logs.filter((line) => String(line.msg).startsWith('mail kept under a key'))).toHaveLength(3);
+    expect(logs.find((line) => line.msg === 'mail could not be sent')).toMatchObject({
+      level: 'error',
+      mail: { kind: 'password-reset' },
+      reason: 'taken over 4 times without being sent',
+    });
+    expect(failures).toMatch(/^tollgate_mail_failures_total\{kind="password-reset"\} 1$/m);
+
+    const holding = await instance('configured', [], key);
+    try {
+      await holding.tollgate.listen();
+      await holding.settle();
+    } finally {
+      await holding.close();
+    }
+    expect(resetMailsTo(account.email)).toHaveLength(0);
   });
 });
