@@ -53,24 +53,15 @@ export class Mailer {
     this.#now = options.now ?? (() => new Date());
   }
 
-  /** Keeps `message` (resolving once it is), then sends it. Never throws. */
-  async send(message: MailMessage): Promise<void> {
-    const { outbox, logger } = this.#options;
-    let id: string | undefined;
-    if (outbox) {
-      const now = this.#now();
-      try {
-        id = await outbox.add(message, now, new Date(now.getTime() + OUTBOX_LEASE_MS));
-      } catch (error) {
-        logger.warn({ mail: about(message), err: error }, 'mail kept in memory only: the outbox could not store it');
-      }
-    }
-    if (this.#closing && id === undefined) {
-      logger.error({ mail: about(message) }, 'mail not sent: the service is stopping');
-      this.#options.onFailed?.(message.kind);
-      return;
-    }
-    this.#track(this.#deliver(message, id));
+  /**
+   * Keeps `message`, resolving once it is, then sends it. Never throws. Counted
+   * as in progress from the start, so that `close` waits for it.
+   */
+  send(message: MailMessage): Promise<void> {
+    let kept: () => void = () => {};
+    const stored = new Promise<void>((resolve) => (kept = resolve));
+    this.#track(this.#keepAndDeliver(message, () => kept()));
+    return stored;
   }
 
   /**
@@ -107,6 +98,26 @@ export class Mailer {
   #track(delivery: Promise<void>): void {
     const tracked = delivery.finally(() => this.#pending.delete(tracked));
     this.#pending.add(tracked);
+  }
+
+  async #keepAndDeliver(message: MailMessage, kept: () => void): Promise<void> {
+    const { outbox, logger } = this.#options;
+    let id: string | undefined;
+    if (outbox) {
+      const now = this.#now();
+      try {
+        id = await outbox.add(message, now, new Date(now.getTime() + OUTBOX_LEASE_MS));
+      } catch (error) {
+        logger.warn({ mail: about(message), err: error }, 'mail kept in memory only: the outbox could not store it');
+      }
+    }
+    kept();
+    if (this.#closing && id === undefined) {
+      logger.error({ mail: about(message) }, 'mail not sent: the service is stopping');
+      this.#options.onFailed?.(message.kind);
+      return;
+    }
+    await this.#deliver(message, id);
   }
 
   async #recovered(entry: OutboxEntry): Promise<void> {
