@@ -27,10 +27,7 @@ export function startHousekeeping(services: Services, auditRetentionSeconds: num
       services.logger.warn({ err: error }, 'pruning failed; retrying in an hour');
     }
   };
-  services.background.run('housekeeping', run);
-  const timer = setInterval(() => services.background.run('housekeeping', run), PRUNE_EVERY_MS);
-  timer.unref();
-  return () => clearInterval(timer);
+  return repeatInBackground(services, 'housekeeping', PRUNE_EVERY_MS, run);
 }
 
 const RECOVER_MAIL_EVERY_MS = 60 * 1000;
@@ -41,9 +38,25 @@ const RECOVER_MAIL_EVERY_MS = 60 * 1000;
  * every kept message is left over from before this start, whatever its lease.
  */
 export function startMailRecovery(services: Services, exclusive: boolean): () => void {
-  const recover = (all: boolean) => services.background.run('mail-recovery', () => services.mailer.recover(all));
-  recover(exclusive);
-  const timer = setInterval(() => recover(false), RECOVER_MAIL_EVERY_MS);
+  return repeatInBackground(
+    services,
+    'mail-recovery',
+    RECOVER_MAIL_EVERY_MS,
+    () => services.mailer.recover(false),
+    () => services.mailer.recover(exclusive),
+  );
+}
+
+/** Runs `first` now and `next` every `everyMs`, each as background work; returns a function that stops it. */
+function repeatInBackground(
+  services: Services,
+  name: string,
+  everyMs: number,
+  next: () => Promise<void>,
+  first = next,
+): () => void {
+  services.background.run(name, first);
+  const timer = setInterval(() => services.background.run(name, next), everyMs);
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -58,10 +58,7 @@ export class Mailer {
    * as in progress from the start, so that `close` waits for it.
    */
   send(message: MailMessage): Promise<void> {
-    let kept: () => void = () => {};
-    const stored = new Promise<void>((resolve) => (kept = resolve));
-    this.#track(this.#keepAndDeliver(message, () => kept()));
-    return stored;
+    return new Promise<void>((kept) => this.#track(this.#keepAndDeliver(message, kept)));
   }
 
   /**

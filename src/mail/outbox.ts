@@ -35,8 +35,7 @@ export interface MailOutbox {
 
 /** The outbox in the database, each message sealed with the data encryption key: a link in it may hold a token. */
 export function databaseOutbox(prisma: PrismaClient, encryption: DataEncryption): MailOutbox {
-  const seal = (message: MailMessage) =>
-    encryption.seal(new TextEncoder().encode(JSON.stringify(message))) as Uint8Array<ArrayBuffer>;
+  const seal = (message: MailMessage) => encryption.seal(new TextEncoder().encode(JSON.stringify(message)));
   const open = (sealed: Uint8Array): MailMessage | undefined => {
     try {
       return JSON.parse(encryption.open(sealed).toString('utf8')) as MailMessage;

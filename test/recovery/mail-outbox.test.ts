@@ -41,6 +41,35 @@ const instance = (
   env: Record<string, string> = {},
 ) => createTestApp(mailingTo(mailbox, env), { sharing: base, clock: base.clock, mail, mailRetryDelaysMs });
 
+/**
+ * An instance asks for a reset mail while the server refuses it, then stops:
+ * the message is kept. Returns the stopped instance, for its log.
+ */
+async function keptAtShutdown(email: string, env: Record<string, string> = {}): Promise<TestApp> {
+  const first = await instance('configured', [60_000], env);
+  mailbox.refuse();
+  try {
+    expectNoErrors(await first.graphql(REQUEST_PASSWORD_RESET, { email }));
+    await first.services.background.idle();
+  } finally {
+    await first.close();
+    mailbox.accept();
+  }
+  return first;
+}
+
+/** Starts another instance, which looks at the outbox as it starts listening, runs `then`, and stops it. */
+async function startedInstance(env: Record<string, string>, then: (t: TestApp) => Promise<void>): Promise<TestApp> {
+  const t = await instance('configured', [], env);
+  try {
+    await t.tollgate.listen();
+    await then(t);
+  } finally {
+    await t.close();
+  }
+  return t;
+}
+
 const resetMailsTo = (email: string) => mailbox.to(email).filter((mail) => RESET_SUBJECT.test(mail.subject));
 
 async function expectResetWorks(t: TestApp, email: string): Promise<void> {
@@ -52,30 +81,18 @@ async function expectResetWorks(t: TestApp, email: string): Promise<void> {
 describe('mail not yet sent', () => {
   it('is kept when the service stops with the server still refusing it, and sent by the next start', async () => {
     const account = await signUp(base);
-    const first = await instance('configured', [60_000]);
-    mailbox.refuse();
-    try {
-      expectNoErrors(await first.graphql(REQUEST_PASSWORD_RESET, { email: account.email }));
-      await first.services.background.idle();
-    } finally {
-      await first.close();
-      mailbox.accept();
-    }
+    const first = await keptAtShutdown(account.email);
     expect(first.logs.find((line) => line.msg === 'mail not sent yet: kept for the next start')).toMatchObject({
       mail: { kind: 'password-reset', to: account.email },
     });
     expect(first.logs.some((line) => line.msg === 'mail could not be sent')).toBe(false);
     expect(resetMailsTo(account.email)).toHaveLength(0);
 
-    const next = await instance('configured');
-    try {
-      await next.tollgate.listen();
+    await startedInstance({}, async (next) => {
       await expectResetWorks(next, account.email);
       await next.settle();
       expect(resetMailsTo(account.email)).toHaveLength(1);
-    } finally {
-      await next.close();
-    }
+    });
   });
 
   it('is taken over from an instance that stopped answering once its lease ends, and sent once', async () => {
@@ -85,28 +102,20 @@ describe('mail not yet sent', () => {
       send: () => new Promise((_sent, refused) => (cutOff = refused)),
       close: async () => {},
     });
-    const others: TestApp[] = [];
     try {
       expectNoErrors(await stalled.graphql(REQUEST_PASSWORD_RESET, { email: account.email }));
       await stalled.services.background.idle();
 
       // While the lease holds, another instance leaves the message to the one sending it.
-      const early = await instance('configured');
-      others.push(early);
-      await early.tollgate.listen();
-      await early.settle();
+      await startedInstance({}, (early) => early.settle());
       expect(resetMailsTo(account.email)).toHaveLength(0);
 
       base.clock.advance(OUTBOX_LEASE_MS / 1000);
-      const later = await instance('configured');
-      others.push(later);
-      await later.tollgate.listen();
-      await expectResetWorks(later, account.email);
+      await startedInstance({}, (later) => expectResetWorks(later, account.email));
     } finally {
       const closing = stalled.close();
       cutOff(new Error('connection reset'));
       await closing;
-      for (const other of others) await other.close();
     }
     expect(resetMailsTo(account.email)).toHaveLength(1);
   });
@@ -118,13 +127,7 @@ describe('mail not yet sent', () => {
     expect(resetMailsTo(account.email)).toHaveLength(1);
 
     base.clock.advance(OUTBOX_LEASE_MS / 1000);
-    const next = await instance('configured');
-    try {
-      await next.tollgate.listen();
-      await next.settle();
-    } finally {
-      await next.close();
-    }
+    await startedInstance({}, (next) => next.settle());
     expect(resetMailsTo(account.email)).toHaveLength(1);
   });
 
@@ -152,69 +155,36 @@ describe('mail not yet sent', () => {
     const oldKey = { DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
     const newKey = { DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
     const account = await signUp(base);
-    const first = await instance('configured', [60_000], oldKey);
-    mailbox.refuse();
-    try {
-      expectNoErrors(await first.graphql(REQUEST_PASSWORD_RESET, { email: account.email }));
-      await first.services.background.idle();
-    } finally {
-      await first.close();
-      mailbox.accept();
-    }
+    await keptAtShutdown(account.email, oldKey);
 
-    const lacking = await instance('configured', [], newKey);
-    try {
-      await lacking.tollgate.listen();
-      await lacking.settle();
-      expect(lacking.logs.find((line) => String(line.msg).startsWith('mail kept under a key'))).toMatchObject({
-        level: 'warn',
-        mail: { kind: 'password-reset' },
-      });
-      expect(lacking.logs.some((line) => line.msg === 'mail could not be sent')).toBe(false);
-    } finally {
-      await lacking.close();
-    }
+    const lacking = await startedInstance(newKey, (t) => t.settle());
+    expect(lacking.logs.find((line) => String(line.msg).startsWith('mail kept under a key'))).toMatchObject({
+      level: 'warn',
+      mail: { kind: 'password-reset' },
+    });
+    expect(lacking.logs.some((line) => line.msg === 'mail could not be sent')).toBe(false);
     expect(resetMailsTo(account.email)).toHaveLength(0);
 
     base.clock.advance(OUTBOX_LEASE_MS / 1000);
-    const holding = await instance('configured', [], {
-      DATA_ENCRYPTION_KEY: `${newKey.DATA_ENCRYPTION_KEY},${oldKey.DATA_ENCRYPTION_KEY}`,
-    });
-    try {
-      await holding.tollgate.listen();
-      await expectResetWorks(holding, account.email);
-    } finally {
-      await holding.close();
-    }
+    const bothKeys = { DATA_ENCRYPTION_KEY: `${newKey.DATA_ENCRYPTION_KEY},${oldKey.DATA_ENCRYPTION_KEY}` };
+    await startedInstance(bothKeys, (holding) => expectResetWorks(holding, account.email));
   });
 
   it('is given up on, logged and counted, once taken over more than three times without being sent', async () => {
     const key = { DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
     const otherKey = { DATA_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
     const account = await signUp(base);
-    const first = await instance('configured', [60_000], key);
-    mailbox.refuse();
-    try {
-      expectNoErrors(await first.graphql(REQUEST_PASSWORD_RESET, { email: account.email }));
-      await first.services.background.idle();
-    } finally {
-      await first.close();
-      mailbox.accept();
-    }
+    await keptAtShutdown(account.email, key);
 
     // Each start without the key takes the message over, and leaves it until its lease ends.
     const logs: Record<string, unknown>[] = [];
     let failures = '';
     for (let start = 1; start <= 4; start++) {
-      const lacking = await instance('configured', [], otherKey);
-      try {
-        await lacking.tollgate.listen();
-        await lacking.settle();
-        failures = await (await lacking.fetch('/metrics')).text();
-        logs.push(...lacking.logs);
-      } finally {
-        await lacking.close();
-      }
+      const lacking = await startedInstance(otherKey, async (t) => {
+        await t.settle();
+        failures = await (await t.fetch('/metrics')).text();
+      });
+      logs.push(...lacking.logs);
       base.clock.advance(OUTBOX_LEASE_MS / 1000);
     }
     expect(logs.filter((line) => String(line.msg).startsWith('mail kept under a key'))).toHaveLength(3);
@@ -225,13 +195,7 @@ describe('mail not yet sent', () => {
     });
     expect(failures).toMatch(/^tollgate_mail_failures_total\{kind="password-reset"\} 1$/m);
 
-    const holding = await instance('configured', [], key);
-    try {
-      await holding.tollgate.listen();
-      await holding.settle();
-    } finally {
-      await holding.close();
-    }
+    await startedInstance(key, (holding) => holding.settle());
     expect(resetMailsTo(account.email)).toHaveLength(0);
   });
 });
