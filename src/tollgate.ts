@@ -12,7 +12,7 @@ import { startHousekeeping, startMailRecovery } from './housekeeping.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { logTransport, type MailTransport, smtpTransport } from './mail/transports.ts';
 import { connectRedis, settleRedis } from './redis.ts';
-import { createApp, type App } from './server/app.ts';
+import type { App } from './server/app.ts';
 import { listen, stop } from './server/http-server.ts';
 import { listenMetrics } from './server/metrics/metrics-server.ts';
 import { shareMetricsWithPrimary } from './workers.ts';
@@ -53,16 +53,12 @@ export interface Listening {
   metricsUrl?: string;
 }
 
-/** The service, built: every part, the HTTP app, and one ordered shutdown. */
-export interface Tollgate {
+/** The service's parts without its HTTP surface, and one ordered shutdown: what the admin command line needs. */
+export interface TollgateCore {
   readonly config: Config;
   readonly logger: Logger;
   readonly database: Database;
   readonly services: Services;
-  /** The whole HTTP surface; `listen()` serves it, tests may call `app.fetch`. */
-  readonly app: App;
-  /** Serves the app on the configured host and port (and the metrics port), and starts housekeeping. */
-  listen(): Promise<Listening>;
   /**
    * Stops accepting, lets requests in flight finish (up to `graceMs`), then
    * closes housekeeping, the hashing threads, Redis and the database, in that
@@ -71,15 +67,83 @@ export interface Tollgate {
   close(graceMs?: number): Promise<void>;
 }
 
+/** The service, built: every part, the HTTP app, and one ordered shutdown. */
+export interface Tollgate extends TollgateCore {
+  /** The whole HTTP surface; `listen()` serves it, tests may call `app.fetch`. */
+  readonly app: App;
+  /** Serves the app on the configured host and port (and the metrics port), and starts housekeeping. */
+  listen(): Promise<Listening>;
+}
+
 /**
  * The one place that builds the service from its settings: `npm start`, the
- * admin command line and the tests all come through here.
+ * admin command line and the tests all come through here. `openTollgate`
+ * builds every part but the HTTP surface, which it never loads.
  */
+export async function openTollgate(config: Config, overrides: TollgateOverrides = {}): Promise<TollgateCore> {
+  const closers = new Closers();
+  const core = await openCore(config, overrides, closers);
+  return { ...core, close: (graceMs = SHUTDOWN_GRACE_MS) => closers.closeAll(graceMs) };
+}
+
+/** Every part, the HTTP app on them, and a `listen()` that serves it. */
 export async function startTollgate(config: Config, overrides: TollgateOverrides = {}): Promise<Tollgate> {
+  const closers = new Closers();
+  const core = await openCore(config, overrides, closers);
+  const { logger, services, database } = core;
+  try {
+    const { createApp } = await import('./server/app.ts');
+    const app = createApp({ config, services, logger, isDatabaseReady: () => database.isReady() });
+    overrides.signal?.throwIfAborted();
+
+    return {
+      ...core,
+      app,
+      async listen() {
+        closers.throwIfClosing();
+        // Said by a serving instance only: the admin command line issues no tokens.
+        if (usesDevelopmentSecret(config)) {
+          logger.warn('JWT_SECRET is unset: signing with the development secret kept in DATA_DIR');
+        }
+        const { metrics } = services;
+        let metricsUrl: string | undefined;
+        // A worker among several leaves the metrics port to the primary, which asks it for its metrics.
+        if (metrics && cluster.isWorker && config.workers.count > 1) shareMetricsWithPrimary(metrics.registry);
+        else if (metrics && config.metrics.port !== undefined) {
+          const serving = await listenMetrics(metrics.registry, config.metrics.port, config.http.host);
+          closers.add(() => stop(serving.server, 0));
+          metricsUrl = `http://${config.http.host}:${serving.port}/metrics`;
+        }
+        closers.throwIfClosing();
+        const listening = await listen(app, config.http.port, config.http.host);
+        closers.add((graceMs) => stop(listening.server, graceMs));
+        const stopHousekeeping = startHousekeeping(services, config.auditRetentionSeconds);
+        closers.add(async () => stopHousekeeping());
+        const stopMailRecovery = startMailRecovery(services, database.exclusive);
+        closers.add(async () => stopMailRecovery());
+        return {
+          url: `http://${config.http.host}:${listening.port}/graphql`,
+          port: listening.port,
+          ...(metricsUrl ? { metricsUrl } : {}),
+        };
+      },
+      close: (graceMs = SHUTDOWN_GRACE_MS) => closers.closeAll(graceMs),
+    };
+  } catch (error) {
+    await closers.closeAll(0).catch(() => {});
+    throw error;
+  }
+}
+
+/** Opens every part in order, each registered with `closers`; a failure closes what was opened. */
+async function openCore(
+  config: Config,
+  overrides: TollgateOverrides,
+  closers: Closers,
+): Promise<Omit<TollgateCore, 'close'>> {
   const logger = overrides.logger ?? createLogger(config.log.level);
   const clock = overrides.clock ?? systemClock;
   const { signal } = overrides;
-  const closers = new Closers();
 
   try {
     const keys = await keyRing(config);
@@ -132,52 +196,15 @@ export async function startTollgate(config: Config, overrides: TollgateOverrides
     // (it may queue mail), then the mail still being sent.
     closers.add(() => services.mailer.close());
     closers.add(() => services.background.idle());
-    const app = createApp({ config, services, logger, isDatabaseReady: () => openDb.isReady() });
     signal?.throwIfAborted();
-
-    return {
-      config,
-      logger,
-      database: openDb,
-      services,
-      app,
-      async listen() {
-        closers.throwIfClosing();
-        // Said by a serving instance only: the admin command line issues no tokens.
-        if (usesDevelopmentSecret(config)) {
-          logger.warn('JWT_SECRET is unset: signing with the development secret kept in DATA_DIR');
-        }
-        const { metrics } = services;
-        let metricsUrl: string | undefined;
-        // A worker among several leaves the metrics port to the primary, which asks it for its metrics.
-        if (metrics && cluster.isWorker && config.workers.count > 1) shareMetricsWithPrimary(metrics.registry);
-        else if (metrics && config.metrics.port !== undefined) {
-          const serving = await listenMetrics(metrics.registry, config.metrics.port, config.http.host);
-          closers.add(() => stop(serving.server, 0));
-          metricsUrl = `http://${config.http.host}:${serving.port}/metrics`;
-        }
-        closers.throwIfClosing();
-        const listening = await listen(app, config.http.port, config.http.host);
-        closers.add((graceMs) => stop(listening.server, graceMs));
-        const stopHousekeeping = startHousekeeping(services, config.auditRetentionSeconds);
-        closers.add(async () => stopHousekeeping());
-        const stopMailRecovery = startMailRecovery(services, openDb.exclusive);
-        closers.add(async () => stopMailRecovery());
-        return {
-          url: `http://${config.http.host}:${listening.port}/graphql`,
-          port: listening.port,
-          ...(metricsUrl ? { metricsUrl } : {}),
-        };
-      },
-      close: (graceMs = SHUTDOWN_GRACE_MS) => closers.closeAll(graceMs),
-    };
+    return { config, logger, database: openDb, services };
   } catch (error) {
     await closers.closeAll(0).catch(() => {});
     throw error;
   }
 }
 
-/** The configured keys, or the development secret kept in DATA_DIR when none is set (never in production). */
+/** Where mail goes when no transport is supplied: SMTP_URL, or the log. */
 function configuredMailTransport(config: Config, logger: Logger, clock: Clock): MailTransport {
   const { transport, from } = config.mail;
   if (transport.kind === 'smtp') return smtpTransport(transport.url, from);
@@ -209,6 +236,7 @@ async function dataEncryption(config: Config, database: Database, logger: Logger
   return undefined;
 }
 
+/** The configured keys, or the development secret kept in DATA_DIR when none is set (never in production). */
 async function keyRing(config: Config): Promise<SigningKey[]> {
   const { secrets, privateKeys } = config.tokens;
   if (secrets || privateKeys) return buildKeyRing({ privateKeys, secrets });

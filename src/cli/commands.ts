@@ -4,7 +4,8 @@ import { normalizeEmail } from '../auth/accounts/rules.ts';
 import type { User } from '../generated/prisma/client.ts';
 import type { Services } from '../services.ts';
 import type { Command } from './args.ts';
-import { CLI_CLIENT, CliError } from './environment.ts';
+import { CLI_CLIENT } from './environment.ts';
+import { CliError } from './errors.ts';
 import { formatUserTable, listUsers } from './list-users.ts';
 
 type DatabaseCommand = Exclude<Command, { name: 'help' }>;

@@ -3,12 +3,8 @@ import { loadConfig } from '../config.ts';
 import { DataDirInUseError } from '../db/data-dir-lock.ts';
 import { createLogger } from '../logger.ts';
 import type { Services } from '../services.ts';
-import { startTollgate } from '../tollgate.ts';
-
-/** A failure to explain in one line, with no usage after it. */
-export class CliError extends Error {
-  override readonly name = 'CliError';
-}
+import { CliError } from './errors.ts';
+import { openTollgate } from '../tollgate.ts';
 
 /** How the command line appears in the audit trail: no address, and this user agent. */
 export const CLI_CLIENT: ClientInfo = { userAgent: 'tollgate-admin' };
@@ -29,7 +25,7 @@ export async function openEnvironment(env: NodeJS.ProcessEnv = process.env): Pro
   const { config } = loaded;
   const logger = createLogger(env.LOG_LEVEL ? config.log.level : 'warn', process.stderr);
   try {
-    const tollgate = await startTollgate(config, { logger });
+    const tollgate = await openTollgate(config, { logger });
     return { services: tollgate.services, close: () => tollgate.close() };
   } catch (error) {
     if (error instanceof DataDirInUseError) throw new CliError(`${error.message}: stop the service first.`);

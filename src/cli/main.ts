@@ -2,8 +2,8 @@ import { checkNewUser } from '../auth/accounts/admin.ts';
 import { normalizeEmail, normalizeName } from '../auth/accounts/rules.ts';
 import { AppError } from '../errors.ts';
 import { parseCommand, USAGE, UsageError, type Command } from './args.ts';
-import { runCommand } from './commands.ts';
-import { CliError, openEnvironment, type Environment } from './environment.ts';
+import type { Environment } from './environment.ts';
+import { CliError } from './errors.ts';
 import { readNewPassword } from './password.ts';
 
 /** Runs the admin command line on `argv`; resolves with the exit code. */
@@ -16,6 +16,11 @@ export async function runAdmin(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const password = command.name === 'create-user' ? await newPassword(command) : undefined;
+    // The service's parts load only for a command that needs them: --help and refused arguments answer at once.
+    const [{ openEnvironment }, { runCommand }] = await Promise.all([
+      import('./environment.ts'),
+      import('./commands.ts'),
+    ]);
     environment = await openEnvironment();
     await write(process.stdout, await runCommand(environment.services, command, password));
     return 0;
