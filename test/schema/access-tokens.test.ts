@@ -32,7 +32,7 @@ const OTHER_SECRET = randomBytes(32).toString('base64url');
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({}, { recordQueries: true });
 });
 afterAll(() => t.close());
 

@@ -28,7 +28,7 @@ import {
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({}, { recordQueries: true });
 });
 afterAll(() => t.close());
 

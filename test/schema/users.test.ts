@@ -29,7 +29,7 @@ let t: TestApp;
 let admin: Account;
 let user: Account;
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({}, { recordQueries: true });
   admin = await signUpAdmin(t, { prefix: 'users-admin' });
   user = await signUp(t, { prefix: 'users-plain' });
   // Straight into the table: these users only need to exist, not to sign in.
