@@ -28,6 +28,11 @@ export interface DatabaseOptions {
   dataDir?: string | undefined;
   /** The embedded database starts as this dump of a data directory (tests: migrated once, cloned per file). */
   embeddedTemplate?: string | undefined;
+  /**
+   * An embedded database already running, used instead of starting one; it is
+   * borrowed: `close` leaves it running (tests hand one from file to file).
+   */
+  embedded?: EmbeddedPostgres | undefined;
   poolSize: number;
   /** PostgreSQL cancels a statement running longer (a server only); default 10 s. */
   statementTimeoutSeconds?: number | undefined;
@@ -46,21 +51,29 @@ const EMBEDDED_POOL_SIZE = 1;
 // The session lookup's own connection (named statements only), and a few for the
 // migrator at start.
 const EMBEDDED_SPARE_CONNECTIONS = 5;
+/** The connections an embedded database must take for `openDatabase`. */
+export const EMBEDDED_MAX_CONNECTIONS = EMBEDDED_POOL_SIZE + EMBEDDED_SPARE_CONNECTIONS;
 
 /** Opens the database, applies pending migrations, and returns a Prisma client on it. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const { logger } = options;
   let embedded: EmbeddedPostgres | undefined;
+  /** The embedded database started here, which `close` stops. */
+  let owned: EmbeddedPostgres | undefined;
   let url = options.url;
   let poolSize = options.poolSize;
   if (!url) {
     poolSize = Math.min(poolSize, EMBEDDED_POOL_SIZE);
-    embedded = await startEmbeddedPostgres({
-      dataDir: options.dataDir && embeddedDatabaseDir(options.dataDir),
-      template: options.embeddedTemplate,
-      maxConnections: poolSize + EMBEDDED_SPARE_CONNECTIONS,
-      onUnexpectedExit: (reason) => logger.fatal({ reason }, 'the embedded database stopped'),
-    });
+    embedded = options.embedded;
+    if (!embedded) {
+      owned = await startEmbeddedPostgres({
+        dataDir: options.dataDir && embeddedDatabaseDir(options.dataDir),
+        template: options.embeddedTemplate,
+        maxConnections: EMBEDDED_MAX_CONNECTIONS,
+        onUnexpectedExit: (reason) => logger.fatal({ reason }, 'the embedded database stopped'),
+      });
+      embedded = owned;
+    }
     url = embedded.url;
   }
 
@@ -98,11 +111,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         await sql.close();
         await prisma.$disconnect();
         await endPool();
-        await embedded?.close();
+        await owned?.close();
       },
     };
   } catch (error) {
-    await embedded?.close();
+    await owned?.close();
     throw error;
   }
 }
