@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { stat } from 'node:fs/promises';
+import { IncomingMessage, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
@@ -6,6 +8,7 @@ import {
   LOGIN,
   ME,
   mailingTo,
+  queryText,
   runUntilExit,
   SIGN_UP,
   sendGraphQL,
@@ -99,10 +102,10 @@ describe(`the service process (${testDatabaseKind})`, SLOW, () => {
   it('finishes a request in flight on SIGTERM, then refuses new ones and exits 0', async () => {
     // A sign-up at bcrypt cost 13 takes long enough to still be running when the signal lands.
     const service = await startService({ ...env, BCRYPT_COST: '13' });
-    const inFlight = sendGraphQL(service.url, SIGN_UP, { email: uniqueEmail('inflight'), password: STRONG_PASSWORD });
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    const inFlight = signUpOnceTaken(service.url, uniqueEmail('inflight'));
+    await inFlight.taken;
     const exit = service.stop('SIGTERM');
-    const answered = await inFlight;
+    const answered = await inFlight.answered;
     expect(answered.status).toBe(200);
     expect(answered.body.data?.signUp.accessToken).toEqual(expect.any(String));
     expect(await exit).toBe(0);
@@ -151,6 +154,30 @@ describe(`the service process (${testDatabaseKind})`, SLOW, () => {
     }
   });
 });
+
+/**
+ * A sign-up sent with `Expect: 100-continue`: `taken` resolves once the
+ * service has taken the request (it asked for the body, which is sent then), so
+ * a signal after it lands with the request in flight, however busy the machine.
+ */
+function signUpOnceTaken(url: string, email: string) {
+  const body = JSON.stringify({ query: queryText(SIGN_UP), variables: { email, password: STRONG_PASSWORD } });
+  const request = httpRequest(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), expect: '100-continue' },
+  });
+  const taken = once(request, 'continue').then(() => {
+    request.end(body);
+  });
+  const answered = once(request, 'response').then(async ([response]) => {
+    if (!(response instanceof IncomingMessage)) throw new Error('no response');
+    let text = '';
+    for await (const chunk of response) text += String(chunk);
+    return { status: response.statusCode, body: JSON.parse(text) as { data?: { signUp: { accessToken: string } } } };
+  });
+  request.flushHeaders();
+  return { taken, answered };
+}
 
 /** What production needs besides a secret: a way to send mail. */
 const MAIL = { EMAIL_TRANSPORT: 'smtp', SMTP_URL: 'smtp://mail.example.com:587' };
