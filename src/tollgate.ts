@@ -60,9 +60,9 @@ export interface TollgateCore {
   readonly database: Database;
   readonly services: Services;
   /**
-   * Stops accepting, lets requests in flight finish (up to `graceMs`), then
-   * closes housekeeping, the hashing threads, Redis and the database, in that
-   * order. Safe to call more than once.
+   * Stops accepting (when serving), lets requests in flight finish (up to
+   * `graceMs`), then closes housekeeping, the hashing threads, Redis and the
+   * database, in that order. Safe to call more than once.
    */
   close(graceMs?: number): Promise<void>;
 }
@@ -80,10 +80,8 @@ export interface Tollgate extends TollgateCore {
  * admin command line and the tests all come through here. `openTollgate`
  * builds every part but the HTTP surface, which it never loads.
  */
-export async function openTollgate(config: Config, overrides: TollgateOverrides = {}): Promise<TollgateCore> {
-  const closers = new Closers();
-  const core = await openCore(config, overrides, closers);
-  return { ...core, close: (graceMs = SHUTDOWN_GRACE_MS) => closers.closeAll(graceMs) };
+export function openTollgate(config: Config, overrides: TollgateOverrides = {}): Promise<TollgateCore> {
+  return openCore(config, overrides, new Closers());
 }
 
 /** Every part, the HTTP app on them, and a `listen()` that serves it. */
@@ -127,7 +125,6 @@ export async function startTollgate(config: Config, overrides: TollgateOverrides
           ...(metricsUrl ? { metricsUrl } : {}),
         };
       },
-      close: (graceMs = SHUTDOWN_GRACE_MS) => closers.closeAll(graceMs),
     };
   } catch (error) {
     await closers.closeAll(0).catch(() => {});
@@ -136,11 +133,7 @@ export async function startTollgate(config: Config, overrides: TollgateOverrides
 }
 
 /** Opens every part in order, each registered with `closers`; a failure closes what was opened. */
-async function openCore(
-  config: Config,
-  overrides: TollgateOverrides,
-  closers: Closers,
-): Promise<Omit<TollgateCore, 'close'>> {
+async function openCore(config: Config, overrides: TollgateOverrides, closers: Closers): Promise<TollgateCore> {
   const logger = overrides.logger ?? createLogger(config.log.level);
   const clock = overrides.clock ?? systemClock;
   const { signal } = overrides;
@@ -197,7 +190,13 @@ async function openCore(
     closers.add(() => services.mailer.close());
     closers.add(() => services.background.idle());
     signal?.throwIfAborted();
-    return { config, logger, database: openDb, services };
+    return {
+      config,
+      logger,
+      database: openDb,
+      services,
+      close: (graceMs = SHUTDOWN_GRACE_MS) => closers.closeAll(graceMs),
+    };
   } catch (error) {
     await closers.closeAll(0).catch(() => {});
     throw error;
