@@ -125,7 +125,7 @@ let t: TestApp;
 let batching: TestApp;
 let production: TestApp;
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({}, { recordQueries: true });
   const shared = { sharing: t };
   [batching, production] = await Promise.all([
     createTestApp({ GRAPHQL_BATCH_LIMIT: '10' }, shared),
