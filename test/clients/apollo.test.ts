@@ -1,17 +1,17 @@
 import { CombinedGraphQLErrors } from '@apollo/client/errors';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../examples/apollo/client.ts';
 import { logIn } from '../../examples/apollo/sign-in.ts';
 import { Login, Logout, Me, Sessions, SignUp } from '../../examples/operations.ts';
 import { TokenStore } from '../../examples/token-store.ts';
-import { runExample, STRONG_PASSWORD, uniqueEmail } from '../fixtures/index.ts';
+import { STRONG_PASSWORD, uniqueEmail } from '../fixtures/index.ts';
 import {
   expectSecondFactorLogin,
   expireAccessTokens,
   LOGIN_FAILURES_ALLOWED,
   recordingFetch,
   startClientApp,
-  startExampleApp,
+  runExampleProgram,
   type ClientApp,
 } from './support.ts';
 
@@ -148,10 +148,7 @@ describe('Apollo Client example', () => {
   });
 
   it('runs examples/apollo/main.ts from signUp to logout', { timeout: 60_000 }, async () => {
-    // The example waits in real time for its token to expire, so it gets tokens of 1 s.
-    const example = await startExampleApp(service.t);
-    onTestFinished(() => example.t.close());
-    const run = await runExample('examples/apollo/main.ts', { TOLLGATE_URL: example.url });
+    const run = await runExampleProgram(service.t, 'examples/apollo/main.ts');
 
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);

@@ -1,7 +1,16 @@
 import { expect } from 'vitest';
 import type { AskForCode } from '../../examples/second-factor.ts';
 import { TokenStore } from '../../examples/token-store.ts';
-import { createTestApp, enableTotp, payloadOf, STRONG_PASSWORD, type TestApp } from '../fixtures/index.ts';
+import {
+  createTestApp,
+  enableTotp,
+  payloadOf,
+  type ProgramRun,
+  runExample,
+  STRONG_PASSWORD,
+  TestClock,
+  type TestApp,
+} from '../fixtures/index.ts';
 
 // What the client tests share: the service listening on a real port, a way to
 // let its access tokens expire, and a fetch that records what went over the wire.
@@ -38,15 +47,27 @@ export async function startClientApp(): Promise<ClientApp> {
 }
 
 /**
- * The same service with EXAMPLE_ACCESS_TOKEN_TTL_SECONDS tokens, on the database
- * of `shared`, for an example program to run against; `close` it afterwards.
+ * Runs an example program as its README says against the same service with
+ * EXAMPLE_ACCESS_TOKEN_TTL_SECONDS tokens, on the database of `shared`. The
+ * service's clock stands still but for one step: when the example says it is
+ * waiting for its token to expire, the clock moves past that token's lifetime.
+ * So the example's first token expires while it waits, and the pair it gets
+ * by refreshing cannot expire on a slow machine before its next request (a
+ * token of 1 s stamped late in a second would live for a fraction of one).
  */
-export async function startExampleApp(shared: TestApp): Promise<ClientApp> {
+export async function runExampleProgram(shared: TestApp, file: string): Promise<ProgramRun> {
+  const clock = TestClock.stopped();
   const t = await createTestApp(
     { ...CLIENT_ENV, ACCESS_TOKEN_TTL: String(EXAMPLE_ACCESS_TOKEN_TTL_SECONDS) },
-    { sharing: shared },
+    { sharing: shared, clock },
   );
-  return { t, url: await t.listen() };
+  try {
+    return await runExample(file, { TOLLGATE_URL: await t.listen() }, (line) => {
+      if (line.startsWith('waiting ')) clock.advance(EXAMPLE_ACCESS_TOKEN_TTL_SECONDS);
+    });
+  } finally {
+    await t.close();
+  }
 }
 
 /** Moves the service's clock past the lifetime of every access token issued so far: it refuses them as TOKEN_EXPIRED. */

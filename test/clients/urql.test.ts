@@ -1,17 +1,17 @@
 import { CombinedError } from '@urql/core';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Login, Logout, Me, Sessions, SignUp } from '../../examples/operations.ts';
 import { TokenStore } from '../../examples/token-store.ts';
 import { createClient } from '../../examples/urql/client.ts';
 import { logIn } from '../../examples/urql/sign-in.ts';
-import { runExample, STRONG_PASSWORD, uniqueEmail } from '../fixtures/index.ts';
+import { STRONG_PASSWORD, uniqueEmail } from '../fixtures/index.ts';
 import {
   expectSecondFactorLogin,
   expireAccessTokens,
   LOGIN_FAILURES_ALLOWED,
   recordingFetch,
   startClientApp,
-  startExampleApp,
+  runExampleProgram,
   type ClientApp,
 } from './support.ts';
 
@@ -159,10 +159,7 @@ describe('urql example', () => {
   });
 
   it('runs examples/urql/main.ts from signUp to logout', { timeout: 60_000 }, async () => {
-    // The example waits in real time for its token to expire, so it gets tokens of 1 s.
-    const example = await startExampleApp(service.t);
-    onTestFinished(() => example.t.close());
-    const run = await runExample('examples/urql/main.ts', { TOLLGATE_URL: example.url });
+    const run = await runExampleProgram(service.t, 'examples/urql/main.ts');
 
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
