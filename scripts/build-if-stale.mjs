@@ -1,6 +1,7 @@
-// Runs before `npm start` and `npm run admin`: compiles src/ to dist/ when any
-// source is newer than the last build (after a pull or an edit), and does
-// nothing otherwise, so an installed service never writes to its own files.
+// Runs before `npm start` and `npm run admin`: builds dist/ again when a source
+// or the build itself is newer than the last build (after a pull or an edit),
+// and does nothing otherwise, so an installed service never writes to its own
+// files. (Every `npm install` builds anew: dist/ holds the dependencies too.)
 import { execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,11 +22,8 @@ try {
 } catch {
   // Never built.
 }
-const sources = Math.max(
-  newest(join(root, 'src')),
-  ...['tsconfig.json', 'tsconfig.build.json'].map((f) => newest(join(root, f))),
-);
+const sources = Math.max(newest(join(root, 'src')), newest(join(root, 'scripts', 'build.mjs')));
 if (sources > built) {
-  console.error('tollgate: compiling src/ to dist/');
+  console.error('tollgate: building dist/ from src/');
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
 }
