@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { LongFilesFirst } from './test/fixtures/setup/sequencer.ts';
 
 // The suite always runs on embedded PGlite. With TEST_DATABASE_URL pointing at a
 // PostgreSQL server it runs a second time there, each test file in a database of
@@ -17,9 +19,11 @@ const shared = {
 
 export default defineConfig({
   test: {
-    // Files wait on databases, child processes and sockets as much as on the
-    // CPU: three at a time keep both cores of a small machine busy.
-    maxWorkers: 3,
+    // A file at a time per core (two at least): a file's child processes and
+    // browser keep the cores busy while it waits on them. On two cores, a third
+    // file at a time made the run no shorter and cost 10 % more CPU.
+    maxWorkers: Math.max(2, availableParallelism()),
+    sequence: { sequencer: LongFilesFirst },
     projects: [
       { test: { ...shared, name: 'pglite', env: { TEST_DATABASE: 'pglite' } } },
       ...(process.env.TEST_DATABASE_URL
