@@ -41,6 +41,12 @@ export interface DatabaseOptions {
   logger: Logger;
   /** Called for every SQL statement sent, Prisma's and the session lookup's (tests count round trips with it). */
   onQuery?: (sql: string) => void;
+  /**
+   * Called once, as soon as the database is on its way: the embedded one when
+   * its thread begins to boot (about a second in which this thread waits),
+   * any other at once. The caller may load what it needs meanwhile.
+   */
+  whileStarting?: () => void;
 }
 
 // PGlite is a single backend: pglite-socket interleaves the protocol messages
@@ -71,11 +77,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         template: options.embeddedTemplate,
         maxConnections: EMBEDDED_MAX_CONNECTIONS,
         onUnexpectedExit: (reason) => logger.fatal({ reason }, 'the embedded database stopped'),
+        whileBooting: options.whileStarting,
       });
       embedded = owned;
     }
     url = embedded.url;
   }
+  if (!owned) options.whileStarting?.();
 
   try {
     const applied = await applyMigrations(url, (line) => logger.trace({ engine: line }, 'schema engine'));

@@ -31,6 +31,8 @@ export async function startEmbeddedPostgres(options: {
   maxConnections: number;
   /** Called if the database thread ends while the service still needs it. */
   onUnexpectedExit?: (reason: string) => void;
+  /** Called once the database thread has begun to boot: the caller's thread is free until it answers. */
+  whileBooting?: () => void;
 }): Promise<EmbeddedPostgres> {
   const unlock = options.dataDir ? await lockDataDir(options.dataDir) : async () => {};
   if (options.dataDir && !options.template && !existsSync(join(options.dataDir, 'PG_VERSION'))) {
@@ -44,6 +46,7 @@ export async function startEmbeddedPostgres(options: {
   const worker = new Worker(new URL('./embedded-postgres-worker.mjs', import.meta.url), {
     workerData: { dataDir: options.dataDir, maxConnections: options.maxConnections, template: options.template },
   });
+  options.whileBooting?.();
   const exited = once(worker, 'exit');
   let closing = false;
   worker.once('error', (error) => {
