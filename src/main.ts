@@ -8,6 +8,13 @@ import { createLogger } from './logger.ts';
 // ~90 MiB less after load; by 50 % saved no more and cost CPU per request
 // (BENCHMARKS.md).
 v8.setFlagsFromString('--heap-growing-percent=70');
+// WebAssembly (PGlite's PostgreSQL, Prisma's query compiler) is compiled by
+// V8's baseline compiler only. Its optimizing compiler, tiering up the hottest
+// functions, left ~80 MiB behind on the embedded database (RSS after start 269 →
+// 191 MiB) and ~17 MiB on PostgreSQL, and bought no measurable speed: CPU per
+// request and logins/s stayed within run-to-run noise (BENCHMARKS.md). Set
+// before any module is compiled; the database thread inherits it.
+v8.setFlagsFromString('--liftoff-only');
 
 const loaded = loadConfig();
 if (!loaded.ok) {
