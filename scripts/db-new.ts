@@ -3,7 +3,7 @@
 // committed migrations to the current prisma/schema.prisma. No server is needed.
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
+import { startEmbeddedPostgres } from '../src/db/embedded/embedded-postgres.ts';
 import { diffMigratedSchema } from '../src/db/migrations.ts';
 import { MIGRATED_SCHEMA_PATH, MIGRATIONS_DIR, SCHEMA_PATH } from '../src/db/paths.ts';
 

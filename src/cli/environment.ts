@@ -1,6 +1,6 @@
 import type { ClientInfo } from '../auth/sessions/sessions.ts';
 import { loadConfig } from '../config.ts';
-import { DataDirInUseError } from '../db/data-dir-lock.ts';
+import { DataDirInUseError } from '../db/embedded/data-dir-lock.ts';
 import { createLogger } from '../logger.ts';
 import type { Services } from '../services.ts';
 import { CliError } from './errors.ts';

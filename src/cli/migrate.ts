@@ -2,7 +2,7 @@
 // Applies pending migrations to DATABASE_URL, or to the embedded database under
 // DATA_DIR when DATABASE_URL is unset (what `npm start` also does on its own).
 import { loadConfig } from '../config.ts';
-import { embeddedDatabaseDir, startEmbeddedPostgres } from '../db/embedded-postgres.ts';
+import { embeddedDatabaseDir, startEmbeddedPostgres } from '../db/embedded/embedded-postgres.ts';
 import { applyMigrations } from '../db/migrations.ts';
 
 const result = loadConfig();

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { lockDataDir } from './data-dir-lock.ts';
-import { runOneOffProcess } from './one-off-process.ts';
+import { runOneOffProcess } from '../one-off-process.ts';
 
 /** Where the embedded database keeps its files inside DATA_DIR. */
 export const embeddedDatabaseDir = (dataDir: string) => join(dataDir, 'pglite');

@@ -4,7 +4,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { CoalescingSocketServer } from './coalescing-socket-server.mjs';
 import { PGLITE_START_PARAMS as startParams } from './embedded-postgres-settings.mjs';
 
 const { dataDir, maxConnections, template } = workerData;
@@ -14,7 +14,7 @@ async function start() {
   // A template (a dump of a data directory) starts the database as it was dumped, with no initdb.
   const loadDataDir = template ? new Blob([await readFile(template)]) : undefined;
   const db = await PGlite.create(dataDir, { startParams, loadDataDir });
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
+  const server = new CoalescingSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
   try {
     await server.start();
   } catch (error) {

@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DataDirInUseError, lockDataDir } from '../../src/db/data-dir-lock.ts';
+import { DataDirInUseError, lockDataDir } from '../../../src/db/embedded/data-dir-lock.ts';
 
 let root: string;
 beforeEach(async () => {
