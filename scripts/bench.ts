@@ -6,7 +6,8 @@
 //   2. `me` at full speed: requests/s, p50, p99 at 16 connections;
 //   3. `me` latency at a steady 100 requests/s (from a process of its own,
 //      scripts/bench-probe.ts), alone and during a login storm, and the storm's
-//      logins/s against the ceiling;
+//      logins/s against the ceiling, with where the machine's CPU went meanwhile
+//      (scripts/bench-cpu.ts);
 //   4. sign-ups/s against the same ceiling (each a new account);
 //   5. login with an unknown email against a wrong password (equal timing);
 //   6. requestPasswordReset for a registered email against an unknown one (equal
@@ -26,6 +27,7 @@ import autocannon from 'autocannon';
 import bcrypt from 'bcryptjs';
 import { SMTPServer } from 'smtp-server';
 import { Worker } from 'node:worker_threads';
+import { cpuShares, cpuSnapshot } from './bench-cpu.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const COST = Number(process.env.BCRYPT_COST ?? 12);
@@ -223,6 +225,7 @@ try {
     return JSON.parse(output) as ProbeResult;
   };
   const idle = await probe();
+  const cpuBeforeStorm = await cpuSnapshot(await servicePids());
   const [storm, meInStorm] = await Promise.all([
     run({
       url,
@@ -232,6 +235,7 @@ try {
     }),
     probe(),
   ]);
+  const stormCpu = cpuShares(cpuBeforeStorm, await cpuSnapshot(await servicePids()));
 
   // Logins the storm left queued are still hashing when autocannon stops: one more
   // login, queued behind them, returns once they are done.
@@ -282,9 +286,14 @@ try {
   };
   const resetRegistered: number[] = [];
   const resetUnknown: number[] = [];
+  // Each answered on a quiet service: the lookup, token and mail of a registered
+  // address run after its answer, and would otherwise slow the request after it.
+  const quiet = () => new Promise((resolve) => setTimeout(resolve, 30));
   for (let i = 0; i < 50; i++) {
     resetRegistered.push(await timeReset(email));
+    await quiet();
     resetUnknown.push(await timeReset(`nobody-${i}@example.com`));
+    await quiet();
   }
 
   // 7. Memory after the load.
@@ -313,6 +322,20 @@ try {
       'logins/s in the storm (32 conn.)',
       `${loginsPerSecond.toFixed(1)} = ${((100 * loginsPerSecond) / ceiling).toFixed(0)}% of the ceiling (goal ≥ 90%), ` +
         `${((100 * loginsPerSecond) / togetherCeiling).toFixed(0)}% of every core's`,
+    ],
+    [
+      "the machine's CPU in the storm: hashing threads / rest of the service / PostgreSQL / probe / load generator / unused or taken by the host / other",
+      [
+        stormCpu.hashing,
+        stormCpu.serviceOther,
+        stormCpu.postgres,
+        stormCpu.probe,
+        stormCpu.loadGenerator,
+        stormCpu.unused,
+        stormCpu.other,
+      ]
+        .map((value) => `${value.toFixed(0)}%`)
+        .join(' / '),
     ],
     [
       'sign-ups/s (32 conn.)',
