@@ -15,7 +15,8 @@ const ticks = (fields: string[], ...indexes: number[]) => indexes.reduce((sum, i
 export interface CpuSnapshot {
   hashing: number;
   serviceOther: number;
-  postgres: number;
+  /** Per process: PostgreSQL's come and go (a backend per connection, autovacuum's workers). */
+  postgres: Map<number, number>;
   loadGenerator: number;
   waitedChildren: number;
   unused: number;
@@ -33,11 +34,12 @@ export async function cpuSnapshot(servicePids: number[]): Promise<CpuSnapshot> {
       else serviceOther += ticks(fields, 11, 12);
     }
   }
-  let postgres = 0;
+  const postgres = new Map<number, number>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const text = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    if (text.includes('(postgres)')) postgres += ticks(text.slice(text.lastIndexOf(') ') + 2).split(' '), 11, 12);
+    if (text.includes('(postgres)'))
+      postgres.set(Number(entry), ticks(text.slice(text.lastIndexOf(') ') + 2).split(' '), 11, 12));
   }
   const own = await statFields('/proc/self/stat');
   // The first line of /proc/stat: user nice system idle iowait irq softirq steal …
@@ -56,13 +58,16 @@ export async function cpuSnapshot(servicePids: number[]): Promise<CpuSnapshot> {
 
 /** Each share of the machine's time between two snapshots, in %, with what is left as `other`. */
 export function cpuShares(before: CpuSnapshot, after: CpuSnapshot) {
-  const delta = (key: keyof CpuSnapshot) => after[key] - before[key];
+  const delta = (key: Exclude<keyof CpuSnapshot, 'postgres'>) => after[key] - before[key];
+  // A process that ended in between is not counted: its time falls under `other`.
+  let postgres = 0;
+  for (const [pid, spent] of after.postgres) postgres += spent - (before.postgres.get(pid) ?? 0);
   const total = Math.max(delta('total'), 1);
   const share = (value: number) => (100 * value) / total;
   const named = {
     hashing: share(delta('hashing')),
     serviceOther: share(delta('serviceOther')),
-    postgres: share(delta('postgres')),
+    postgres: share(postgres),
     probe: share(delta('waitedChildren')),
     loadGenerator: share(delta('loadGenerator')),
     unused: share(delta('unused')),
