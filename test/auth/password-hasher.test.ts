@@ -6,9 +6,7 @@ describe('the password hasher', () => {
     const hasher = createPasswordHasher({ cost: 4, threads: 1, niceIncrement: 0 });
     try {
       const finished: number[] = [];
-      await Promise.all(
-        Array.from({ length: 8 }, (_, i) => hasher.hash(`password-${i}`).then(() => finished.push(i))),
-      );
+      await Promise.all(Array.from({ length: 8 }, (_, i) => hasher.hash(`password-${i}`).then(() => finished.push(i))));
       expect(finished).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
     } finally {
       await hasher.close();
