@@ -24,7 +24,9 @@ import {
 // Tall enough for the whole default document and a sign-up result to be drawn:
 // the editors only render the lines in view.
 const VIEWPORT = { width: 1400, height: 1400 };
-const UI_TIMEOUT = 30_000;
+// A bound, not a wait: with both databases' suites beside it on two cores, a step
+// of a second visit once took over 30 s in Chromium (5 s alone).
+const UI_TIMEOUT = 60_000;
 
 /** An editor's text as drawn, line by line (the editors reuse line elements, so order by position). */
 async function editorText(editor: Locator): Promise<string> {
@@ -166,6 +168,8 @@ describe.skipIf(noBrowser)(`GraphiQL in Chromium (${testDatabaseKind})`, { timeo
   // A fresh profile for each test: GraphiQL keeps its tabs and headers in local storage.
   async function newPage(): Promise<Page> {
     context = await browser.newContext({ viewport: VIEWPORT, permissions: ['clipboard-read', 'clipboard-write'] });
+    // Every step without a bound of its own (clicks) gets the same bound.
+    context.setDefaultTimeout(UI_TIMEOUT);
     return context.newPage();
   }
   afterEach(async ({ task }) => {
