@@ -5,12 +5,17 @@
 // and the time no one used or the host took back.
 import { readdir, readFile } from 'node:fs/promises';
 
-/** Fields after the command name in /proc/…/stat: utime is [11], stime [12], cutime [13], cstime [14], nice [16]. */
-async function statFields(path: string): Promise<string[]> {
-  const text = await readFile(path, 'utf8').catch(() => '');
-  return text.slice(text.lastIndexOf(') ') + 2).split(' ');
+/** Fields after the command name of a /proc/…/stat line: utime is [11], stime [12], cutime [13], cstime [14], nice [16]. */
+const fieldsOf = (stat: string) => stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+
+/** The fields of /proc/…/stat at `path`, or none when the process or thread is gone. */
+export async function statFields(path: string): Promise<string[]> {
+  return fieldsOf(await readFile(path, 'utf8').catch(() => ''));
 }
-const ticks = (fields: string[], ...indexes: number[]) => indexes.reduce((sum, i) => sum + Number(fields[i] ?? 0), 0);
+
+/** The sum of the given fields, in clock ticks. */
+export const ticks = (fields: string[], ...indexes: number[]) =>
+  indexes.reduce((sum, i) => sum + Number(fields[i] ?? 0), 0);
 
 export interface CpuSnapshot {
   hashing: number;
@@ -38,8 +43,7 @@ export async function cpuSnapshot(servicePids: number[]): Promise<CpuSnapshot> {
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const text = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    if (text.includes('(postgres)'))
-      postgres.set(Number(entry), ticks(text.slice(text.lastIndexOf(') ') + 2).split(' '), 11, 12));
+    if (text.includes('(postgres)')) postgres.set(Number(entry), ticks(fieldsOf(text), 11, 12));
   }
   const own = await statFields('/proc/self/stat');
   // The first line of /proc/stat: user nice system idle iowait irq softirq steal …

@@ -27,7 +27,7 @@ import autocannon from 'autocannon';
 import bcrypt from 'bcryptjs';
 import { SMTPServer } from 'smtp-server';
 import { Worker } from 'node:worker_threads';
-import { cpuShares, cpuSnapshot } from './bench-cpu.ts';
+import { cpuShares, cpuSnapshot, statFields, ticks } from './bench-cpu.ts';
 
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? 10);
 const COST = Number(process.env.BCRYPT_COST ?? 12);
@@ -94,11 +94,11 @@ async function processStats() {
   for (const pid of await servicePids()) {
     const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
     const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
-    const stat = (await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')).split(') ')[1]?.split(' ') ?? [];
+    const stat = await statFields(`/proc/${pid}/stat`);
     rssMiB += kib('VmRSS');
     peakMiB += kib('VmHWM');
     // Fields 14 and 15 of /proc/<pid>/stat (utime, stime), in clock ticks: 100 a second on Linux.
-    cpuSeconds += (Number(stat[11] ?? 0) + Number(stat[12] ?? 0)) / 100;
+    cpuSeconds += ticks(stat, 11, 12) / 100;
   }
   return { rssMiB, peakMiB, cpuSeconds };
 }
