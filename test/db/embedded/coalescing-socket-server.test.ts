@@ -1,8 +1,11 @@
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import { type AddressInfo, createConnection, createServer, type Server, type Socket } from 'node:net';
-import type { PGlite } from '@electric-sql/pglite';
-import { afterEach, describe, expect, it } from 'vitest';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { CoalescingSocketServer, coalesceWrites } from '../../../src/db/embedded/coalescing-socket-server.mjs';
+import { PGLITE_START_PARAMS } from '../../../src/db/embedded/embedded-postgres-settings.mjs';
 
 /** Counts what the stream hands the system: one `_write` per lone chunk, one `_writev` per batch. */
 function observeWrites(socket: Socket) {
@@ -40,7 +43,8 @@ function receive(socket: Socket, bytes: number): Promise<string> {
 
 const closers: (() => unknown)[] = [];
 afterEach(async () => {
-  for (const close of closers.splice(0)) await close();
+  // Last opened, first closed: the client, then the server, then the database.
+  for (const close of closers.splice(0).reverse()) await close();
 });
 
 async function listen(server: Server | CoalescingSocketServer): Promise<number> {
@@ -89,18 +93,11 @@ describe('the embedded database socket', () => {
     expect(seen).toEqual({ single: 0, batches: [3, 2] });
   });
 
-  it("writes PGlite's answer to a query, message by message from the database, in one system call", async () => {
-    const messages = ['2', 'T', 'D', 'Z'].map((tag) => new TextEncoder().encode(`${tag}....`));
-    // Just enough of PGlite for the socket server: one query, answered in four messages.
-    const db = {
-      waitReady: Promise.resolve(),
-      isInTransaction: async () => false,
-      exec: async () => [],
-      runExclusive: <T>(run: () => Promise<T>) => run(),
-      execProtocolRawStream: async (_message: Uint8Array, { onRawData }: { onRawData: (data: Uint8Array) => void }) => {
-        for (const message of messages) onRawData(message);
-      },
-    } as unknown as PGlite;
+  it("writes each of PGlite's answers in one system call, however many messages it holds", async () => {
+    // Started as the service starts it: from the migrated template, with the service's settings.
+    const loadDataDir = new Blob([await readFile(inject('pgliteTemplate'))]);
+    const db = await PGlite.create({ startParams: PGLITE_START_PARAMS, loadDataDir });
+    closers.push(() => db.close());
     const server = new CoalescingSocketServer({ db, host: '127.0.0.1', port: 0 });
     // The method the socket server hands each new connection to (private in its types).
     const connections = server as unknown as { handleConnection(socket: Socket): Promise<void> };
@@ -111,10 +108,21 @@ describe('the embedded database socket', () => {
       return handleConnection(socket);
     };
     const port = await listen(server);
-    const client = await connect(port);
+    const client = new pg.Client({ connectionString: `postgresql://postgres@127.0.0.1:${port}/postgres` });
+    await client.connect();
+    closers.push(() => client.end());
+    const before = structuredClone(seen[0]);
 
-    client.write(Buffer.from([0x51, 0, 0, 0, 13, ...new TextEncoder().encode('SELECT 1'), 0]));
-    expect(await receive(client, 20)).toBe('2....T....D....Z....');
-    expect(seen).toEqual([{ single: 0, batches: [4] }]);
+    // A prepared statement's answer: (ParseComplete,) BindComplete, RowDescription, DataRow, CommandComplete, ReadyForQuery.
+    const { rows } = await client.query({ name: 'two', text: 'SELECT $1::int + 1 AS two', values: [1] });
+    expect(rows).toEqual([{ two: 2 }]);
+    const { rows: again } = await client.query({ name: 'two', text: 'SELECT $1::int + 1 AS two', values: [2] });
+    expect(again).toEqual([{ two: 3 }]);
+
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.single).toBe(before!.single);
+    const answers = seen[0]!.batches.slice(before!.batches.length);
+    expect(answers).toHaveLength(2);
+    for (const messages of answers) expect(messages).toBeGreaterThanOrEqual(4);
   });
 });
