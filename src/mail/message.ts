@@ -8,4 +8,6 @@ export interface MailMessage {
   kind: string;
   /** The link the message carries, if any: the log transport prints it plainly. */
   link?: string;
+  /** The code beside the link, if any: printed with it. */
+  code?: string;
 }

@@ -6,6 +6,12 @@ export interface MailSettings {
   links: { passwordReset: string; emailVerification: string; emailChange: string };
 }
 
+/** A mailed token: the link holds `token`; `code` is shown for typing on another device. */
+interface TokenAndCode {
+  token: string;
+  code: string;
+}
+
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
@@ -30,7 +36,7 @@ export function readableDuration(seconds: number): string {
 interface Body {
   greeting: string;
   paragraphs: string[];
-  action?: { label: string; link: string };
+  action?: { label: string; link: string; code?: string };
   closing: string;
 }
 
@@ -40,6 +46,7 @@ function message(settings: MailSettings, to: string, kind: string, subject: stri
     '',
     ...body.paragraphs.flatMap((paragraph) => [paragraph, '']),
     ...(body.action ? [`${body.action.label}:`, body.action.link, ''] : []),
+    ...(body.action?.code ? [`${CODE_INTRO} ${body.action.code}`, ''] : []),
     body.closing,
     '',
     `— ${settings.appName}`,
@@ -54,48 +61,61 @@ ${
     ? `<p><a href="${escapeHtml(body.action.link)}">${escapeHtml(body.action.label)}</a></p>
 <p style="font-size: 90%; color: #555">If the button does not work, copy this address into your browser:<br>${escapeHtml(body.action.link)}</p>`
     : ''
+}${
+  body.action?.code
+    ? `\n<p>${escapeHtml(CODE_INTRO)} <strong style="font-size: 130%; letter-spacing: 0.1em">${escapeHtml(body.action.code)}</strong></p>`
+    : ''
 }
 <p>${escapeHtml(body.closing)}</p>
 <p>— ${escapeHtml(settings.appName)}</p>
 </body></html>
 `;
-  return { to, subject, text, html, kind, ...(body.action ? { link: body.action.link } : {}) };
+  return {
+    to,
+    subject,
+    text,
+    html,
+    kind,
+    ...(body.action ? { link: body.action.link } : {}),
+    ...(body.action?.code ? { code: body.action.code } : {}),
+  };
 }
 
+const CODE_INTRO = 'On another device, enter this code instead:';
 const IGNORE = 'If you did not ask for this, you can ignore this message: nothing changes.';
 const NOT_YOU = 'If this was not you, reset your password now and contact support.';
 
 export const mails = {
-  passwordReset: (settings: MailSettings, to: string, token: string, ttlSeconds: number) =>
+  passwordReset: (settings: MailSettings, to: string, { token, code }: TokenAndCode, ttlSeconds: number) =>
     message(settings, to, 'password-reset', `Reset your ${settings.appName} password`, {
       greeting: 'Hello,',
       paragraphs: [
         `Someone asked to reset the password of the ${settings.appName} account for ${to}.`,
-        `The link below works once, for ${readableDuration(ttlSeconds)}. Every session of the account ends when the password is reset.`,
+        `The link and the code below work once, for ${readableDuration(ttlSeconds)}. Every session of the account ends when the password is reset.`,
       ],
-      action: { label: 'Choose a new password', link: linkWith(settings.links.passwordReset, token) },
+      action: { label: 'Choose a new password', link: linkWith(settings.links.passwordReset, token), code },
       closing: IGNORE,
     }),
 
-  emailVerification: (settings: MailSettings, to: string, token: string, ttlSeconds: number) =>
+  emailVerification: (settings: MailSettings, to: string, { token, code }: TokenAndCode, ttlSeconds: number) =>
     message(settings, to, 'email-verification', `Confirm your email address for ${settings.appName}`, {
       greeting: 'Hello,',
       paragraphs: [
         `Please confirm that ${to} is your address for ${settings.appName}.`,
-        `The link below works once, for ${readableDuration(ttlSeconds)}.`,
+        `The link and the code below work once, for ${readableDuration(ttlSeconds)}.`,
       ],
-      action: { label: 'Confirm this address', link: linkWith(settings.links.emailVerification, token) },
+      action: { label: 'Confirm this address', link: linkWith(settings.links.emailVerification, token), code },
       closing: IGNORE,
     }),
 
-  emailChange: (settings: MailSettings, to: string, token: string, ttlSeconds: number) =>
+  emailChange: (settings: MailSettings, to: string, { token, code }: TokenAndCode, ttlSeconds: number) =>
     message(settings, to, 'email-change', `Confirm your new email address for ${settings.appName}`, {
       greeting: 'Hello,',
       paragraphs: [
         `Someone asked to make ${to} the address of a ${settings.appName} account.`,
-        `The link below works once, for ${readableDuration(ttlSeconds)}. Nothing changes until it is followed.`,
+        `The link and the code below work once, for ${readableDuration(ttlSeconds)}. Nothing changes until one of them is used.`,
       ],
-      action: { label: 'Use this address', link: linkWith(settings.links.emailChange, token) },
+      action: { label: 'Use this address', link: linkWith(settings.links.emailChange, token), code },
       closing: IGNORE,
     }),
 

@@ -18,7 +18,7 @@ export interface KeptMessage extends MailMessage {
 const KEPT_MESSAGES = 20;
 
 /**
- * Development and tests: each message is a log line (recipient, subject, link),
+ * Development and tests: each message is a log line (recipient, subject, link, code),
  * so a person running `npm start` can follow every flow from the terminal, and
  * the last ones are kept for the development mail page.
  */
@@ -28,9 +28,10 @@ export function logTransport(from: string, logger: Logger, now: () => Date): Mai
     async send(message) {
       kept.unshift({ ...message, from, sentAt: now() });
       kept.length = Math.min(kept.length, KEPT_MESSAGES);
+      const { to, subject, link, code } = message;
       logger.info(
-        { mail: { to: message.to, subject: message.subject, ...(message.link ? { link: message.link } : {}) } },
-        `mail for ${message.to}: ${message.subject}${message.link ? ` (${message.link})` : ''}`,
+        { mail: { to, subject, ...(link ? { link } : {}), ...(code ? { code } : {}) } },
+        `mail for ${to}: ${subject}${link ? ` (${link}${code ? `, code ${code}` : ''})` : ''}`,
       );
     },
     kept: () => [...kept],

@@ -4,8 +4,14 @@ import { requestPasswordReset, resetPassword } from '../auth/recovery/password-r
 import { builder } from './builder.ts';
 import { User } from './user.ts';
 
+const TOKEN =
+  "The token of the mail's link; or, with `email`, the code the mail shows (eight digits; spaces and dashes are ignored).";
+const EMAIL =
+  'With the code in `token`: the address the mail went to. A token takes five codes, right or wrong; its link still works after.';
+
 // Password reset, email verification and email change: each link a mail
 // carries points at the client application, which calls the mutation here.
+// Beside the link, the mail holds a code for a person reading it on another device.
 builder.mutationFields((t) => ({
   requestPasswordReset: t.boolean({
     description:
@@ -17,7 +23,8 @@ builder.mutationFields((t) => ({
     description:
       'Sets a new password with the token of a reset link, and ends every session of the account. Signs nobody in. An account with a second factor needs it too: `code`, or (for a passkey) the bearer token of a session of the account that proved it in the last STEP_UP_MAX_AGE.',
     args: {
-      token: t.arg.string({ required: true }),
+      token: t.arg.string({ required: true, description: TOKEN }),
+      email: t.arg.string({ description: EMAIL }),
       newPassword: t.arg.string({ required: true }),
       code: t.arg.string(),
     },
@@ -28,9 +35,9 @@ builder.mutationFields((t) => ({
     resolve: (_root, _args, { services, viewer, client }) => sendVerificationEmail(services, viewer, client),
   }),
   verifyEmail: t.boolean({
-    description: 'Marks an address verified with the token of a verification link.',
-    args: { token: t.arg.string({ required: true }) },
-    resolve: (_root, args, { services, client }) => verifyEmail(services, args.token, client),
+    description: 'Marks an address verified with the token of a verification link, or the code of its mail.',
+    args: { token: t.arg.string({ required: true, description: TOKEN }), email: t.arg.string({ description: EMAIL }) },
+    resolve: (_root, args, { services, client }) => verifyEmail(services, args, client),
   }),
   requestEmailChange: t.withAuth({ loggedIn: true }).boolean({
     description:
@@ -48,7 +55,7 @@ builder.mutationFields((t) => ({
     type: User,
     description:
       'Makes the address a confirmation link was sent to the account’s, verified. EMAIL_TAKEN if another account has it by now.',
-    args: { token: t.arg.string({ required: true }) },
-    resolve: (_root, args, { services, client }) => confirmEmailChange(services, args.token, client),
+    args: { token: t.arg.string({ required: true, description: TOKEN }), email: t.arg.string({ description: EMAIL }) },
+    resolve: (_root, args, { services, client }) => confirmEmailChange(services, args, client),
   }),
 }));

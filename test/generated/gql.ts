@@ -30,11 +30,11 @@ type Documents = {
     "\n  mutation RevokeUserSessions($userId: ID!) {\n    revokeUserSessions(userId: $userId)\n  }\n": typeof types.RevokeUserSessionsDocument,
     "\n  query AuthEvents($first: Int, $after: String, $userId: ID) {\n    authEvents(first: $first, after: $after, userId: $userId) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id type userId actorId sessionId ip userAgent detail createdAt } }\n    }\n  }\n": typeof types.AuthEventsDocument,
     "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n": typeof types.RequestPasswordResetDocument,
-    "\n  mutation ResetPassword($token: String!, $newPassword: String!, $code: String) {\n    resetPassword(token: $token, newPassword: $newPassword, code: $code)\n  }\n": typeof types.ResetPasswordDocument,
+    "\n  mutation ResetPassword($token: String!, $email: String, $newPassword: String!, $code: String) {\n    resetPassword(token: $token, email: $email, newPassword: $newPassword, code: $code)\n  }\n": typeof types.ResetPasswordDocument,
     "\n  mutation SendVerificationEmail {\n    sendVerificationEmail\n  }\n": typeof types.SendVerificationEmailDocument,
-    "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token)\n  }\n": typeof types.VerifyEmailDocument,
+    "\n  mutation VerifyEmail($token: String!, $email: String) {\n    verifyEmail(token: $token, email: $email)\n  }\n": typeof types.VerifyEmailDocument,
     "\n  mutation RequestEmailChange($newEmail: String!, $password: String!, $code: String) {\n    requestEmailChange(newEmail: $newEmail, password: $password, code: $code)\n  }\n": typeof types.RequestEmailChangeDocument,
-    "\n  mutation ConfirmEmailChange($token: String!) {\n    confirmEmailChange(token: $token) { id email emailVerified }\n  }\n": typeof types.ConfirmEmailChangeDocument,
+    "\n  mutation ConfirmEmailChange($token: String!, $email: String) {\n    confirmEmailChange(token: $token, email: $email) { id email emailVerified }\n  }\n": typeof types.ConfirmEmailChangeDocument,
     "\n  mutation SetUserDisabled($userId: ID!, $disabled: Boolean!) {\n    setUserDisabled(userId: $userId, disabled: $disabled) { id email disabled }\n  }\n": typeof types.SetUserDisabledDocument,
     "\n  query MeVerified {\n    me { id email emailVerified }\n  }\n": typeof types.MeVerifiedDocument,
     "\n  query UsersWithDisabled($first: Int) {\n    users(first: $first) { edges { node { id email disabled } } }\n  }\n": typeof types.UsersWithDisabledDocument,
@@ -64,11 +64,11 @@ const documents: Documents = {
     "\n  mutation RevokeUserSessions($userId: ID!) {\n    revokeUserSessions(userId: $userId)\n  }\n": types.RevokeUserSessionsDocument,
     "\n  query AuthEvents($first: Int, $after: String, $userId: ID) {\n    authEvents(first: $first, after: $after, userId: $userId) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { id type userId actorId sessionId ip userAgent detail createdAt } }\n    }\n  }\n": types.AuthEventsDocument,
     "\n  mutation RequestPasswordReset($email: String!) {\n    requestPasswordReset(email: $email)\n  }\n": types.RequestPasswordResetDocument,
-    "\n  mutation ResetPassword($token: String!, $newPassword: String!, $code: String) {\n    resetPassword(token: $token, newPassword: $newPassword, code: $code)\n  }\n": types.ResetPasswordDocument,
+    "\n  mutation ResetPassword($token: String!, $email: String, $newPassword: String!, $code: String) {\n    resetPassword(token: $token, email: $email, newPassword: $newPassword, code: $code)\n  }\n": types.ResetPasswordDocument,
     "\n  mutation SendVerificationEmail {\n    sendVerificationEmail\n  }\n": types.SendVerificationEmailDocument,
-    "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token)\n  }\n": types.VerifyEmailDocument,
+    "\n  mutation VerifyEmail($token: String!, $email: String) {\n    verifyEmail(token: $token, email: $email)\n  }\n": types.VerifyEmailDocument,
     "\n  mutation RequestEmailChange($newEmail: String!, $password: String!, $code: String) {\n    requestEmailChange(newEmail: $newEmail, password: $password, code: $code)\n  }\n": types.RequestEmailChangeDocument,
-    "\n  mutation ConfirmEmailChange($token: String!) {\n    confirmEmailChange(token: $token) { id email emailVerified }\n  }\n": types.ConfirmEmailChangeDocument,
+    "\n  mutation ConfirmEmailChange($token: String!, $email: String) {\n    confirmEmailChange(token: $token, email: $email) { id email emailVerified }\n  }\n": types.ConfirmEmailChangeDocument,
     "\n  mutation SetUserDisabled($userId: ID!, $disabled: Boolean!) {\n    setUserDisabled(userId: $userId, disabled: $disabled) { id email disabled }\n  }\n": types.SetUserDisabledDocument,
     "\n  query MeVerified {\n    me { id email emailVerified }\n  }\n": types.MeVerifiedDocument,
     "\n  query UsersWithDisabled($first: Int) {\n    users(first: $first) { edges { node { id email disabled } } }\n  }\n": types.UsersWithDisabledDocument,
@@ -163,7 +163,7 @@ export function graphql(source: "\n  mutation RequestPasswordReset($email: Strin
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation ResetPassword($token: String!, $newPassword: String!, $code: String) {\n    resetPassword(token: $token, newPassword: $newPassword, code: $code)\n  }\n"): (typeof documents)["\n  mutation ResetPassword($token: String!, $newPassword: String!, $code: String) {\n    resetPassword(token: $token, newPassword: $newPassword, code: $code)\n  }\n"];
+export function graphql(source: "\n  mutation ResetPassword($token: String!, $email: String, $newPassword: String!, $code: String) {\n    resetPassword(token: $token, email: $email, newPassword: $newPassword, code: $code)\n  }\n"): (typeof documents)["\n  mutation ResetPassword($token: String!, $email: String, $newPassword: String!, $code: String) {\n    resetPassword(token: $token, email: $email, newPassword: $newPassword, code: $code)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -171,7 +171,7 @@ export function graphql(source: "\n  mutation SendVerificationEmail {\n    sendV
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token)\n  }\n"): (typeof documents)["\n  mutation VerifyEmail($token: String!) {\n    verifyEmail(token: $token)\n  }\n"];
+export function graphql(source: "\n  mutation VerifyEmail($token: String!, $email: String) {\n    verifyEmail(token: $token, email: $email)\n  }\n"): (typeof documents)["\n  mutation VerifyEmail($token: String!, $email: String) {\n    verifyEmail(token: $token, email: $email)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -179,7 +179,7 @@ export function graphql(source: "\n  mutation RequestEmailChange($newEmail: Stri
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation ConfirmEmailChange($token: String!) {\n    confirmEmailChange(token: $token) { id email emailVerified }\n  }\n"): (typeof documents)["\n  mutation ConfirmEmailChange($token: String!) {\n    confirmEmailChange(token: $token) { id email emailVerified }\n  }\n"];
+export function graphql(source: "\n  mutation ConfirmEmailChange($token: String!, $email: String) {\n    confirmEmailChange(token: $token, email: $email) { id email emailVerified }\n  }\n"): (typeof documents)["\n  mutation ConfirmEmailChange($token: String!, $email: String) {\n    confirmEmailChange(token: $token, email: $email) { id email emailVerified }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

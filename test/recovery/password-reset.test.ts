@@ -57,7 +57,7 @@ async function resetTokenFor(account: Pick<Account, 'email'>, app = t): Promise<
 
 function expectInvalidToken(response: Awaited<ReturnType<typeof reset>>) {
   const error = expectError(response, 'BAD_USER_INPUT', { field: 'token' });
-  expect(error.message).toBe('This link is not valid any more; ask for a new one.');
+  expect(error.message).toBe('This link or code is not valid any more; ask for a new one.');
 }
 
 describe('requestPasswordReset and resetPassword', () => {

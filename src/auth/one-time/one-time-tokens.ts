@@ -1,5 +1,7 @@
+import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { badUserInput } from '../../errors.ts';
 import type { OneTimeTokenPurpose, PrismaClient } from '../../generated/prisma/client.ts';
+import { normalizeEmail } from '../accounts/rules.ts';
 import { hashOpaqueToken, newOpaqueToken } from '../tokens/opaque-tokens.ts';
 
 export type { OneTimeTokenPurpose };
@@ -10,18 +12,41 @@ type Db = Pick<PrismaClient, 'oneTimeToken'>;
 const MAX_TOKEN_LENGTH = 64;
 
 /** One answer for an unknown, used, expired, replaced or wrong-purpose token: which one is nobody's business. */
-export const invalidToken = () => badUserInput('token', 'This link is not valid any more; ask for a new one.');
+export const invalidToken = () => badUserInput('token', 'This link or code is not valid any more; ask for a new one.');
+
+/** Digits of the code mailed beside a link. */
+const CODE_DIGITS = 8;
+/** Codes tried against one token, right or wrong, before it takes none: 5 in 10^8. */
+export const CODE_ATTEMPTS = 5;
+
+/** A token's code, stored as SHA-256 of the token's hash and the code: bound to its token. */
+const hashCode = (tokenHash: Uint8Array, code: string) =>
+  new Uint8Array(createHash('sha256').update(tokenHash).update(code, 'utf8').digest());
+
+/** "1234 5678", "1234-5678" and "12345678" are one code; null for what no code can be. */
+function normalizeCode(input: string): string | null {
+  const digits = input.replace(/[\s-]/g, '');
+  return digits.length === CODE_DIGITS && /^[0-9]+$/.test(digits) ? digits : null;
+}
+
+/** What a mail gives its reader: a link holding the token, and a code to type on another device. */
+export interface MailedToken {
+  token: string;
+  /** Eight digits, shown as "1234 5678". */
+  code: string;
+}
 
 /**
- * A new token for `purpose`, bound to the user and the address it goes to.
- * Every earlier token of the same purpose for the user stops working: only the
- * newest mail's link works.
+ * A new token for `purpose`, bound to the user and the address it goes to, with
+ * its code. Every earlier token of the same purpose for the user stops working:
+ * only the newest mail's link and code work.
  */
 export async function issueOneTimeToken(
   db: PrismaClient,
   input: { purpose: OneTimeTokenPurpose; userId: string; email: string; ttlSeconds: number; now: Date },
-): Promise<string> {
+): Promise<MailedToken> {
   const { token, hash } = newOpaqueToken();
+  const code = String(randomInt(0, 10 ** CODE_DIGITS)).padStart(CODE_DIGITS, '0');
   const { purpose, userId, email, now } = input;
   await db.$transaction([
     db.oneTimeToken.updateMany({ where: { userId, purpose, usedAt: null }, data: { usedAt: now } }),
@@ -31,12 +56,60 @@ export async function issueOneTimeToken(
         userId,
         email,
         tokenHash: hash,
+        codeHash: hashCode(hash, code),
         createdAt: now,
         expiresAt: new Date(now.getTime() + input.ttlSeconds * 1000),
       },
     }),
   ]);
-  return token;
+  return { token, code: `${code.slice(0, 4)} ${code.slice(4)}` };
+}
+
+/**
+ * What a client sends for a mailed token: the link's token, or the mail's code
+ * in `token` with the address the mail went to in `email`.
+ */
+export interface PresentedToken {
+  token: string;
+  email?: string | null | undefined;
+}
+
+/**
+ * The hash of the token that `presented` stands for, or null when it stands for
+ * none. A code is looked for among the usable tokens mailed to the address, and
+ * every try spends one of each such token's attempts in the same UPDATE that
+ * finds them: guesses sent in parallel get CODE_ATTEMPTS between them, not each.
+ * The link keeps working once its code is spent.
+ */
+export async function presentedTokenHash(
+  db: Db,
+  purpose: OneTimeTokenPurpose,
+  presented: PresentedToken,
+  now: Date,
+): Promise<Uint8Array<ArrayBuffer> | null> {
+  if (presented.email == null) {
+    const { token } = presented;
+    return token.length === 0 || token.length > MAX_TOKEN_LENGTH ? null : hashOpaqueToken(token);
+  }
+  const email = normalizeEmail(presented.email);
+  const code = normalizeCode(presented.token);
+  if (!code) return null;
+  const tried = await db.oneTimeToken.updateManyAndReturn({
+    where: {
+      email,
+      purpose,
+      usedAt: null,
+      expiresAt: { gt: now },
+      codeHash: { not: null },
+      codeAttempts: { lt: CODE_ATTEMPTS },
+    },
+    data: { codeAttempts: { increment: 1 } },
+    select: { tokenHash: true, codeHash: true },
+  });
+  const match = tried.find(
+    ({ tokenHash, codeHash }) => codeHash !== null && timingSafeEqual(hashCode(tokenHash, code), codeHash),
+  );
+  return match ? new Uint8Array(match.tokenHash) : null;
 }
 
 export interface UsableToken {
@@ -47,22 +120,23 @@ export interface UsableToken {
 
 const USABLE_TOKEN = { id: true, userId: true, email: true } as const;
 
-/** The filter for `token` while it may be used for `purpose` at `now`; null for a string no token can be. */
-function usableWhere(purpose: OneTimeTokenPurpose, token: string, now: Date) {
-  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
-  return { tokenHash: hashOpaqueToken(token), purpose, usedAt: null, expiresAt: { gt: now } };
-}
+/** The filter for the token hashed as `tokenHash` while it may be used for `purpose` at `now`. */
+const usableWhere = (purpose: OneTimeTokenPurpose, tokenHash: Uint8Array<ArrayBuffer>, now: Date) => ({
+  tokenHash,
+  purpose,
+  usedAt: null,
+  expiresAt: { gt: now },
+});
 
 /** The token, if it may still be used for `purpose` at `now`; nothing is changed. */
 export async function findUsableToken(
   db: Db,
   purpose: OneTimeTokenPurpose,
-  token: string,
+  tokenHash: Uint8Array<ArrayBuffer> | null,
   now: Date,
 ): Promise<UsableToken | null> {
-  const where = usableWhere(purpose, token, now);
-  if (!where) return null;
-  return db.oneTimeToken.findFirst({ where, select: USABLE_TOKEN });
+  if (!tokenHash) return null;
+  return db.oneTimeToken.findFirst({ where: usableWhere(purpose, tokenHash, now), select: USABLE_TOKEN });
 }
 
 /**
@@ -72,12 +146,15 @@ export async function findUsableToken(
 export async function consumeOneTimeToken(
   db: Db,
   purpose: OneTimeTokenPurpose,
-  token: string,
+  tokenHash: Uint8Array<ArrayBuffer> | null,
   now: Date,
 ): Promise<UsableToken | null> {
-  const where = usableWhere(purpose, token, now);
-  if (!where) return null;
-  const [used] = await db.oneTimeToken.updateManyAndReturn({ where, data: { usedAt: now }, select: USABLE_TOKEN });
+  if (!tokenHash) return null;
+  const [used] = await db.oneTimeToken.updateManyAndReturn({
+    where: usableWhere(purpose, tokenHash, now),
+    data: { usedAt: now },
+    select: USABLE_TOKEN,
+  });
   return used ?? null;
 }
 

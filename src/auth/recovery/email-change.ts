@@ -3,7 +3,13 @@ import { badUserInput, emailTaken } from '../../errors.ts';
 import type { User } from '../../generated/prisma/client.ts';
 import { mails } from '../../mail/templates.ts';
 import { checkPasswordLength, normalizeEmail } from '../accounts/rules.ts';
-import { consumeOneTimeToken, invalidToken, issueOneTimeToken } from '../one-time/one-time-tokens.ts';
+import {
+  consumeOneTimeToken,
+  invalidToken,
+  issueOneTimeToken,
+  type PresentedToken,
+  presentedTokenHash,
+} from '../one-time/one-time-tokens.ts';
 import type { SignedInViewer } from '../sessions/authenticate.ts';
 import { clientKey, type ClientInfo } from '../sessions/sessions.ts';
 import type { FactorDeps } from '../factors/deps.ts';
@@ -42,14 +48,14 @@ export async function requestEmailChange(
       return;
     }
     const ttlSeconds = deps.mail.emailVerificationTtlSeconds;
-    const token = await issueOneTimeToken(deps.prisma, {
+    const mailed = await issueOneTimeToken(deps.prisma, {
       purpose: 'EMAIL_CHANGE',
       userId: user.id,
       email: newEmail,
       ttlSeconds,
       now: deps.clock.now(),
     });
-    await deps.mailer.send(mails.emailChange(deps.mail, newEmail, token, ttlSeconds));
+    await deps.mailer.send(mails.emailChange(deps.mail, newEmail, mailed, ttlSeconds));
     await deps.mailer.send(mails.emailChangeRequested(deps.mail, user.email, newEmail));
   });
   return true;
@@ -60,12 +66,17 @@ export async function requestEmailChange(
  * if another account took it meanwhile (the token then stays usable, should that
  * account let it go). The old address gets a notice.
  */
-export async function confirmEmailChange(deps: MailFlowDeps, token: string, client: ClientInfo): Promise<User> {
+export async function confirmEmailChange(
+  deps: MailFlowDeps,
+  presented: PresentedToken,
+  client: ClientInfo,
+): Promise<User> {
   const now = deps.clock.now();
+  const tokenHash = await presentedTokenHash(deps.prisma, 'EMAIL_CHANGE', presented, now);
   let changed: { before: User; after: User } | null;
   try {
     changed = await deps.prisma.$transaction(async (tx) => {
-      const used = await consumeOneTimeToken(tx, 'EMAIL_CHANGE', token, now);
+      const used = await consumeOneTimeToken(tx, 'EMAIL_CHANGE', tokenHash, now);
       const before = used && (await tx.user.findUnique({ where: { id: used.userId } }));
       if (!used || !before || before.disabledAt) return null;
       const after = await tx.user.update({

@@ -1,7 +1,13 @@
 import { mails } from '../../mail/templates.ts';
 import type { SignedInViewer } from '../sessions/authenticate.ts';
 import { clientKey, type ClientInfo } from '../sessions/sessions.ts';
-import { consumeOneTimeToken, invalidToken, issueOneTimeToken } from '../one-time/one-time-tokens.ts';
+import {
+  consumeOneTimeToken,
+  invalidToken,
+  issueOneTimeToken,
+  type PresentedToken,
+  presentedTokenHash,
+} from '../one-time/one-time-tokens.ts';
 import type { MailFlowDeps } from './deps.ts';
 
 /**
@@ -22,14 +28,14 @@ export function queueVerificationMail(
       return;
     }
     const ttlSeconds = deps.mail.emailVerificationTtlSeconds;
-    const token = await issueOneTimeToken(deps.prisma, {
+    const mailed = await issueOneTimeToken(deps.prisma, {
       purpose: 'EMAIL_VERIFICATION',
       userId: user.id,
       email: user.email,
       ttlSeconds,
       now: deps.clock.now(),
     });
-    await deps.mailer.send(mails.emailVerification(deps.mail, user.email, token, ttlSeconds));
+    await deps.mailer.send(mails.emailVerification(deps.mail, user.email, mailed, ttlSeconds));
     await deps.audit.record({ type: 'EMAIL_VERIFICATION_SENT', userId: user.id }, client);
   });
 }
@@ -47,10 +53,11 @@ export async function sendVerificationEmail(
 }
 
 /** Marks the address the token was sent to as verified, if it is still the account's. */
-export async function verifyEmail(deps: MailFlowDeps, token: string, client: ClientInfo): Promise<true> {
+export async function verifyEmail(deps: MailFlowDeps, presented: PresentedToken, client: ClientInfo): Promise<true> {
   const now = deps.clock.now();
+  const tokenHash = await presentedTokenHash(deps.prisma, 'EMAIL_VERIFICATION', presented, now);
   const verified = await deps.prisma.$transaction(async (tx) => {
-    const used = await consumeOneTimeToken(tx, 'EMAIL_VERIFICATION', token, now);
+    const used = await consumeOneTimeToken(tx, 'EMAIL_VERIFICATION', tokenHash, now);
     if (!used) return null;
     // Bound to the address: a token for an address the account no longer has proves nothing.
     const { count } = await tx.user.updateMany({

@@ -1,6 +1,13 @@
 import { mails } from '../../mail/templates.ts';
 import { checkNewPassword, normalizeEmail } from '../accounts/rules.ts';
-import { consumeOneTimeToken, findUsableToken, invalidToken, issueOneTimeToken } from '../one-time/one-time-tokens.ts';
+import {
+  consumeOneTimeToken,
+  findUsableToken,
+  invalidToken,
+  issueOneTimeToken,
+  type PresentedToken,
+  presentedTokenHash,
+} from '../one-time/one-time-tokens.ts';
 import { clientKey, revokeSessions, type ClientInfo } from '../sessions/sessions.ts';
 import { secondFactorRequired } from '../../errors.ts';
 import { ANONYMOUS, type Viewer } from '../sessions/authenticate.ts';
@@ -33,20 +40,19 @@ export async function requestPasswordReset(deps: MailFlowDeps, rawEmail: string,
       return;
     }
     const ttlSeconds = deps.mail.passwordResetTtlSeconds;
-    const token = await issueOneTimeToken(deps.prisma, {
+    const mailed = await issueOneTimeToken(deps.prisma, {
       purpose: 'PASSWORD_RESET',
       userId: user.id,
       email: user.email,
       ttlSeconds,
       now: deps.clock.now(),
     });
-    await deps.mailer.send(mails.passwordReset(deps.mail, user.email, token, ttlSeconds));
+    await deps.mailer.send(mails.passwordReset(deps.mail, user.email, mailed, ttlSeconds));
   });
   return true;
 }
 
-export interface ResetPasswordInput {
-  token: string;
+export interface ResetPasswordInput extends PresentedToken {
   newPassword: string;
   /** A second factor's code, for an account that has one. */
   code?: string | null | undefined;
@@ -64,7 +70,8 @@ export async function resetPassword(
   client: ClientInfo,
   viewer: Viewer = ANONYMOUS,
 ): Promise<true> {
-  const found = await findUsableToken(deps.prisma, 'PASSWORD_RESET', input.token, deps.clock.now());
+  const tokenHash = await presentedTokenHash(deps.prisma, 'PASSWORD_RESET', input, deps.clock.now());
+  const found = await findUsableToken(deps.prisma, 'PASSWORD_RESET', tokenHash, deps.clock.now());
   const user = found && (await deps.prisma.user.findUnique({ where: { id: found.userId } }));
   // Bound to the address it was sent to: after an email change it no longer works.
   if (!found || !user || user.email !== found.email || user.disabledAt) throw invalidToken();
@@ -83,7 +90,7 @@ export async function resetPassword(
   const passwordHash = await deps.hasher.hash(input.newPassword);
   const now = deps.clock.now();
   const done = await deps.prisma.$transaction(async (tx) => {
-    const used = await consumeOneTimeToken(tx, 'PASSWORD_RESET', input.token, now);
+    const used = await consumeOneTimeToken(tx, 'PASSWORD_RESET', tokenHash, now);
     if (!used || used.userId !== user.id) return false;
     await tx.user.update({
       where: { id: user.id },
