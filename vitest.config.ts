@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { LongFilesFirst } from './test/fixtures/setup/sequencer.ts';
 
 // The suite always runs on embedded PGlite. With TEST_DATABASE_URL pointing at a
@@ -17,6 +17,18 @@ const shared = {
   execArgv: ['--experimental-wasm-modules', '--disable-warning=ExperimentalWarning'],
 };
 
+// Files that open no database: the second run would test the same thing again.
+const DATABASE_INDEPENDENT = [
+  'test/architecture.test.ts',
+  'test/config.test.ts',
+  'test/auth/password-hasher.test.ts',
+  'test/cli/list-users.test.ts',
+  'test/db/embedded/**',
+  'test/db/migrations.test.ts',
+  'test/schema/auth-rules.test.ts',
+  'test/schema/generated-files.test.ts',
+];
+
 export default defineConfig({
   test: {
     // A file at a time per core (two at least): a file's child processes and
@@ -27,7 +39,16 @@ export default defineConfig({
     projects: [
       { test: { ...shared, name: 'pglite', env: { TEST_DATABASE: 'pglite' } } },
       ...(process.env.TEST_DATABASE_URL
-        ? [{ test: { ...shared, name: 'postgres', env: { TEST_DATABASE: 'postgres' } } }]
+        ? [
+            {
+              test: {
+                ...shared,
+                name: 'postgres',
+                env: { TEST_DATABASE: 'postgres' },
+                exclude: [...configDefaults.exclude, ...DATABASE_INDEPENDENT],
+              },
+            },
+          ]
         : []),
     ],
   },
