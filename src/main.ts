@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import v8 from 'node:v8';
-import { loadConfig } from './config.ts';
+import { loadConfig } from './config/config.ts';
 import { createLogger } from './logger.ts';
 
 // V8 grows the old generation by up to 4× at a time: a burst of requests left

@@ -10,7 +10,7 @@ import type { RefreshDeps } from './auth/sessions/refresh.ts';
 import type { SigningKey } from './auth/tokens/signing-keys.ts';
 import { createAccessTokens } from './auth/tokens/access-tokens.ts';
 import type { Clock } from './clock.ts';
-import type { Config } from './config.ts';
+import type { Config } from './config/config.ts';
 import type { Sql } from './db/sql.ts';
 import type { PrismaClient } from './generated/prisma/client.ts';
 import type { Logger } from './logger.ts';

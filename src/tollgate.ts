@@ -6,7 +6,7 @@ import { loadDevelopmentSecret } from './auth/development-secrets.ts';
 import { createDataEncryption, type DataEncryption } from './auth/factors/data-encryption.ts';
 import { buildKeyRing, type SigningKey } from './auth/tokens/signing-keys.ts';
 import { systemClock, type Clock } from './clock.ts';
-import type { Config } from './config.ts';
+import type { Config } from './config/config.ts';
 import { openDatabase, type Database, type DatabaseOptions } from './db/database.ts';
 import { startHousekeeping, startMailRecovery } from './housekeeping.ts';
 import { createLogger, type Logger } from './logger.ts';

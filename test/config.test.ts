@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/config/config.ts';
 
 const SECRET = 'a-production-secret-of-at-least-32-bytes';
 /** What production needs besides a secret: a way to send mail. */

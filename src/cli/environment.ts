@@ -1,5 +1,5 @@
 import type { ClientInfo } from '../auth/sessions/sessions.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig } from '../config/config.ts';
 import { DataDirInUseError } from '../db/embedded/data-dir-lock.ts';
 import { createLogger } from '../logger.ts';
 import type { Services } from '../services.ts';

@@ -1,7 +1,7 @@
 // npm run db:migrate
 // Applies pending migrations to DATABASE_URL, or to the embedded database under
 // DATA_DIR when DATABASE_URL is unset (what `npm start` also does on its own).
-import { loadConfig } from '../config.ts';
+import { loadConfig } from '../config/config.ts';
 import { embeddedDatabaseDir, startEmbeddedPostgres } from '../db/embedded/embedded-postgres.ts';
 import { applyMigrations } from '../db/migrations.ts';
 

@@ -2,7 +2,7 @@ import { createPublicKey, generateKeyPairSync, verify, type JsonWebKey } from 'n
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyIdOf } from '../../src/auth/tokens/signing-keys.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/config/config.ts';
 import {
   claimsFor,
   createTestApp,

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { YogaInitialContext } from 'graphql-yoga';
 import proxyAddr from 'proxy-addr';
-import type { Config } from '../../config.ts';
+import type { Config } from '../../config/config.ts';
 import { ANONYMOUS, authenticate, type Viewer } from '../../auth/sessions/authenticate.ts';
 import type { Context } from '../../schema/context.ts';
 import type { Services } from '../../services.ts';
