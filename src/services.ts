@@ -79,6 +79,7 @@ export function createServices(options: {
       passwordResetTtlSeconds: config.mail.passwordResetTtlSeconds,
       emailVerificationTtlSeconds: config.mail.emailVerificationTtlSeconds,
       requireEmailVerification: config.mail.requireEmailVerification,
+      newSignInNotice: config.mail.newSignInNotice,
     },
     keptMail: mailTransport.kept,
     prisma,

@@ -138,17 +138,20 @@ describe('settings', () => {
       passwordResetTtlSeconds: 30 * 60,
       emailVerificationTtlSeconds: 24 * 3600,
       requireEmailVerification: false,
+      newSignInNotice: true,
     });
     const custom = configOf({
       ...MAIL,
       APP_URL: 'https://app.example.com/',
       EMAIL_VERIFICATION_URL: 'https://app.example.com/#/verify/{token}',
       REQUIRE_EMAIL_VERIFICATION: 'on',
+      NEW_SIGN_IN_MAIL: 'off',
     }).mail;
     expect(custom.transport).toEqual({ kind: 'smtp', url: MAIL.SMTP_URL });
     expect(custom.links.passwordReset).toBe('https://app.example.com/reset-password?token={token}');
     expect(custom.links.emailVerification).toBe('https://app.example.com/#/verify/{token}');
     expect(custom.requireEmailVerification).toBe(true);
+    expect(custom.newSignInNotice).toBe(false);
   });
 
   it('refuses a link template without {token} and an SMTP URL that is not one, without echoing it', () => {

@@ -105,6 +105,8 @@ export interface Config {
     readonly emailVerificationTtlSeconds: number;
     /** `login` (and `signUp`) of an account whose address is not verified is FORBIDDEN. */
     readonly requireEmailVerification: boolean;
+    /** A sign-in from a browser or program the account has not used mails the account a notice. */
+    readonly newSignInNotice: boolean;
   };
   /** How long audit events are kept. */
   readonly auditRetentionSeconds: number;
@@ -191,6 +193,7 @@ const envSchema = z.object({
   PASSWORD_RESET_TTL: optional(duration).default(30 * 60),
   EMAIL_VERIFICATION_TTL: optional(duration).default(24 * 3600),
   REQUIRE_EMAIL_VERIFICATION: optional(onOff).default(false),
+  NEW_SIGN_IN_MAIL: optional(onOff).default(true),
   DATA_ENCRYPTION_KEY: optional(encryptionKeyList),
   TOTP_ISSUER: optional(z.string()),
   STEP_UP_MAX_AGE: optional(duration).default(15 * 60),
@@ -341,6 +344,7 @@ export function loadConfig(env: Env = process.env): ConfigResult {
       passwordResetTtlSeconds: e.PASSWORD_RESET_TTL,
       emailVerificationTtlSeconds: e.EMAIL_VERIFICATION_TTL,
       requireEmailVerification: e.REQUIRE_EMAIL_VERIFICATION,
+      newSignInNotice: e.NEW_SIGN_IN_MAIL,
     },
     auditRetentionSeconds: e.AUDIT_RETENTION,
     redisUrl: e.REDIS_URL,

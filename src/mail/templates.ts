@@ -181,4 +181,20 @@ export const mails = {
       ],
       closing: NOT_YOU,
     }),
+
+  newSignIn: (
+    settings: MailSettings,
+    to: string,
+    signIn: { at: Date; device: string; ip: string | undefined; how: string },
+  ) =>
+    message(settings, to, 'new-sign-in', `New sign-in to your ${settings.appName} account`, {
+      greeting: 'Hello,',
+      paragraphs: [
+        `Your ${settings.appName} account (${to}) was signed in to from ${signIn.device}, which it had not been used from before, with ${signIn.how}.`,
+        `When: ${signIn.at.toISOString().slice(0, 16).replace('T', ' ')} UTC. Address: ${signIn.ip ?? 'unknown'}.`,
+        'If this was you, there is nothing to do.',
+      ],
+      closing:
+        'If it was not you, someone has your password: change it now (or ask for a reset link), which ends every session of the account.',
+    }),
 };

@@ -22,5 +22,6 @@ export interface MailFlowDeps {
     passwordResetTtlSeconds: number;
     emailVerificationTtlSeconds: number;
     requireEmailVerification: boolean;
+    newSignInNotice: boolean;
   };
 }

@@ -46,7 +46,7 @@ export interface SignedIn {
 
 type Db = Pick<PrismaClient, 'session'>;
 
-const USER_AGENT_MAX_LENGTH = 512;
+export const USER_AGENT_MAX_LENGTH = 512;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Ids arrive from clients; one that is not a UUID names nothing (and must not reach SQL as one). */

@@ -4,6 +4,7 @@ import type { PrismaClient, User } from '../../generated/prisma/client.ts';
 import type { Audit, AuthEventRow } from '../audit/audit.ts';
 import type { AccessTokens } from '../tokens/access-tokens.ts';
 import { newOpaqueToken } from '../tokens/opaque-tokens.ts';
+import { type NewSignInNoticeDeps, noticeNewSignIn } from './new-sign-in-notice.ts';
 import {
   type AuthMethod,
   type ClientInfo,
@@ -21,9 +22,12 @@ export interface StartSessionDeps {
   audit: Audit;
 }
 
-/** A new session for a user who just proved who they are, `amr` saying how; audited as a login. */
+/**
+ * A new session for a user who just proved who they are, `amr` saying how;
+ * audited as a login, and mailed about if it comes from a new device.
+ */
 export async function startSession(
-  deps: StartSessionDeps,
+  deps: StartSessionDeps & NewSignInNoticeDeps,
   user: User,
   client: ClientInfo,
   amr: readonly AuthMethod[],
@@ -33,6 +37,7 @@ export async function startSession(
   const { refreshTokens, ...session } = newSessionData(deps.limits, client, refresh.hash, now, amr);
   const event = deps.audit.rowOf({ type: 'LOGIN_SUCCEEDED', userId: user.id, detail: { amr: amr.join(' ') } }, client);
   const id = await insertSession(deps.prisma, { ...session, userId: user.id }, refreshTokens.create, event);
+  noticeNewSignIn(deps, user, id, client, amr, now);
   return signedIn(deps.tokens, user, { id, ...session }, refresh.token, { justAuthenticated: true });
 }
 

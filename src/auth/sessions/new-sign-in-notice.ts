@@ -1,0 +1,106 @@
+import type { BackgroundTasks } from '../../background.ts';
+import type { PrismaClient, User } from '../../generated/prisma/client.ts';
+import type { Mailer } from '../../mail/mailer.ts';
+import { type MailSettings, mails } from '../../mail/templates.ts';
+import { type AuthMethod, type ClientInfo, USER_AGENT_MAX_LENGTH } from './sessions.ts';
+
+export interface NewSignInNoticeDeps {
+  prisma: PrismaClient;
+  mailer: Mailer;
+  background: BackgroundTasks;
+  mail: MailSettings & { newSignInNotice: boolean };
+}
+
+/**
+ * What makes two user agents one browser or program: the agent without its
+ * version numbers, so that a browser's update is not a new device. The same
+ * expression runs in SQL below.
+ */
+const WITHOUT_VERSIONS = '[0-9._]+';
+/** How many of the account's latest sessions a sign-in is compared with: bounded work for an account a script signs in to all day. */
+const SESSIONS_COMPARED = 100;
+
+/** The key of the agent as its session stores it (cut to the stored length). */
+const deviceKey = (userAgent: string | undefined) =>
+  (userAgent ?? '').slice(0, USER_AGENT_MAX_LENGTH).replace(new RegExp(WITHOUT_VERSIONS, 'g'), '');
+
+/**
+ * After a sign-in (the answer is not held up), mails the account a notice when
+ * the browser or program is one none of its other sessions used: a stolen
+ * password used elsewhere is then seen by its owner. Not on an account's first
+ * session, which nobody needs to be told of.
+ */
+export function noticeNewSignIn(
+  deps: NewSignInNoticeDeps,
+  user: Pick<User, 'id' | 'email'>,
+  sessionId: string,
+  client: ClientInfo,
+  amr: readonly AuthMethod[],
+  at: Date,
+): void {
+  if (!deps.mail.newSignInNotice) return;
+  deps.background.run('new-sign-in-notice', async () => {
+    const [seen] = await deps.prisma.$queryRaw<{ earlier: boolean; known: boolean }[]>`
+      WITH latest AS (
+        SELECT "userAgent" FROM "Session"
+         WHERE "userId" = ${user.id}::uuid AND "id" <> ${sessionId}::uuid
+         ORDER BY "createdAt" DESC LIMIT ${SESSIONS_COMPARED}
+      )
+      SELECT count(*) > 0 AS "earlier",
+             coalesce(bool_or(regexp_replace(coalesce("userAgent", ''), ${WITHOUT_VERSIONS}, '', 'g') = ${deviceKey(client.userAgent)}), false) AS "known"
+        FROM latest`;
+    if (!seen?.earlier || seen.known) return;
+    await deps.mailer.send(
+      mails.newSignIn(deps.mail, user.email, {
+        at,
+        device: describeDevice(client.userAgent),
+        ip: client.ip,
+        how: describeMethods(amr),
+      }),
+    );
+  });
+}
+
+const BROWSERS: Array<[RegExp, string]> = [
+  [/\bEdg(e|A|iOS)?\//, 'Edge'],
+  [/\bOPR\//, 'Opera'],
+  [/\bFirefox\/|\bFxiOS\//, 'Firefox'],
+  [/\bChrome\/|\bCriOS\//, 'Chrome'],
+  [/\bSafari\//, 'Safari'],
+  [/^curl\//, 'curl'],
+  [/\bnode\b|\bundici\b/i, 'a Node.js program'],
+];
+const SYSTEMS: Array<[RegExp, string]> = [
+  [/\bWindows\b/, 'Windows'],
+  [/\bAndroid\b/, 'Android'],
+  [/\biPhone\b|\biPad\b/, 'iOS'],
+  [/\bCrOS\b/, 'ChromeOS'],
+  [/\bMac OS X\b|\bMacintosh\b/, 'macOS'],
+  [/\bLinux\b/, 'Linux'],
+];
+
+/**
+ * "Firefox on Windows": the browser and system a user agent names, in words of
+ * our own. The agent itself is the signer's to choose, so none of its text goes
+ * into the mail, where it could pose as a message from the service.
+ */
+export function describeDevice(userAgent: string | undefined): string {
+  const agent = userAgent ?? '';
+  const browser = BROWSERS.find(([pattern]) => pattern.test(agent))?.[1];
+  const system = SYSTEMS.find(([pattern]) => pattern.test(agent))?.[1];
+  if (!browser) return system ? `an unknown browser or program on ${system}` : 'an unknown browser or program';
+  return system ? `${browser} on ${system}` : browser;
+}
+
+function describeMethods(amr: readonly AuthMethod[]): string {
+  const words = amr.flatMap((method) =>
+    method === 'pwd'
+      ? ['the password']
+      : method === 'otp'
+        ? ['a second-factor code']
+        : method === 'hwk'
+          ? ['a passkey']
+          : [],
+  );
+  return words.join(' and ') || 'a sign-in';
+}

@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Account,
+  codeFrom,
+  createTestApp,
+  enableTotp,
+  expectError,
+  expectNoErrors,
+  LOGIN,
+  type Mailbox,
+  mailingTo,
+  type SendOptions,
+  SIGN_UP,
+  STRONG_PASSWORD,
+  sendGraphQL,
+  signUp,
+  startMailbox,
+  type TestApp,
+  uniqueEmail,
+  VERIFY_EMAIL,
+  VERIFY_SECOND_FACTOR,
+} from '../fixtures/index.ts';
+
+// A sign-in from a browser or program the account has not used before mails the
+// account a notice, so that a stolen password used elsewhere is seen by its owner.
+// Sign-ins go over the network, behind a trusted proxy that names the client.
+
+const FIREFOX_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
+const FIREFOX_WINDOWS_UPDATED = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:134.0) Gecko/20100101 Firefox/134.0';
+const CHROME_LINUX =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const SAFARI_IPHONE =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
+
+const NOTICE = /New sign-in to your/;
+
+let mailbox: Mailbox;
+let t: TestApp;
+let url: string;
+beforeAll(async () => {
+  mailbox = await startMailbox();
+  t = await createTestApp(mailingTo(mailbox, { TRUST_PROXY: 'loopback' }), { mail: 'configured' });
+  url = await t.listen();
+});
+afterAll(async () => {
+  await t?.close();
+  await mailbox?.close();
+});
+
+const from = (userAgent: string, ip = '203.0.113.7') => ({
+  headers: { 'user-agent': userAgent },
+  forwardedFor: ip,
+});
+
+/** Logs `account` in from `request`, and waits for what the sign-in does after its answer. */
+async function logInFrom(account: Pick<Account, 'email' | 'password'>, request: SendOptions, app = t, at = url) {
+  expectNoErrors(await sendGraphQL(at, LOGIN, { email: account.email, password: account.password }, request));
+  await app.settle();
+}
+
+const notices = (account: Pick<Account, 'email'>) =>
+  mailbox.to(account.email).filter((mail) => NOTICE.test(mail.subject));
+
+describe('the new sign-in notice', () => {
+  it('is mailed for a sign-in from a browser the account has not used, naming it, once', async () => {
+    const account = await signUp(t, { headers: from(FIREFOX_WINDOWS).headers });
+    await logInFrom(account, from(CHROME_LINUX, '198.51.100.23'));
+    expect(notices(account)).toHaveLength(1);
+    const [notice] = notices(account);
+    expect(notice?.text).toContain('from Chrome on Linux, which it had not been used from before, with the password');
+    expect(notice?.text).toMatch(/When: \d{4}-\d\d-\d\d \d\d:\d\d UTC\. Address: 198\.51\.100\.23\./);
+    expect(notice?.text).toContain('someone has your password');
+    expect(notice?.html).toContain('Chrome on Linux');
+
+    await logInFrom(account, from(CHROME_LINUX, '192.0.2.99'));
+    await logInFrom(account, from(FIREFOX_WINDOWS));
+    expect(notices(account)).toHaveLength(1);
+  });
+
+  it('is not mailed for the browser of the sign-up, nor once that browser updates', async () => {
+    const account = await signUp(t, { headers: from(FIREFOX_WINDOWS).headers });
+    await logInFrom(account, from(FIREFOX_WINDOWS, '192.0.2.1'));
+    await logInFrom(account, from(FIREFOX_WINDOWS_UPDATED));
+    expect(notices(account)).toHaveLength(0);
+  });
+
+  it('knows a browser again whose user agent is longer than a session keeps', async () => {
+    const account = await signUp(t, { headers: from(FIREFOX_WINDOWS).headers });
+    const long = `${CHROME_LINUX} ${'Extension/1.0 '.repeat(60)}`;
+    await logInFrom(account, from(long));
+    await logInFrom(account, from(long));
+    expect(notices(account)).toHaveLength(1);
+  });
+
+  it('never quotes the user agent, which the signer chooses', async () => {
+    const account = await signUp(t, { headers: from(FIREFOX_WINDOWS).headers });
+    await logInFrom(account, from('Support notice: call +1 555 0100 or visit https://evil.example/secure'));
+    const [notice] = notices(account);
+    expect(notice?.text).toContain('from an unknown browser or program, which');
+    expect(notice?.text).not.toContain('evil.example');
+    expect(notice?.html).not.toContain('evil.example');
+  });
+
+  it('names a second factor when the sign-in took one', async () => {
+    const account = await signUp(t, { headers: from(FIREFOX_WINDOWS).headers });
+    const authenticator = await enableTotp(t, account);
+    const answer = await sendGraphQL(
+      url,
+      LOGIN,
+      { email: account.email, password: account.password },
+      from(SAFARI_IPHONE),
+    );
+    const challenge = String(expectError(answer, 'SECOND_FACTOR_REQUIRED').extensions?.challenge);
+    await t.settle();
+    expect(notices(account), 'no notice before the second factor').toHaveLength(0);
+    expectNoErrors(
+      await sendGraphQL(url, VERIFY_SECOND_FACTOR, { challenge, code: authenticator.code() }, from(SAFARI_IPHONE)),
+    );
+    await t.settle();
+    expect(notices(account)[0]?.text).toContain('from Safari on iOS, which');
+    expect(notices(account)[0]?.text).toContain('with the password and a second-factor code.');
+  });
+
+  it("is not mailed for an account's first session", async () => {
+    // With verification required, a sign-up starts no session: the first login is the first.
+    const verifying = await createTestApp(
+      mailingTo(mailbox, { TRUST_PROXY: 'loopback', REQUIRE_EMAIL_VERIFICATION: 'on' }),
+      { mail: 'configured', sharing: t },
+    );
+    try {
+      const account = { email: uniqueEmail('first'), password: STRONG_PASSWORD };
+      await verifying.graphql(SIGN_UP, { email: account.email, password: account.password });
+      await verifying.settle();
+      const code = codeFrom(await mailbox.next(account.email, /Confirm your email address/));
+      expectNoErrors(await verifying.graphql(VERIFY_EMAIL, { token: code, email: account.email }));
+      const at = await verifying.listen();
+      await logInFrom(account, from(CHROME_LINUX), verifying, at);
+      expect(notices(account)).toHaveLength(0);
+      await logInFrom(account, from(SAFARI_IPHONE), verifying, at);
+      expect(notices(account)).toHaveLength(1);
+    } finally {
+      await verifying.close();
+    }
+  });
+
+  it('is not mailed with NEW_SIGN_IN_MAIL=off', async () => {
+    const quiet = await createTestApp(mailingTo(mailbox, { NEW_SIGN_IN_MAIL: 'off' }), {
+      mail: 'configured',
+      sharing: t,
+    });
+    try {
+      const account = await signUp(quiet, { headers: from(FIREFOX_WINDOWS).headers });
+      await logInFrom(account, from(CHROME_LINUX), quiet, await quiet.listen());
+      expect(notices(account)).toHaveLength(0);
+      // The same account signing in through the app that notices does get one.
+      await logInFrom(account, from(SAFARI_IPHONE));
+      expect(notices(account)).toHaveLength(1);
+    } finally {
+      await quiet.close();
+    }
+  });
+});
