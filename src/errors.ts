@@ -21,6 +21,7 @@ export type Reason =
   | TokenRefusal
   | 'ACCOUNT_DISABLED'
   | 'EMAIL_NOT_VERIFIED'
+  | 'PASSWORD_RESET_REQUIRED'
   | 'STEP_UP_REQUIRED'
   | 'SECOND_FACTOR_REQUIRED'
   | 'SECOND_FACTOR_UNAVAILABLE'
@@ -92,6 +93,13 @@ export const emailNotVerified = () =>
   new AppError('Confirm your email address first: follow the link we sent to it.', {
     code: ErrorCode.FORBIDDEN,
     reason: 'EMAIL_NOT_VERIFIED',
+  });
+
+/** The right password for an account its owner secured ("it was not me"): it signs nobody in until reset. */
+export const passwordResetRequired = () =>
+  new AppError('This password was locked from the account’s mail: choose a new one with the link we sent.', {
+    code: ErrorCode.FORBIDDEN,
+    reason: 'PASSWORD_RESET_REQUIRED',
   });
 
 /** HTTP 429 with Retry-After, in whole seconds (at least 1). */

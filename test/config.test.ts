@@ -134,6 +134,7 @@ describe('settings', () => {
         passwordReset: 'http://localhost:3000/reset-password?token={token}',
         emailVerification: 'http://localhost:3000/verify-email?token={token}',
         emailChange: 'http://localhost:3000/confirm-email-change?token={token}',
+        secureAccount: 'http://localhost:3000/secure-account?token={token}',
       },
       passwordResetTtlSeconds: 30 * 60,
       emailVerificationTtlSeconds: 24 * 3600,

@@ -99,6 +99,8 @@ export interface Config {
       readonly passwordReset: string;
       readonly emailVerification: string;
       readonly emailChange: string;
+      /** The "it was not me" link of a new sign-in notice. */
+      readonly secureAccount: string;
     };
     readonly passwordResetTtlSeconds: number;
     /** Also the lifetime of an email change's token. */
@@ -190,6 +192,7 @@ const envSchema = z.object({
   PASSWORD_RESET_URL: optional(linkTemplate),
   EMAIL_VERIFICATION_URL: optional(linkTemplate),
   EMAIL_CHANGE_URL: optional(linkTemplate),
+  SECURE_ACCOUNT_URL: optional(linkTemplate),
   PASSWORD_RESET_TTL: optional(duration).default(30 * 60),
   EMAIL_VERIFICATION_TTL: optional(duration).default(24 * 3600),
   REQUIRE_EMAIL_VERIFICATION: optional(onOff).default(false),
@@ -340,6 +343,7 @@ export function loadConfig(env: Env = process.env): ConfigResult {
         passwordReset: e.PASSWORD_RESET_URL ?? `${trimSlash(e.APP_URL)}/reset-password?token={token}`,
         emailVerification: e.EMAIL_VERIFICATION_URL ?? `${trimSlash(e.APP_URL)}/verify-email?token={token}`,
         emailChange: e.EMAIL_CHANGE_URL ?? `${trimSlash(e.APP_URL)}/confirm-email-change?token={token}`,
+        secureAccount: e.SECURE_ACCOUNT_URL ?? `${trimSlash(e.APP_URL)}/secure-account?token={token}`,
       },
       passwordResetTtlSeconds: e.PASSWORD_RESET_TTL,
       emailVerificationTtlSeconds: e.EMAIL_VERIFICATION_TTL,

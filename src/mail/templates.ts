@@ -3,7 +3,7 @@ import type { MailMessage } from './message.ts';
 export interface MailSettings {
   appName: string;
   /** Where mailed links point, `{token}` standing for the token. */
-  links: { passwordReset: string; emailVerification: string; emailChange: string };
+  links: { passwordReset: string; emailVerification: string; emailChange: string; secureAccount: string };
 }
 
 /** A mailed token: the link holds `token`; `code` is shown for typing on another device. */
@@ -186,6 +186,8 @@ export const mails = {
     settings: MailSettings,
     to: string,
     signIn: { at: Date; device: string; ip: string | undefined; how: string },
+    { token, code }: TokenAndCode,
+    ttlSeconds: number,
   ) =>
     message(settings, to, 'new-sign-in', `New sign-in to your ${settings.appName} account`, {
       greeting: 'Hello,',
@@ -193,8 +195,9 @@ export const mails = {
         `Your ${settings.appName} account (${to}) was signed in to from ${signIn.device}, which it had not been used from before, with ${signIn.how}.`,
         `When: ${signIn.at.toISOString().slice(0, 16).replace('T', ' ')} UTC. Address: ${signIn.ip ?? 'unknown'}.`,
         'If this was you, there is nothing to do.',
+        `If it was not you, someone has your password. The link below ends every session of the account at once and locks the password until you choose a new one (we mail you a reset link); it works once, for ${readableDuration(ttlSeconds)}.`,
       ],
-      closing:
-        'If it was not you, someone has your password: change it now (or ask for a reset link), which ends every session of the account.',
+      action: { label: 'It was not me: secure my account', link: linkWith(settings.links.secureAccount, token), code },
+      closing: 'If you use this password anywhere else, change it there too.',
     }),
 };

@@ -1,6 +1,7 @@
 import { confirmEmailChange, requestEmailChange } from '../auth/recovery/email-change.ts';
 import { sendVerificationEmail, verifyEmail } from '../auth/recovery/email-verification.ts';
 import { requestPasswordReset, resetPassword } from '../auth/recovery/password-reset.ts';
+import { secureAccount } from '../auth/recovery/secure-account.ts';
 import { builder } from './builder.ts';
 import { User } from './user.ts';
 
@@ -50,6 +51,12 @@ builder.mutationFields((t) => ({
       }),
     },
     resolve: (_root, args, { services, viewer, client }) => requestEmailChange(services, viewer, args, client),
+  }),
+  secureAccount: t.boolean({
+    description:
+      'The "it was not me" link of a new sign-in notice: ends every session of the account at once and locks its password (login answers FORBIDDEN, PASSWORD_RESET_REQUIRED) until a new one is set; a reset link is mailed.',
+    args: { token: t.arg.string({ required: true, description: TOKEN }), email: t.arg.string({ description: EMAIL }) },
+    resolve: (_root, args, { services, client }) => secureAccount(services, args, client),
   }),
   confirmEmailChange: t.field({
     type: User,

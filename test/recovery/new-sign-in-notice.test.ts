@@ -7,8 +7,12 @@ import {
   expectError,
   expectNoErrors,
   LOGIN,
+  ME,
   type Mailbox,
   mailingTo,
+  REQUEST_PASSWORD_RESET,
+  RESET_PASSWORD,
+  SECURE_ACCOUNT,
   type SendOptions,
   SIGN_UP,
   STRONG_PASSWORD,
@@ -16,6 +20,7 @@ import {
   signUp,
   startMailbox,
   type TestApp,
+  tokenFrom,
   uniqueEmail,
   VERIFY_EMAIL,
   VERIFY_SECOND_FACTOR,
@@ -158,5 +163,74 @@ describe('the new sign-in notice', () => {
     } finally {
       await quiet.close();
     }
+  });
+});
+
+describe("the notice's link, when it was not the owner", () => {
+  /** An account someone else has just signed in to from Chrome, and the notice its owner got. */
+  async function intruded() {
+    const account = await signUp(t, { headers: from(FIREFOX_WINDOWS).headers });
+    const { login: intruder } = expectNoErrors(
+      await sendGraphQL(url, LOGIN, { email: account.email, password: account.password }, from(CHROME_LINUX)),
+    );
+    await t.settle();
+    const [notice] = notices(account);
+    if (!notice) throw new Error('no notice');
+    return { account, intruder, notice };
+  }
+
+  const resetMails = (account: Pick<Account, 'email'>) =>
+    mailbox.to(account.email).filter((mail) => /Reset your/.test(mail.subject));
+
+  it('ends every session, locks the password until it is reset, and mails a reset link', async () => {
+    const { account, intruder, notice } = await intruded();
+    expect(notice.text).toContain('It was not me: secure my account:');
+    expect(notice.text).toContain('for 7 days');
+    const token = tokenFrom(notice, '/secure-account');
+    expect(expectNoErrors(await t.graphql(SECURE_ACCOUNT, { token })).secureAccount).toBe(true);
+    await t.settle();
+
+    for (const session of [account, intruder]) {
+      expectError(await t.graphql(ME, {}, { token: session.accessToken }), 'UNAUTHENTICATED', {
+        reason: 'TOKEN_REVOKED',
+      });
+    }
+    const refused = await t.graphql(LOGIN, { email: account.email, password: account.password });
+    expectError(refused, 'FORBIDDEN', { reason: 'PASSWORD_RESET_REQUIRED' });
+    expectError(await t.graphql(LOGIN, { email: account.email, password: 'not-the-password-1' }), 'UNAUTHENTICATED');
+
+    const reset = resetMails(account).at(-1);
+    if (!reset) throw new Error('no reset mail');
+    const newPassword = 'quiet-meadow-compass-97';
+    expectNoErrors(await t.graphql(RESET_PASSWORD, { token: tokenFrom(reset, '/reset-password'), newPassword }));
+    expectNoErrors(await t.graphql(LOGIN, { email: account.email, password: newPassword }));
+    expectError(await t.graphql(LOGIN, { email: account.email, password: account.password }), 'UNAUTHENTICATED');
+  });
+
+  it('works once, and with the code of the mail and its address', async () => {
+    const { account, notice } = await intruded();
+    const code = codeFrom(notice);
+    expectError(await t.graphql(SECURE_ACCOUNT, { token: code, email: uniqueEmail('other') }), 'BAD_USER_INPUT', {
+      field: 'token',
+    });
+    expect(expectNoErrors(await t.graphql(SECURE_ACCOUNT, { token: code, email: account.email })).secureAccount).toBe(
+      true,
+    );
+    expectError(await t.graphql(SECURE_ACCOUNT, { token: tokenFrom(notice, '/secure-account') }), 'BAD_USER_INPUT', {
+      field: 'token',
+    });
+  });
+
+  it('is refused for any other token, and for a reset link', async () => {
+    const { account } = await intruded();
+    expectError(await t.graphql(SECURE_ACCOUNT, { token: 'x'.repeat(43) }), 'BAD_USER_INPUT', { field: 'token' });
+    expectNoErrors(await t.graphql(REQUEST_PASSWORD_RESET, { email: account.email }));
+    await t.settle();
+    const reset = resetMails(account).at(-1);
+    if (!reset) throw new Error('no reset mail');
+    expectError(await t.graphql(SECURE_ACCOUNT, { token: tokenFrom(reset, '/reset-password') }), 'BAD_USER_INPUT', {
+      field: 'token',
+    });
+    expectNoErrors(await t.graphql(LOGIN, { email: account.email, password: account.password }));
   });
 });

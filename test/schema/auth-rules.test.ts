@@ -20,6 +20,7 @@ const OPEN_FIELDS = [
   'Mutation.resetPassword',
   'Mutation.verifyEmail',
   'Mutation.confirmEmailChange',
+  'Mutation.secureAccount',
   'Mutation.verifySecondFactor',
   'Mutation.passkeyLoginOptions',
   'Mutation.loginWithPasskey',

@@ -44,7 +44,7 @@ export async function changePassword(
       where: { id: session.id },
       data: { lastUsedAt: now, refreshTokens: { create: { tokenHash: next.hash, createdAt: now } } },
     });
-    return tx.user.update({ where: { id: user.id }, data: { passwordHash } });
+    return tx.user.update({ where: { id: user.id }, data: { passwordHash, passwordResetRequiredAt: null } });
   });
   await deps.audit.record({ type: 'PASSWORD_CHANGED', userId: user.id, sessionId: session.id }, client);
   await deps.mailer.send(mails.passwordChanged(deps.mail, user.email, 'changed'));

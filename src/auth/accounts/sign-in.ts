@@ -1,4 +1,4 @@
-import { emailNotVerified, emailTaken, invalidCredentials } from '../../errors.ts';
+import { emailNotVerified, emailTaken, invalidCredentials, passwordResetRequired } from '../../errors.ts';
 import { refuseUnusable } from './usable.ts';
 import { queueVerificationMail } from '../recovery/email-verification.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
@@ -112,6 +112,14 @@ export async function login(deps: AccountDeps, input: LoginInput, client: Client
   }
   await deps.rateLimits.loginSucceeded(email, ip);
   await refuseUnusable(deps, user, client);
+  if (user.passwordResetRequiredAt) {
+    // Locked by the owner from the mail: whoever else has the password gets nothing.
+    await deps.audit.record(
+      { type: 'LOGIN_FAILED', userId: user.id, detail: { reason: 'password_reset_required' } },
+      client,
+    );
+    throw passwordResetRequired();
+  }
   const methods = methodsOf(user);
   if (methods.length > 0) await challengeLogin(deps, user, methods, client);
 

@@ -5,8 +5,8 @@ import type { Role, User } from '../../generated/prisma/client.ts';
 // to Prisma's row.
 
 export const USER_COLUMNS = `u.id, u.email, u."passwordHash", u.name, u.role, u."createdAt", u."updatedAt",
-                u."emailVerifiedAt", u."disabledAt", u."passkeyUserHandle"`;
-export const USER_COLUMN_COUNT = 10;
+                u."emailVerifiedAt", u."disabledAt", u."passwordResetRequiredAt", u."passkeyUserHandle"`;
+export const USER_COLUMN_COUNT = 11;
 
 type UserRow = [
   id: string,
@@ -18,13 +18,25 @@ type UserRow = [
   updatedAt: Date,
   emailVerifiedAt: Date | null,
   disabledAt: Date | null,
+  passwordResetRequiredAt: Date | null,
   passkeyUserHandle: Buffer | null,
 ];
 
 /** The User in `values`, which start with USER_COLUMNS. */
 export function userOf(values: readonly unknown[]): User {
-  const [id, email, passwordHash, name, role, createdAt, updatedAt, emailVerifiedAt, disabledAt, passkeyUserHandle] =
-    values as UserRow;
+  const [
+    id,
+    email,
+    passwordHash,
+    name,
+    role,
+    createdAt,
+    updatedAt,
+    emailVerifiedAt,
+    disabledAt,
+    passwordResetRequiredAt,
+    passkeyUserHandle,
+  ] = values as UserRow;
   return {
     id,
     email,
@@ -35,6 +47,7 @@ export function userOf(values: readonly unknown[]): User {
     updatedAt,
     emailVerifiedAt,
     disabledAt,
+    passwordResetRequiredAt,
     passkeyUserHandle: passkeyUserHandle && new Uint8Array(passkeyUserHandle),
   };
 }

@@ -39,17 +39,22 @@ export async function requestPasswordReset(deps: MailFlowDeps, rawEmail: string,
       );
       return;
     }
-    const ttlSeconds = deps.mail.passwordResetTtlSeconds;
-    const mailed = await issueOneTimeToken(deps.prisma, {
-      purpose: 'PASSWORD_RESET',
-      userId: user.id,
-      email: user.email,
-      ttlSeconds,
-      now: deps.clock.now(),
-    });
-    await deps.mailer.send(mails.passwordReset(deps.mail, user.email, mailed, ttlSeconds));
+    await mailPasswordReset(deps, user);
   });
   return true;
+}
+
+/** A new reset token for the account, mailed to its address: earlier reset links stop working. */
+export async function mailPasswordReset(deps: MailFlowDeps, user: { id: string; email: string }): Promise<void> {
+  const ttlSeconds = deps.mail.passwordResetTtlSeconds;
+  const mailed = await issueOneTimeToken(deps.prisma, {
+    purpose: 'PASSWORD_RESET',
+    userId: user.id,
+    email: user.email,
+    ttlSeconds,
+    now: deps.clock.now(),
+  });
+  await deps.mailer.send(mails.passwordReset(deps.mail, user.email, mailed, ttlSeconds));
 }
 
 export interface ResetPasswordInput extends PresentedToken {
@@ -94,7 +99,7 @@ export async function resetPassword(
     if (!used || used.userId !== user.id) return false;
     await tx.user.update({
       where: { id: user.id },
-      data: { passwordHash, emailVerifiedAt: user.emailVerifiedAt ?? now },
+      data: { passwordHash, emailVerifiedAt: user.emailVerifiedAt ?? now, passwordResetRequiredAt: null },
     });
     await revokeSessions(tx, { userId: user.id }, 'password_reset', now);
     return true;

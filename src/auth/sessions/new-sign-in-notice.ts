@@ -2,6 +2,7 @@ import type { BackgroundTasks } from '../../background.ts';
 import type { PrismaClient, User } from '../../generated/prisma/client.ts';
 import type { Mailer } from '../../mail/mailer.ts';
 import { type MailSettings, mails } from '../../mail/templates.ts';
+import { issueOneTimeToken } from '../one-time/one-time-tokens.ts';
 import { type AuthMethod, type ClientInfo, USER_AGENT_MAX_LENGTH } from './sessions.ts';
 
 export interface NewSignInNoticeDeps {
@@ -21,14 +22,18 @@ const WITHOUT_VERSIONS = '[0-9._]+';
 const SESSIONS_COMPARED = 100;
 
 /** The key of the agent as its session stores it (cut to the stored length). */
+/** How long the notice's "it was not me" link works: a notice may be read days later. */
+const SECURE_ACCOUNT_TTL_SECONDS = 7 * 86400;
+
 const deviceKey = (userAgent: string | undefined) =>
   (userAgent ?? '').slice(0, USER_AGENT_MAX_LENGTH).replace(new RegExp(WITHOUT_VERSIONS, 'g'), '');
 
 /**
  * After a sign-in (the answer is not held up), mails the account a notice when
  * the browser or program is one none of its other sessions used: a stolen
- * password used elsewhere is then seen by its owner. Not on an account's first
- * session, which nobody needs to be told of.
+ * password used elsewhere is then seen by its owner, who can end every session
+ * and lock the password from the mail (`secureAccount`). Not on an account's
+ * first session, which nobody needs to be told of.
  */
 export function noticeNewSignIn(
   deps: NewSignInNoticeDeps,
@@ -50,14 +55,15 @@ export function noticeNewSignIn(
              coalesce(bool_or(regexp_replace(coalesce("userAgent", ''), ${WITHOUT_VERSIONS}, '', 'g') = ${deviceKey(client.userAgent)}), false) AS "known"
         FROM latest`;
     if (!seen?.earlier || seen.known) return;
-    await deps.mailer.send(
-      mails.newSignIn(deps.mail, user.email, {
-        at,
-        device: describeDevice(client.userAgent),
-        ip: client.ip,
-        how: describeMethods(amr),
-      }),
-    );
+    const secure = await issueOneTimeToken(deps.prisma, {
+      purpose: 'SECURE_ACCOUNT',
+      userId: user.id,
+      email: user.email,
+      ttlSeconds: SECURE_ACCOUNT_TTL_SECONDS,
+      now: at,
+    });
+    const signIn = { at, device: describeDevice(client.userAgent), ip: client.ip, how: describeMethods(amr) };
+    await deps.mailer.send(mails.newSignIn(deps.mail, user.email, signIn, secure, SECURE_ACCOUNT_TTL_SECONDS));
   });
 }
 

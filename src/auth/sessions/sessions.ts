@@ -32,7 +32,8 @@ export type RevokeReason =
   | 'refresh_token_reuse'
   | 'revoked_by_admin'
   | 'password_reset'
-  | 'account_disabled';
+  | 'account_disabled'
+  | 'account_secured';
 
 /** What a successful sign-up, login or refresh hands back: a session's tokens and its user. */
 export interface SignedIn {
