@@ -1,3 +1,4 @@
+import { describeDevice } from '../auth/sessions/device.ts';
 import { liveSessionFilter } from '../auth/sessions/sessions.ts';
 import { logout, logoutAll, revokeOwnSession } from '../auth/sessions/session-control.ts';
 import { builder } from './builder.ts';
@@ -12,6 +13,10 @@ export const Session = builder.prismaObject('Session', {
       description: 'When its refresh token was last used (or the login).',
     }),
     userAgent: t.exposeString('userAgent', { nullable: true }),
+    device: t.string({
+      description: 'The browser and system the user agent names, in words of the service ("Firefox on Windows").',
+      resolve: (session) => describeDevice(session.userAgent ?? undefined),
+    }),
     current: t.boolean({
       description: 'Whether this is the session of the access token making the request.',
       resolve: (session, _args, { viewer }) => viewer.kind === 'user' && viewer.session.id === session.id,

@@ -21,7 +21,7 @@ type Documents = {
     "\n  mutation Refresh($refreshToken: String!) {\n    refresh(refreshToken: $refreshToken) { ...AuthPayloadFields }\n  }\n": typeof types.RefreshDocument,
     "\n  mutation Logout($refreshToken: String) {\n    logout(refreshToken: $refreshToken)\n  }\n": typeof types.LogoutDocument,
     "\n  mutation LogoutAll {\n    logoutAll\n  }\n": typeof types.LogoutAllDocument,
-    "\n  query Sessions {\n    sessions { id createdAt lastUsedAt userAgent current }\n  }\n": typeof types.SessionsDocument,
+    "\n  query Sessions {\n    sessions { id createdAt lastUsedAt userAgent device current }\n  }\n": typeof types.SessionsDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": typeof types.RevokeSessionDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!, $code: String) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword, code: $code) { ...AuthPayloadFields }\n  }\n": typeof types.ChangePasswordDocument,
     "\n  mutation UpdateMe($name: String) {\n    updateMe(name: $name) { id email name role createdAt }\n  }\n": typeof types.UpdateMeDocument,
@@ -56,7 +56,7 @@ const documents: Documents = {
     "\n  mutation Refresh($refreshToken: String!) {\n    refresh(refreshToken: $refreshToken) { ...AuthPayloadFields }\n  }\n": types.RefreshDocument,
     "\n  mutation Logout($refreshToken: String) {\n    logout(refreshToken: $refreshToken)\n  }\n": types.LogoutDocument,
     "\n  mutation LogoutAll {\n    logoutAll\n  }\n": types.LogoutAllDocument,
-    "\n  query Sessions {\n    sessions { id createdAt lastUsedAt userAgent current }\n  }\n": types.SessionsDocument,
+    "\n  query Sessions {\n    sessions { id createdAt lastUsedAt userAgent device current }\n  }\n": types.SessionsDocument,
     "\n  mutation RevokeSession($id: ID!) {\n    revokeSession(id: $id)\n  }\n": types.RevokeSessionDocument,
     "\n  mutation ChangePassword($currentPassword: String!, $newPassword: String!, $code: String) {\n    changePassword(currentPassword: $currentPassword, newPassword: $newPassword, code: $code) { ...AuthPayloadFields }\n  }\n": types.ChangePasswordDocument,
     "\n  mutation UpdateMe($name: String) {\n    updateMe(name: $name) { id email name role createdAt }\n  }\n": types.UpdateMeDocument,
@@ -129,7 +129,7 @@ export function graphql(source: "\n  mutation LogoutAll {\n    logoutAll\n  }\n"
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Sessions {\n    sessions { id createdAt lastUsedAt userAgent current }\n  }\n"): (typeof documents)["\n  query Sessions {\n    sessions { id createdAt lastUsedAt userAgent current }\n  }\n"];
+export function graphql(source: "\n  query Sessions {\n    sessions { id createdAt lastUsedAt userAgent device current }\n  }\n"): (typeof documents)["\n  query Sessions {\n    sessions { id createdAt lastUsedAt userAgent device current }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

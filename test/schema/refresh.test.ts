@@ -421,6 +421,25 @@ describe('sessions', () => {
     expect(agentOf(second.sessionId)).toBe('TabTwo/2.0 (test)');
   });
 
+  it('names the browser and system of each session in words of its own, never quoting the agent', async () => {
+    const agents = {
+      'Firefox on Windows': 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0',
+      'Chrome on Android':
+        'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
+      'Safari on macOS':
+        'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15',
+      'Edge on Windows':
+        'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0',
+      curl: 'curl/8.5.0',
+      'an unknown browser or program': 'Visit https://evil.example now',
+    };
+    const [first, ...others] = Object.values(agents);
+    const account = await signUp(t, { headers: { 'user-agent': first ?? '' } });
+    for (const agent of others) await logIn(t, account, { headers: { 'user-agent': agent } });
+    const listed = expectNoErrors(await sessions(account.accessToken)).sessions;
+    expect(listed.map((s) => s.device).sort()).toEqual(Object.keys(agents).sort());
+  });
+
   it('leaves out ended sessions', async () => {
     const first = await signUp(t);
     const ended = await logIn(t, first);
