@@ -6,9 +6,10 @@ export interface MailSettings {
   links: { passwordReset: string; emailVerification: string; emailChange: string; secureAccount: string };
 }
 
-/** A mailed token: the link holds `token`; `code` is shown for typing on another device. */
-interface TokenAndCode {
+/** What a mail gives its reader: a link holding `token`, and `code` to type on another device. */
+export interface MailedToken {
   token: string;
+  /** Eight digits, shown as "1234 5678". */
   code: string;
 }
 
@@ -86,7 +87,7 @@ const IGNORE = 'If you did not ask for this, you can ignore this message: nothin
 const NOT_YOU = 'If this was not you, reset your password now and contact support.';
 
 export const mails = {
-  passwordReset: (settings: MailSettings, to: string, { token, code }: TokenAndCode, ttlSeconds: number) =>
+  passwordReset: (settings: MailSettings, to: string, { token, code }: MailedToken, ttlSeconds: number) =>
     message(settings, to, 'password-reset', `Reset your ${settings.appName} password`, {
       greeting: 'Hello,',
       paragraphs: [
@@ -97,7 +98,7 @@ export const mails = {
       closing: IGNORE,
     }),
 
-  emailVerification: (settings: MailSettings, to: string, { token, code }: TokenAndCode, ttlSeconds: number) =>
+  emailVerification: (settings: MailSettings, to: string, { token, code }: MailedToken, ttlSeconds: number) =>
     message(settings, to, 'email-verification', `Confirm your email address for ${settings.appName}`, {
       greeting: 'Hello,',
       paragraphs: [
@@ -108,7 +109,7 @@ export const mails = {
       closing: IGNORE,
     }),
 
-  emailChange: (settings: MailSettings, to: string, { token, code }: TokenAndCode, ttlSeconds: number) =>
+  emailChange: (settings: MailSettings, to: string, { token, code }: MailedToken, ttlSeconds: number) =>
     message(settings, to, 'email-change', `Confirm your new email address for ${settings.appName}`, {
       greeting: 'Hello,',
       paragraphs: [
@@ -186,7 +187,7 @@ export const mails = {
     settings: MailSettings,
     to: string,
     signIn: { at: Date; device: string; ip: string | undefined; how: string },
-    { token, code }: TokenAndCode,
+    { token, code }: MailedToken,
     ttlSeconds: number,
   ) =>
     message(settings, to, 'new-sign-in', `New sign-in to your ${settings.appName} account`, {

@@ -124,7 +124,7 @@ describe('the code beside a mailed link', () => {
     );
   });
 
-  it('counts guesses sent together: twelve at once leave none for the right code', async () => {
+  it('refuses the right code after twelve wrong ones sent together', async () => {
     const account = await signUp(t);
     const code = codeFrom(await resetMail(account));
     const guesses = await Promise.all(

@@ -1,6 +1,7 @@
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { badUserInput } from '../../errors.ts';
 import type { OneTimeTokenPurpose, PrismaClient } from '../../generated/prisma/client.ts';
+import type { MailedToken } from '../../mail/templates.ts';
 import { normalizeEmail } from '../accounts/rules.ts';
 import { hashOpaqueToken, newOpaqueToken } from '../tokens/opaque-tokens.ts';
 
@@ -17,7 +18,7 @@ export const invalidToken = () => badUserInput('token', 'This link or code is no
 /** Digits of the code mailed beside a link. */
 const CODE_DIGITS = 8;
 /** Codes tried against one token, right or wrong, before it takes none: 5 in 10^8. */
-export const CODE_ATTEMPTS = 5;
+const CODE_ATTEMPTS = 5;
 
 /** A token's code, stored as SHA-256 of the token's hash and the code: bound to its token. */
 const hashCode = (tokenHash: Uint8Array, code: string) =>
@@ -27,13 +28,6 @@ const hashCode = (tokenHash: Uint8Array, code: string) =>
 function normalizeCode(input: string): string | null {
   const digits = input.replace(/[\s-]/g, '');
   return digits.length === CODE_DIGITS && /^[0-9]+$/.test(digits) ? digits : null;
-}
-
-/** What a mail gives its reader: a link holding the token, and a code to type on another device. */
-export interface MailedToken {
-  token: string;
-  /** Eight digits, shown as "1234 5678". */
-  code: string;
 }
 
 /**

@@ -19,15 +19,15 @@ export interface NewSignInNoticeDeps {
  * expression runs in SQL below.
  */
 const WITHOUT_VERSIONS = '[0-9._]+';
+const VERSIONS = new RegExp(WITHOUT_VERSIONS, 'g');
 /** How many of the account's latest sessions a sign-in is compared with: bounded work for an account a script signs in to all day. */
 const SESSIONS_COMPARED = 100;
-
-/** The key of the agent as its session stores it (cut to the stored length). */
 /** How long the notice's "it was not me" link works: a notice may be read days later. */
 const SECURE_ACCOUNT_TTL_SECONDS = 7 * 86400;
 
+/** The key of the agent as its session stores it (cut to the stored length). */
 const deviceKey = (userAgent: string | undefined) =>
-  (userAgent ?? '').slice(0, USER_AGENT_MAX_LENGTH).replace(new RegExp(WITHOUT_VERSIONS, 'g'), '');
+  (userAgent ?? '').slice(0, USER_AGENT_MAX_LENGTH).replace(VERSIONS, '');
 
 /**
  * After a sign-in (the answer is not held up), mails the account a notice when
@@ -68,15 +68,13 @@ export function noticeNewSignIn(
   });
 }
 
+const METHOD_WORDS: Partial<Record<AuthMethod, string>> = {
+  pwd: 'the password',
+  otp: 'a second-factor code',
+  hwk: 'a passkey',
+};
+
+/** "the password and a second-factor code": how the sign-in was proved (`mfa` says nothing more). */
 function describeMethods(amr: readonly AuthMethod[]): string {
-  const words = amr.flatMap((method) =>
-    method === 'pwd'
-      ? ['the password']
-      : method === 'otp'
-        ? ['a second-factor code']
-        : method === 'hwk'
-          ? ['a passkey']
-          : [],
-  );
-  return words.join(' and ') || 'a sign-in';
+  return amr.flatMap((method) => METHOD_WORDS[method] ?? []).join(' and ') || 'a sign-in';
 }
