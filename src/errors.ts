@@ -148,9 +148,9 @@ export const challengeInvalid = () =>
     reason: 'CHALLENGE_INVALID',
   });
 
-/** With REQUIRE_ADMIN_SECOND_FACTOR=on: an admin field, to an admin without a second factor. */
+/** With REQUIRE_ADMIN_SECOND_FACTOR=on: an admin field, to an admin whose session proved no second factor. */
 export const adminSecondFactorRequired = () =>
-  new AppError('Set up a second factor first: admin actions require one.', {
+  new AppError('Admin actions need a session that proved a second factor: sign in with it, or step up.', {
     code: ErrorCode.FORBIDDEN,
     reason: 'SECOND_FACTOR_REQUIRED',
   });

@@ -54,6 +54,7 @@ describe('settings', () => {
       mailsPerIp: { points: 20, durationSeconds: minutes(60) },
       mailsPerAddress: { points: 3, durationSeconds: minutes(60) },
       secondFactorFailuresPerAccount: { points: 10, durationSeconds: minutes(60) },
+      newSignInNoticesPerAccount: { points: 5, durationSeconds: minutes(24 * 60) },
     });
     expect(configOf({ RATE_LIMIT_LOGIN_FAILURES_IP: '5/1m' }).rateLimit.loginFailuresPerIp).toEqual({
       points: 5,

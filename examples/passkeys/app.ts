@@ -145,9 +145,20 @@ const actions: Record<string, () => Promise<void>> = {
     $('passkeys').replaceChildren();
     show('Signed out.');
   },
+  'verify-email': async () => {
+    await request('mutation($token: String!, $email: String!) { verifyEmail(token: $token, email: $email) }', {
+      token: $<HTMLInputElement>('code').value,
+      email: $<HTMLInputElement>('email').value,
+    });
+    show('Address confirmed.');
+  },
   'add-passkey': async () => {
+    // A new way in: the password again, and the second factor (step-up) when there is one.
     const { passkeyRegistrationOptions } = await withStepUp(() =>
-      request<{ passkeyRegistrationOptions: CreationOptions }>('mutation { passkeyRegistrationOptions }'),
+      request<{ passkeyRegistrationOptions: CreationOptions }>(
+        'mutation($password: String!) { passkeyRegistrationOptions(password: $password) }',
+        { password: credentials().password },
+      ),
     );
     const response = await startRegistration({ optionsJSON: passkeyRegistrationOptions });
     const { registerPasskey } = await request<{ registerPasskey: { name: string } }>(

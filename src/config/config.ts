@@ -184,6 +184,7 @@ const envSchema = z.object({
   RATE_LIMIT_MAIL_IP: optional(limit).default({ points: 20, durationSeconds: 3600 }),
   RATE_LIMIT_MAIL_ADDRESS: optional(limit).default({ points: 3, durationSeconds: 3600 }),
   RATE_LIMIT_SECOND_FACTOR_FAILURES: optional(limit).default({ points: 10, durationSeconds: 3600 }),
+  RATE_LIMIT_NEW_SIGN_IN_NOTICES: optional(limit).default({ points: 5, durationSeconds: 86400 }),
   EMAIL_TRANSPORT: optional(z.enum(['log', 'smtp'])),
   SMTP_URL: optional(smtpUrl),
   EMAIL_FROM: optional(z.string()).default('Tollgate <no-reply@localhost>'),
@@ -327,6 +328,7 @@ export function loadConfig(env: Env = process.env): ConfigResult {
       mailsPerIp: e.RATE_LIMIT_MAIL_IP,
       mailsPerAddress: e.RATE_LIMIT_MAIL_ADDRESS,
       secondFactorFailuresPerAccount: e.RATE_LIMIT_SECOND_FACTOR_FAILURES,
+      newSignInNoticesPerAccount: e.RATE_LIMIT_NEW_SIGN_IN_NOTICES,
     },
     secondFactors: {
       encryptionKeys: e.DATA_ENCRYPTION_KEY,

@@ -86,6 +86,30 @@ const CODE_INTRO = 'On another device, enter this code instead:';
 const IGNORE = 'If you did not ask for this, you can ignore this message: nothing changes.';
 const NOT_YOU = 'If this was not you, reset your password now and contact support.';
 
+/** How long a notice's "it was not me" link works: a notice may be read days later. */
+export const SECURE_ACCOUNT_TTL_SECONDS = 7 * 86400;
+
+/**
+ * What a notice of a change says when it carries the "it was not me" link
+ * (`secure`): the paragraph, the link and its code, and the closing.
+ */
+function notMe(settings: MailSettings, what: string, secure: MailedToken | undefined) {
+  if (!secure) return { paragraphs: [what], closing: NOT_YOU };
+  return {
+    paragraphs: [
+      what,
+      'If this was you, there is nothing to do.',
+      `If it was not you, someone has your password. The link below ends every session of the account at once, undoes what was changed since (new second factors and passkeys, a new address), and locks the password until you choose a new one (we mail you a reset link); it works once, for ${readableDuration(SECURE_ACCOUNT_TTL_SECONDS)}.`,
+    ],
+    action: {
+      label: 'It was not me: secure my account',
+      link: linkWith(settings.links.secureAccount, secure.token),
+      code: secure.code,
+    },
+    closing: 'If you use this password anywhere else, change it there too.',
+  };
+}
+
 export const mails = {
   passwordReset: (settings: MailSettings, to: string, { token, code }: MailedToken, ttlSeconds: number) =>
     message(settings, to, 'password-reset', `Reset your ${settings.appName} password`, {
@@ -120,34 +144,36 @@ export const mails = {
       closing: IGNORE,
     }),
 
-  emailChangeRequested: (settings: MailSettings, to: string, newEmail: string) =>
+  emailChangeRequested: (settings: MailSettings, to: string, newEmail: string, secure?: MailedToken) =>
     message(settings, to, 'email-change-requested', `Your ${settings.appName} email address may change`, {
       greeting: 'Hello,',
-      paragraphs: [
-        `Someone signed in to your ${settings.appName} account asked to change its address from ${to} to ${newEmail}.`,
-        'Nothing changes until the link sent to the new address is followed.',
-      ],
-      closing: NOT_YOU,
+      ...notMe(
+        settings,
+        `Someone signed in to your ${settings.appName} account asked to change its address from ${to} to ${newEmail}. Nothing changes until the link sent to the new address is followed.`,
+        secure,
+      ),
     }),
 
-  emailChanged: (settings: MailSettings, to: string, newEmail: string) =>
+  emailChanged: (settings: MailSettings, to: string, newEmail: string, secure?: MailedToken) =>
     message(settings, to, 'email-changed', `Your ${settings.appName} email address was changed`, {
       greeting: 'Hello,',
-      paragraphs: [
+      ...notMe(
+        settings,
         `The address of your ${settings.appName} account is now ${newEmail}; this one (${to}) no longer signs in.`,
-      ],
-      closing: NOT_YOU,
+        secure,
+      ),
     }),
 
-  passwordChanged: (settings: MailSettings, to: string, how: 'reset' | 'changed') =>
+  passwordChanged: (settings: MailSettings, to: string, how: 'reset' | 'changed', secure?: MailedToken) =>
     message(settings, to, 'password-changed', `Your ${settings.appName} password was changed`, {
       greeting: 'Hello,',
-      paragraphs: [
+      ...notMe(
+        settings,
         how === 'reset'
           ? `The password of your ${settings.appName} account (${to}) was reset with a link sent to this address, and every session of the account ended.`
           : `The password of your ${settings.appName} account (${to}) was changed, and every other session of the account ended.`,
-      ],
-      closing: NOT_YOU,
+        secure,
+      ),
     }),
 
   secondFactorChanged: (
@@ -155,6 +181,7 @@ export const mails = {
     to: string,
     change: 'enabled' | 'disabled' | 'codes-regenerated' | 'code-used' | 'reset-by-admin',
     detail?: string,
+    secure?: MailedToken,
   ) => {
     const what = {
       enabled: 'Two-step sign-in was turned on: signing in now takes a code from your authenticator app.',
@@ -165,40 +192,63 @@ export const mails = {
     }[change];
     return message(settings, to, 'second-factor-changed', `Your ${settings.appName} sign-in settings changed`, {
       greeting: 'Hello,',
-      paragraphs: [`${what} (account ${to})`],
-      closing: NOT_YOU,
+      ...notMe(settings, `${what} (account ${to})`, secure),
     });
   },
 
-  passkeyChanged: (settings: MailSettings, to: string, change: 'added' | 'renamed' | 'removed', name: string) =>
+  passkeyChanged: (
+    settings: MailSettings,
+    to: string,
+    change: 'added' | 'renamed' | 'removed',
+    name: string,
+    secure?: MailedToken,
+  ) =>
     message(settings, to, 'passkey-changed', `Your ${settings.appName} passkeys changed`, {
       greeting: 'Hello,',
-      paragraphs: [
+      ...notMe(
+        settings,
         {
           added: `A passkey named "${name}" was added to your account (${to}): it can sign in without your password.`,
           renamed: `A passkey of your account (${to}) was renamed "${name}".`,
           removed: `The passkey named "${name}" was removed from your account (${to}): it no longer signs in.`,
         }[change],
+        secure,
+      ),
+    }),
+
+  accountSecured: (
+    settings: MailSettings,
+    to: string,
+    undone: { totp: boolean; passkeys: string[]; addressRestored: boolean | undefined },
+  ) =>
+    message(settings, to, 'account-secured', `Your ${settings.appName} account is secured`, {
+      greeting: 'Hello,',
+      paragraphs: [
+        `Every session of your ${settings.appName} account (${to}) has ended, and its password signs nobody in until you choose a new one.`,
+        ...(undone.totp ? ['The authenticator app turned on since then was removed, with its recovery codes.'] : []),
+        ...undone.passkeys.map((name) => `The passkey "${name}" added since then was removed.`),
+        ...(undone.addressRestored === true ? [`The account's address is ${to} again.`] : []),
+        ...(undone.addressRestored === false
+          ? [
+              `The account's address was changed from ${to}, and another account now has ${to}, so it could not be given back: contact support to get the account back. No reset link was sent.`,
+            ]
+          : ['We are sending you a link to choose a new password.']),
       ],
-      closing: NOT_YOU,
+      closing: 'If you use this password anywhere else, change it there too.',
     }),
 
   newSignIn: (
     settings: MailSettings,
     to: string,
     signIn: { at: Date; device: string; ip: string | undefined; how: string },
-    { token, code }: MailedToken,
-    ttlSeconds: number,
+    secure: MailedToken,
   ) =>
     message(settings, to, 'new-sign-in', `New sign-in to your ${settings.appName} account`, {
       greeting: 'Hello,',
-      paragraphs: [
-        `Your ${settings.appName} account (${to}) was signed in to from ${signIn.device}, which it had not been used from before, with ${signIn.how}.`,
-        `When: ${signIn.at.toISOString().slice(0, 16).replace('T', ' ')} UTC. Address: ${signIn.ip ?? 'unknown'}.`,
-        'If this was you, there is nothing to do.',
-        `If it was not you, someone has your password. The link below ends every session of the account at once and locks the password until you choose a new one (we mail you a reset link); it works once, for ${readableDuration(ttlSeconds)}.`,
-      ],
-      action: { label: 'It was not me: secure my account', link: linkWith(settings.links.secureAccount, token), code },
-      closing: 'If you use this password anywhere else, change it there too.',
+      ...notMe(
+        settings,
+        `Your ${settings.appName} account (${to}) was signed in to from ${signIn.device}, which it had not been used from before on that network, with ${signIn.how}. When: ${signIn.at.toISOString().slice(0, 16).replace('T', ' ')} UTC. Address: ${signIn.ip ?? 'unknown'}.`,
+        secure,
+      ),
     }),
 };

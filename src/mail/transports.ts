@@ -61,7 +61,8 @@ export function smtpTransport(url: string, from: string): MailTransport {
     async send(message) {
       transporter ??= connect();
       await (await transporter).sendMail({
-        to: message.to,
+        // An address, never a string for nodemailer to parse: one recipient, whatever it holds.
+        to: { name: '', address: message.to },
         subject: message.subject,
         text: message.text,
         html: message.html,

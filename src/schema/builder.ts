@@ -8,6 +8,7 @@ import type PrismaTypes from '../generated/pothos-types.ts';
 import { getDatamodel } from '../generated/pothos-types.ts';
 import type { Context, SignedInContext } from './context.ts';
 import InputGatePlugin from './input-gate.ts';
+import { provedSecondFactor } from '../auth/factors/step-up.ts';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -43,11 +44,11 @@ export const builder = new SchemaBuilder<{
     authScopes: ({ viewer, services }) => ({
       anonymous: viewer.kind === 'anonymous',
       loggedIn: viewer.kind === 'user',
-      // With REQUIRE_ADMIN_SECOND_FACTOR=on, an admin without a second factor is no admin.
+      // With REQUIRE_ADMIN_SECOND_FACTOR=on, an admin is one only in a session that proved a second factor.
       admin:
         viewer.kind === 'user' &&
         viewer.user.role === 'ADMIN' &&
-        (viewer.secondFactor || !services.secondFactors.requireForAdmins),
+        (provedSecondFactor(viewer) || !services.secondFactors.requireForAdmins),
     }),
     // A refused token says why; no token at all asks for one; a user without the
     // needed role is forbidden.
@@ -56,7 +57,7 @@ export const builder = new SchemaBuilder<{
         ? unauthenticated(viewer.reason)
         : viewer.kind === 'anonymous'
           ? unauthenticated()
-          : viewer.user.role === 'ADMIN' && !viewer.secondFactor && services.secondFactors.requireForAdmins
+          : viewer.user.role === 'ADMIN' && !provedSecondFactor(viewer) && services.secondFactors.requireForAdmins
             ? adminSecondFactorRequired()
             : forbidden(),
   },

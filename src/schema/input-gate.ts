@@ -18,17 +18,34 @@ export function textProblem(value: string, maxLength = MAX_STRING_LENGTH): strin
 }
 
 /**
- * Every string in `value` (inside lists and input objects too) checked by
- * `textProblem`; the first problem is BAD_USER_INPUT naming its argument.
+ * How deeply lists and objects may nest inside one argument. A passkey's
+ * response, the deepest value any field takes, nests four levels; a JSON
+ * variable nested thousands deep would otherwise exhaust the stack of whatever
+ * walks it.
  */
-function checkStrings(value: unknown, field: string, maxLength: number): void {
+export const MAX_INPUT_DEPTH = 32;
+
+/**
+ * Every string in `value` (inside lists and input objects too) checked by
+ * `textProblem`, and its nesting by MAX_INPUT_DEPTH; the first problem is
+ * BAD_USER_INPUT naming its argument.
+ */
+function checkStrings(value: unknown, argument: string, field: string, maxLength: number, depth = 0): void {
   if (typeof value === 'string') {
     const problem = textProblem(value, maxLength);
     if (problem) throw badUserInput(field, `${field} ${problem}.`);
-  } else if (Array.isArray(value)) {
-    for (const item of value) checkStrings(item, field, maxLength);
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) checkStrings(item, `${field}.${key}`, maxLength);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  if (depth >= MAX_INPUT_DEPTH) {
+    throw badUserInput(argument, `${argument} is nested too deeply: at most ${MAX_INPUT_DEPTH} levels.`);
+  }
+  if (Array.isArray(value)) {
+    for (const item of value) checkStrings(item, argument, field, maxLength, depth + 1);
+  } else {
+    for (const [key, item] of Object.entries(value)) {
+      checkStrings(item, argument, `${field}.${key}`, maxLength, depth + 1);
+    }
   }
 }
 
@@ -47,7 +64,7 @@ export class InputGatePlugin<Types extends SchemaTypes> extends BasePlugin<Types
     const declared = fieldConfig.extensions?.maxStringLength;
     const maxLength = typeof declared === 'number' ? declared : MAX_STRING_LENGTH;
     return (parent, args, context, info) => {
-      for (const [name, value] of Object.entries(args)) checkStrings(value, name, maxLength);
+      for (const [name, value] of Object.entries(args)) checkStrings(value, name, name, maxLength);
       return resolver(parent, args, context, info);
     };
   }

@@ -47,10 +47,15 @@ builder.mutationFields((t) => ({
   passkeyRegistrationOptions: t.withAuth({ loggedIn: true }).field({
     type: 'JSONObject',
     description:
-      'Options for startRegistration (navigator.credentials.create), good for five minutes. For an account with a second factor: a recent one, or `code`.',
-    args: { code: t.arg.string() },
+      'Options for startRegistration (navigator.credentials.create), good for five minutes. As for any new second factor: a verified address (FORBIDDEN, EMAIL_NOT_VERIFIED otherwise), the password, and for an account with a second factor a recent one, or `code`.',
+    args: {
+      password: t.arg.string({ required: true }),
+      code: t.arg.string({
+        description: 'A second-factor code, for an account with one whose session did not prove it lately (step-up).',
+      }),
+    },
     resolve: async (_root, args, { services, viewer, client }) =>
-      passkeyRegistrationOptions(services, viewer, args.code, client) as unknown as Record<string, unknown>,
+      passkeyRegistrationOptions(services, viewer, args, client) as unknown as Record<string, unknown>,
   }),
   registerPasskey: t.withAuth({ loggedIn: true }).field({
     type: Passkey,
@@ -87,7 +92,7 @@ builder.mutationFields((t) => ({
   passkeyLoginOptions: t.field({
     type: 'JSONObject',
     description:
-      'Options for startAuthentication: with `email`, that account’s passkeys; without, any passkey the browser holds for this site.',
+      'Options for startAuthentication: the browser offers the passkeys it holds for this site; with `email`, only that account’s answer them. The same for every email: it tells nobody who has an account or a passkey.',
     args: { email: t.arg.string() },
     resolve: async (_root, args, { services, client }) =>
       passkeyLoginOptions(services, args.email, client) as unknown as Record<string, unknown>,

@@ -54,8 +54,15 @@ builder.mutationFields((t) => ({
   }),
   secureAccount: t.boolean({
     description:
-      'The "it was not me" link of a new sign-in notice: ends every session of the account at once and locks its password (login answers FORBIDDEN, PASSWORD_RESET_REQUIRED) until a new one is set; a reset link is mailed.',
-    args: { token: t.arg.string({ required: true, description: TOKEN }), email: t.arg.string({ description: EMAIL }) },
+      'The "it was not me" link of a notice (a new sign-in, a new second factor or passkey, a changed password or address): ends every session of the account at once, undoes what was changed since (second factors and passkeys added, an address changed, an email change waiting), and locks the password (login answers FORBIDDEN, PASSWORD_RESET_REQUIRED) until a new one is set; a reset link is mailed.',
+    args: {
+      token: t.arg.string({ required: true, description: TOKEN }),
+      email: t.arg.string({ description: EMAIL }),
+      password: t.arg.string({
+        description:
+          'The password the account had when the mail was sent. Needed when a second factor or passkey was added since (BAD_USER_INPUT on `password` without it): neither the mail alone nor the password alone removes one.',
+      }),
+    },
     resolve: (_root, args, { services, client }) => secureAccount(services, args, client),
   }),
   confirmEmailChange: t.field({

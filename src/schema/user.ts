@@ -1,6 +1,6 @@
 import { deleteAccount, updateName } from '../auth/accounts/settings.ts';
 import { revokeUserSessions, setRole, setUserDisabled } from '../auth/accounts/admin.ts';
-import { hasSecondFactor } from '../auth/factors/codes.ts';
+import { hasSecondFactor, methodsOf, SECOND_FACTORS } from '../auth/factors/codes.ts';
 import { builder } from './builder.ts';
 import { isUuidKey, withPageArgChecks } from './page-args.ts';
 
@@ -19,12 +19,14 @@ export const User = builder.prismaObject('User', {
       resolve: (user) => user.emailVerifiedAt !== null,
     }),
     secondFactor: t.boolean({
-      description: 'Whether signing in takes a second factor (an authenticator app).',
+      description: 'Whether signing in takes a second factor (an authenticator app, or a passkey).',
       // Loaded with the users of a list; `me`'s user comes from the session lookup, which knows it.
-      select: { totp: { select: { confirmedAt: true } } },
+      select: SECOND_FACTORS,
       resolve: (user, _args, { viewer, services }) => {
-        const loaded = (user as { totp?: { confirmedAt: Date | null } | null }).totp;
-        if (loaded !== undefined) return Boolean(loaded?.confirmedAt);
+        const loaded = user as Partial<Parameters<typeof methodsOf>[0]>;
+        if (loaded.totp !== undefined && loaded._count !== undefined) {
+          return methodsOf({ totp: loaded.totp, _count: loaded._count }).length > 0;
+        }
         if (viewer.kind === 'user' && viewer.user.id === user.id) return viewer.secondFactor;
         return hasSecondFactor(services.prisma, user.id);
       },

@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findLoginAccount } from '../../src/auth/accounts/login-account.ts';
 import { SECOND_FACTORS } from '../../src/auth/factors/codes.ts';
 import { findLiveSession, liveSessionFilter, type SessionLimits } from '../../src/auth/sessions/sessions.ts';
-import { createTestApp, enableTotp, expectNoErrors, SET_UP_TOTP, signUp, type TestApp } from '../fixtures/index.ts';
+import {
+  createTestApp,
+  enableTotp,
+  expectNoErrors,
+  SET_UP_TOTP,
+  signUp,
+  type TestApp,
+  verifyAddress,
+} from '../fixtures/index.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -75,6 +83,7 @@ describe("the login's account lookup in SQL", () => {
 
     // An app set up and not confirmed yet, then one confirmed.
     const pending = await signUp(t);
+    await verifyAddress(t, pending);
     expectNoErrors(await t.graphql(SET_UP_TOTP, { password: pending.password }, { token: pending.accessToken }));
     const pendingRow = await findLoginAccount(t.services.sql, pending.email);
     expect(pendingRow?.totp).toEqual({ confirmedAt: null });

@@ -97,8 +97,16 @@ describe.skipIf(noBrowser)('passkeys in Chromium, with the example page', { time
     await data?.remove();
   });
 
+  /** The code of the verification mail to `email`, as the service's log transport wrote it (what /dev/mail shows). */
+  const loggedCode = async (email: string) => {
+    const line = await service.line(`mail for ${email}: Confirm your email address`);
+    const code = /code (\d{4} \d{4})/.exec(line)?.[1];
+    if (!code) throw new Error(`no code in: ${line}`);
+    return code;
+  };
+
   /** The example page in a fresh browser context with its own virtual authenticator. */
-  async function openPage(origin = example.origin) {
+  async function openPage(origin = example.origin, mailedCode = loggedCode) {
     const context = await browser.newContext();
     const page = await context.newPage();
     const authenticator = await addVirtualAuthenticator(page);
@@ -108,10 +116,13 @@ describe.skipIf(noBrowser)('passkeys in Chromium, with the example page', { time
       await page.click(`#${id}`);
       await expect.poll(() => status.textContent(), { timeout: 15_000 }).toMatch(expected);
     };
+    /** Signs up, then confirms the address with the mailed code, as a person does before adding a passkey. */
     const signUp = async (email: string) => {
       await page.fill('#email', email);
       await page.fill('#password', PASSWORD);
       await click('sign-up', /^Signed in as/);
+      await page.fill('#code', await mailedCode(email));
+      await click('verify-email', /^Address confirmed\./);
     };
     return { page, context, authenticator, status, click, signUp };
   }
@@ -173,6 +184,21 @@ describe.skipIf(noBrowser)('passkeys in Chromium, with the example page', { time
       const [aliceKey, bobKey] = ids;
       expect(aliceKey && bobKey && aliceKey !== bobKey).toBeTruthy();
 
+      // The options name no passkey (they would tell who has one): the browser offers all it holds for
+      // the site, and the person picks one. Here the page's answer names the one Alice picks.
+      const picking = (key: string | undefined) =>
+        page.route(service.url, async (route) => {
+          if (!route.request().postData()?.includes('passkeyLoginOptions')) return route.continue();
+          const response = await route.fetch();
+          const answer = (await response.json()) as { data: { passkeyLoginOptions: { allowCredentials: object[] } } };
+          expect(answer.data.passkeyLoginOptions.allowCredentials ?? []).toEqual([]);
+          answer.data.passkeyLoginOptions.allowCredentials = [
+            { id: Buffer.from(key ?? '', 'base64').toString('base64url'), type: 'public-key' },
+          ];
+          return route.fulfill({ response, json: answer });
+        });
+      await picking(aliceKey);
+
       // Replay: the very request the browser sent, sent again.
       const sent = page.waitForRequest((request) => request.postData()?.includes('loginWithPasskey') ?? false);
       await page.fill('#email', alice);
@@ -186,15 +212,8 @@ describe.skipIf(noBrowser)('passkeys in Chromium, with the example page', { time
       await click('log-out', /^Signed out\./);
 
       // Alice's email-first options (their challenge bound to her account), answered with Bob's passkey.
-      await page.route(service.url, async (route) => {
-        if (!route.request().postData()?.includes('passkeyLoginOptions')) return route.continue();
-        const response = await route.fetch();
-        const answer = (await response.json()) as { data: { passkeyLoginOptions: { allowCredentials: object[] } } };
-        answer.data.passkeyLoginOptions.allowCredentials = [
-          { id: Buffer.from(bobKey ?? '', 'base64').toString('base64url'), type: 'public-key' },
-        ];
-        return route.fulfill({ response, json: answer });
-      });
+      await page.unrouteAll();
+      await picking(bobKey);
       await page.fill('#email', alice);
       await click('passkey-email-sign-in', /^Failed: UNAUTHENTICATED/);
     } finally {
@@ -217,7 +236,11 @@ describe.skipIf(noBrowser)('passkeys in Chromium, with the example page', { time
     });
 
     it('refuses to register a passkey, saying why', async () => {
-      const { context, click, signUp } = await openPage(other.origin);
+      const captured = async (email: string) => {
+        await t.settle();
+        return t.mail.findLast((mail) => mail.to === email && mail.kind === 'email-verification')?.code ?? '';
+      };
+      const { context, click, signUp } = await openPage(other.origin, captured);
       try {
         await signUp(uniqueEmail('elsewhere'));
         await click('add-passkey', /^Failed: BAD_USER_INPUT: This page may not use passkeys/);

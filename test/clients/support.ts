@@ -122,7 +122,7 @@ export async function expectSecondFactorLogin<Client>(
   example: ExampleClient<Client>,
   account: { email: string; accessToken: string },
 ): Promise<void> {
-  const app = await enableTotp(service.t, { password: STRONG_PASSWORD, accessToken: account.accessToken });
+  const app = await enableTotp(service.t, { ...account, password: STRONG_PASSWORD });
   const wire = recordingFetch();
   const tokens = new TokenStore();
   const client = example.createClient({ url: service.url, tokens, fetch: wire.fetch });

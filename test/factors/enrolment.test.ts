@@ -14,6 +14,7 @@ import {
   signUp,
   type TestApp,
   totpCode,
+  verifyAddress,
 } from '../fixtures/index.ts';
 
 // Setting up an authenticator app: nothing is active until a first code
@@ -30,7 +31,7 @@ const secondFactorOf = async (accessToken: string) =>
 
 describe('setUpTotp and confirmTotp', () => {
   it('give a secret and its otpauth URI, and change nothing until confirmed', async () => {
-    const account = await signUp(t);
+    const account = await signUp(t, { verified: true });
     const { setUpTotp } = expectNoErrors(
       await t.graphql(SET_UP_TOTP, { password: account.password }, { token: account.accessToken }),
     );
@@ -51,7 +52,7 @@ describe('setUpTotp and confirmTotp', () => {
   });
 
   it('need the password and a signed-in caller', async () => {
-    const account = await signUp(t);
+    const account = await signUp(t, { verified: true });
     expectError(
       await t.graphql(SET_UP_TOTP, { password: 'not-the-password-1' }, { token: account.accessToken }),
       'BAD_USER_INPUT',
@@ -61,7 +62,7 @@ describe('setUpTotp and confirmTotp', () => {
   });
 
   it('turn the app on with its first code, returning ten distinct recovery codes, and mail a notice', async () => {
-    const account = await signUp(t);
+    const account = await signUp(t, { verified: true });
     const token = account.accessToken;
     const { setUpTotp } = expectNoErrors(await t.graphql(SET_UP_TOTP, { password: account.password }, { token }));
     expectError(await t.graphql(CONFIRM_TOTP, { code: '000000' }, { token }), 'BAD_USER_INPUT', { field: 'code' });
@@ -81,7 +82,7 @@ describe('setUpTotp and confirmTotp', () => {
   });
 
   it('refuse a code from a secret set up before the last setUpTotp', async () => {
-    const account = await signUp(t);
+    const account = await signUp(t, { verified: true });
     const token = account.accessToken;
     const first = expectNoErrors(await t.graphql(SET_UP_TOTP, { password: account.password }, { token })).setUpTotp;
     const second = expectNoErrors(await t.graphql(SET_UP_TOTP, { password: account.password }, { token })).setUpTotp;
@@ -91,6 +92,18 @@ describe('setUpTotp and confirmTotp', () => {
       'BAD_USER_INPUT',
     );
     expectNoErrors(await t.graphql(CONFIRM_TOTP, { code: totpCode(second.secret, t.clock.now()) }, { token }));
+  });
+
+  it('refuse an address nobody has verified (FORBIDDEN, EMAIL_NOT_VERIFIED), then take it once verified', async () => {
+    // Someone who signs up with another person's address must not be able to lock its owner
+    // out: a reset by mail takes the second factor, so the address must be shown to be theirs first.
+    const account = await signUp(t);
+    const token = account.accessToken;
+    const refused = await t.graphql(SET_UP_TOTP, { password: account.password }, { token });
+    expectError(refused, 'FORBIDDEN', 'EMAIL_NOT_VERIFIED');
+    expect(await t.services.prisma.totpFactor.count({ where: { userId: account.userId } })).toBe(0);
+    await verifyAddress(t, account);
+    expectNoErrors(await t.graphql(SET_UP_TOTP, { password: account.password }, { token }));
   });
 
   it('refuse to set up a second app while one is on', async () => {

@@ -42,8 +42,8 @@ type Json = Record<string, unknown>;
 const registrationOptions = async (account: Account, code?: string) =>
   expectNoErrors(
     await t.graphql<{ passkeyRegistrationOptions: PublicKeyCredentialCreationOptionsJSON }>(
-      'mutation($code: String) { passkeyRegistrationOptions(code: $code) }',
-      { code },
+      'mutation($password: String!, $code: String) { passkeyRegistrationOptions(password: $password, code: $code) }',
+      { password: account.password, code },
       { token: account.accessToken },
     ),
   ).passkeyRegistrationOptions;
@@ -73,7 +73,7 @@ const loginWith = (response: Json) =>
 
 /** A fresh account holding one passkey of `authenticator`. */
 async function withPasskey(authenticator = new SoftwareAuthenticator(ORIGIN)) {
-  const account = await signUp(t);
+  const account = await signUp(t, { verified: true });
   const options = await registrationOptions(account);
   expectNoErrors(await register(account, authenticator.create(options), 'Laptop'));
   return { account, authenticator };
@@ -81,7 +81,7 @@ async function withPasskey(authenticator = new SoftwareAuthenticator(ORIGIN)) {
 
 describe('registration', () => {
   it('stores the passkey; the user handle in the options is random, not the email or the id', async () => {
-    const account = await signUp(t);
+    const account = await signUp(t, { verified: true });
     const options = await registrationOptions(account);
     const user = options.user as { id: string; name: string };
     expect(user.name).toBe(account.email);
@@ -100,25 +100,26 @@ describe('registration', () => {
   });
 
   it('refuses a response to options used already, of another user, or past five minutes', async () => {
-    const account = await signUp(t);
-    const other = await signUp(t);
+    const account = await signUp(t, { verified: true });
+    const other = await signUp(t, { verified: true });
     const authenticator = new SoftwareAuthenticator(ORIGIN);
-    const options = await registrationOptions(account);
-    const response = authenticator.create(options);
-    expectNoErrors(await register(account, response));
+    // Asked for before the first passkey: once the account has one, more options need a step-up.
+    const [options, forOther, late] = [
+      await registrationOptions(account),
+      await registrationOptions(account),
+      await registrationOptions(account),
+    ];
+    expectNoErrors(await register(account, authenticator.create(options)));
     expectError(await register(account, authenticator.create(options)), 'BAD_USER_INPUT', {
       field: 'response',
     });
-    expectError(await register(other, authenticator.create(await registrationOptions(account))), 'BAD_USER_INPUT', {
-      field: 'response',
-    });
-    const late = await registrationOptions(account);
+    expectError(await register(other, authenticator.create(forOther)), 'BAD_USER_INPUT', { field: 'response' });
     t.clock.advance(5 * 60 + 1);
     expectError(await register(account, authenticator.create(late)), 'BAD_USER_INPUT', { field: 'response' });
   });
 
   it('refuses a response made on a page of another origin', async () => {
-    const account = await signUp(t);
+    const account = await signUp(t, { verified: true });
     const authenticator = new SoftwareAuthenticator('https://evil.example');
     const response = await register(account, authenticator.create(await registrationOptions(account)));
     expectError(response, 'BAD_USER_INPUT', { field: 'response' });
@@ -136,7 +137,11 @@ describe('registration', () => {
     ) as { refresh: { accessToken: string } };
     const stale = { ...account, accessToken: login.refresh.accessToken };
     expectError(
-      await t.graphql('mutation { passkeyRegistrationOptions }', {}, { token: stale.accessToken }),
+      await t.graphql(
+        'mutation($p: String!) { passkeyRegistrationOptions(password: $p) }',
+        { p: account.password },
+        { token: stale.accessToken },
+      ),
       'FORBIDDEN',
       'STEP_UP_REQUIRED',
     );
@@ -209,13 +214,20 @@ describe('signing in with a passkey', () => {
     expect(payloadOf(expectNoErrors(await loginWith(unverified)).loginWithPasskey.accessToken).amr).toEqual(['hwk']);
   });
 
-  it('offers an email-first sign-in the account’s passkeys, and an unknown email the discoverable kind', async () => {
+  it('answers an email-first request alike for every address, naming no passkey, and binds it to the account', async () => {
     const { account, authenticator } = await withPasskey();
-    const options = await loginOptions(account.email);
-    expect((options.allowCredentials as unknown[]).length).toBe(1);
-    expectNoErrors(await loginWith(authenticator.get(options)));
-    const unknown = await loginOptions('nobody-at-all@example.com');
-    expect(unknown.allowCredentials ?? []).toEqual([]);
+    const withoutPasskey = await signUp(t);
+    const shape = (options: PublicKeyCredentialRequestOptionsJSON) => ({ ...options, challenge: '(random)' });
+    const answers = await Promise.all(
+      [account.email, withoutPasskey.email, 'nobody-at-all@example.com'].map(loginOptions),
+    );
+    // Nothing tells an address with passkeys from one without, or from no account at all.
+    for (const options of answers) expect(shape(options)).toEqual(shape(answers[0] as typeof options));
+    expect(answers[0]?.allowCredentials ?? []).toEqual([]);
+    expectNoErrors(await loginWith(authenticator.get(answers[0] as PublicKeyCredentialRequestOptionsJSON)));
+    // Bound to the account asked for: its own passkeys answer it, another account's do not.
+    const other = await withPasskey();
+    expectError(await loginWith(other.authenticator.get(await loginOptions(account.email))), 'UNAUTHENTICATED');
   });
 
   it('refuses a replayed response, and a challenge made for another account', async () => {
@@ -284,8 +296,12 @@ describe('a passkey as a second factor', () => {
   });
 
   it('answers a login with both an app and a passkey with all three methods', async () => {
-    const { account } = await withPasskey();
-    await enableTotp(t, account);
+    const account = await signUp(t, { verified: true });
+    const app = await enableTotp(t, account);
+    // The app is a second factor already: the passkey's options take its code (a step-up).
+    expectNoErrors(
+      await register(account, new SoftwareAuthenticator(ORIGIN).create(await registrationOptions(account, app.code()))),
+    );
     expectError(
       await t.graphql(LOGIN, { email: account.email, password: account.password }),
       'SECOND_FACTOR_REQUIRED',
@@ -388,7 +404,11 @@ describe('settings', () => {
     try {
       const account = await signUp(production);
       expectError(
-        await production.graphql('mutation { passkeyRegistrationOptions }', {}, { token: account.accessToken }),
+        await production.graphql(
+          'mutation($p: String!) { passkeyRegistrationOptions(password: $p) }',
+          { p: account.password },
+          { token: account.accessToken },
+        ),
         'FORBIDDEN',
         'PASSKEYS_UNAVAILABLE',
       );

@@ -140,16 +140,22 @@ describe('resetPassword of an account with a second factor', () => {
 });
 
 describe('REQUIRE_ADMIN_SECOND_FACTOR=on', () => {
-  it('refuses admin fields to an admin without a second factor, and serves one with', async () => {
+  it('refuses admin fields to a session that proved no second factor, and serves one that signed in with it', async () => {
     const strict = await createTestApp({ REQUIRE_ADMIN_SECOND_FACTOR: 'on' }, { sharing: t, clock: t.clock });
     try {
       const admin = await signUpAdmin(strict);
-      const listing = () => strict.graphql(USERS_WITH_DISABLED, { first: 1 }, { token: admin.accessToken });
-      expectError(await listing(), 'FORBIDDEN', 'SECOND_FACTOR_REQUIRED');
-      // An admin can still set one up.
-      expectNoErrors(await strict.graphql(SET_UP_TOTP, { password: admin.password }, { token: admin.accessToken }));
-      await enableTotp(strict, admin);
-      expectNoErrors(await listing());
+      const listing = (token: string) => strict.graphql(USERS_WITH_DISABLED, { first: 1 }, { token });
+      expectError(await listing(admin.accessToken), 'FORBIDDEN', 'SECOND_FACTOR_REQUIRED');
+      // An admin can still set one up; setting it up proves nothing of the password's session.
+      const app = await enableTotp(strict, admin);
+      expectError(await listing(admin.accessToken), 'FORBIDDEN', 'SECOND_FACTOR_REQUIRED');
+      // A session that signed in with the code is an admin's.
+      const login = await strict.graphql(LOGIN, { email: admin.email, password: admin.password });
+      const challenge = String(expectError(login, 'SECOND_FACTOR_REQUIRED').extensions?.challenge);
+      const { verifySecondFactor } = expectNoErrors(
+        await strict.graphql(VERIFY_SECOND_FACTOR, { challenge, code: app.code() }),
+      );
+      expectNoErrors(await listing(verifySecondFactor.accessToken));
     } finally {
       await strict.close();
     }

@@ -35,7 +35,7 @@ type Documents = {
     "\n  mutation VerifyEmail($token: String!, $email: String) {\n    verifyEmail(token: $token, email: $email)\n  }\n": typeof types.VerifyEmailDocument,
     "\n  mutation RequestEmailChange($newEmail: String!, $password: String!, $code: String) {\n    requestEmailChange(newEmail: $newEmail, password: $password, code: $code)\n  }\n": typeof types.RequestEmailChangeDocument,
     "\n  mutation ConfirmEmailChange($token: String!, $email: String) {\n    confirmEmailChange(token: $token, email: $email) { id email emailVerified }\n  }\n": typeof types.ConfirmEmailChangeDocument,
-    "\n  mutation SecureAccount($token: String!, $email: String) {\n    secureAccount(token: $token, email: $email)\n  }\n": typeof types.SecureAccountDocument,
+    "\n  mutation SecureAccount($token: String!, $email: String, $password: String) {\n    secureAccount(token: $token, email: $email, password: $password)\n  }\n": typeof types.SecureAccountDocument,
     "\n  mutation SetUserDisabled($userId: ID!, $disabled: Boolean!) {\n    setUserDisabled(userId: $userId, disabled: $disabled) { id email disabled }\n  }\n": typeof types.SetUserDisabledDocument,
     "\n  query MeVerified {\n    me { id email emailVerified }\n  }\n": typeof types.MeVerifiedDocument,
     "\n  query UsersWithDisabled($first: Int) {\n    users(first: $first) { edges { node { id email disabled } } }\n  }\n": typeof types.UsersWithDisabledDocument,
@@ -70,7 +70,7 @@ const documents: Documents = {
     "\n  mutation VerifyEmail($token: String!, $email: String) {\n    verifyEmail(token: $token, email: $email)\n  }\n": types.VerifyEmailDocument,
     "\n  mutation RequestEmailChange($newEmail: String!, $password: String!, $code: String) {\n    requestEmailChange(newEmail: $newEmail, password: $password, code: $code)\n  }\n": types.RequestEmailChangeDocument,
     "\n  mutation ConfirmEmailChange($token: String!, $email: String) {\n    confirmEmailChange(token: $token, email: $email) { id email emailVerified }\n  }\n": types.ConfirmEmailChangeDocument,
-    "\n  mutation SecureAccount($token: String!, $email: String) {\n    secureAccount(token: $token, email: $email)\n  }\n": types.SecureAccountDocument,
+    "\n  mutation SecureAccount($token: String!, $email: String, $password: String) {\n    secureAccount(token: $token, email: $email, password: $password)\n  }\n": types.SecureAccountDocument,
     "\n  mutation SetUserDisabled($userId: ID!, $disabled: Boolean!) {\n    setUserDisabled(userId: $userId, disabled: $disabled) { id email disabled }\n  }\n": types.SetUserDisabledDocument,
     "\n  query MeVerified {\n    me { id email emailVerified }\n  }\n": types.MeVerifiedDocument,
     "\n  query UsersWithDisabled($first: Int) {\n    users(first: $first) { edges { node { id email disabled } } }\n  }\n": types.UsersWithDisabledDocument,
@@ -185,7 +185,7 @@ export function graphql(source: "\n  mutation ConfirmEmailChange($token: String!
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation SecureAccount($token: String!, $email: String) {\n    secureAccount(token: $token, email: $email)\n  }\n"): (typeof documents)["\n  mutation SecureAccount($token: String!, $email: String) {\n    secureAccount(token: $token, email: $email)\n  }\n"];
+export function graphql(source: "\n  mutation SecureAccount($token: String!, $email: String, $password: String) {\n    secureAccount(token: $token, email: $email, password: $password)\n  }\n"): (typeof documents)["\n  mutation SecureAccount($token: String!, $email: String, $password: String) {\n    secureAccount(token: $token, email: $email, password: $password)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -56,7 +56,7 @@ describe('email verification', () => {
     expect(await verified(account.accessToken)).toBe(true);
   });
 
-  it('sendVerificationEmail sends a new link; only the newest works', async () => {
+  it('sendVerificationEmail sends a new link, and the earlier ones keep working until one is followed', async () => {
     const account = await signUp(t);
     const first = await latestVerificationToken(account.email);
     expect(
@@ -66,8 +66,32 @@ describe('email verification', () => {
     await t.settle();
     const second = await latestVerificationToken(account.email);
     expect(second).not.toBe(first);
-    expectError(await verify(first), 'BAD_USER_INPUT', { field: 'token' });
-    expectNoErrors(await verify(second));
+    // A person opens whichever mail comes first to hand.
+    expectNoErrors(await verify(first));
+    expect(await verified(account.accessToken)).toBe(true);
+    // Verified: the other links have nothing left to do.
+    expectError(await verify(second), 'BAD_USER_INPUT', { field: 'token' });
+  });
+
+  it('keeps at most three links working: a fourth mail retires the oldest', async () => {
+    const account = await signUp(t);
+    const sent = [await latestVerificationToken(account.email)];
+    const limited = await createTestApp(mailingTo(mailbox, { RATE_LIMIT_MAIL_ADDRESS: '10/1h' }), {
+      sharing: t,
+      mail: 'configured',
+    });
+    try {
+      for (let i = 0; i < 3; i++) {
+        expectNoErrors(await limited.graphql(SEND_VERIFICATION_EMAIL, {}, { token: account.accessToken }));
+        await limited.settle();
+        sent.push(await latestVerificationToken(account.email));
+      }
+    } finally {
+      await limited.close();
+    }
+    expect(new Set(sent).size).toBe(4);
+    expectError(await verify(sent[0] ?? ''), 'BAD_USER_INPUT', { field: 'token' });
+    expectNoErrors(await verify(sent[1] ?? ''));
   });
 
   it('sendVerificationEmail answers false once the address is verified, and sends nothing', async () => {
@@ -139,11 +163,26 @@ describe('with REQUIRE_EMAIL_VERIFICATION=on', () => {
     // A wrong password says nothing about verification.
     const wrong = expectError(await login(email, 'not-the-password-1'), 'UNAUTHENTICATED');
     expect(wrong.extensions?.reason).toBeUndefined();
-    // The refused login mailed a new link: the newest is the one to follow.
+    // The refused login mailed a new link: either works.
     await strict.settle();
     const links = mailbox.to(email).filter((mail) => /Confirm your email address/.test(mail.subject));
     expect(links).toHaveLength(2);
     expectNoErrors(await verify(await latestVerificationToken(email), strict));
+    expect(expectNoErrors(await login(email)).login.user.email).toBe(email);
+  });
+
+  it("keeps the sign-up's link working after a login tried before it was followed", async () => {
+    const email = uniqueEmail('strict');
+    await strict.graphql(SIGN_UP, { email, password: STRONG_PASSWORD });
+    await strict.settle();
+    const [signUpMail] = mailbox.to(email).filter((mail) => /Confirm your email address/.test(mail.subject));
+    if (!signUpMail) throw new Error('no verification mail at sign-up');
+    // The person tries to log in first; the refusal mails a second link.
+    expectError(await login(email), 'FORBIDDEN', 'EMAIL_NOT_VERIFIED');
+    await strict.settle();
+    expect(mailbox.to(email).filter((mail) => /Confirm your email address/.test(mail.subject))).toHaveLength(2);
+    // Then opens the first mail.
+    expectNoErrors(await verify(tokenFrom(signUpMail, VERIFY_PATH), strict));
     expect(expectNoErrors(await login(email)).login.user.email).toBe(email);
   });
 });

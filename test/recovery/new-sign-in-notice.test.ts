@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Account,
+  accountOf,
   codeFrom,
   createTestApp,
   enableTotp,
@@ -17,7 +18,6 @@ import {
   SIGN_UP,
   STRONG_PASSWORD,
   sendGraphQL,
-  signUp,
   startMailbox,
   type TestApp,
   tokenFrom,
@@ -32,6 +32,8 @@ import {
 
 const FIREFOX_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
 const FIREFOX_WINDOWS_UPDATED = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:134.0) Gecko/20100101 Firefox/134.0';
+const CHROME_WINDOWS =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const CHROME_LINUX =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const SAFARI_IPHONE =
@@ -52,15 +54,27 @@ afterAll(async () => {
   await mailbox?.close();
 });
 
-const from = (userAgent: string, ip = '203.0.113.7') => ({
+const HOME = '203.0.113.7';
+const from = (userAgent: string, ip = HOME) => ({
   headers: { 'user-agent': userAgent },
   forwardedFor: ip,
 });
 
+/** Signs an account up over the network from `request`, as its owner's browser at home would. */
+async function signUpFrom(request: SendOptions = from(FIREFOX_WINDOWS)): Promise<Account> {
+  const email = uniqueEmail('notice');
+  const { signUp } = expectNoErrors(await sendGraphQL(url, SIGN_UP, { email, password: STRONG_PASSWORD }, request));
+  await t.settle();
+  return accountOf(signUp, STRONG_PASSWORD);
+}
+
 /** Logs `account` in from `request`, and waits for what the sign-in does after its answer. */
 async function logInFrom(account: Pick<Account, 'email' | 'password'>, request: SendOptions, app = t, at = url) {
-  expectNoErrors(await sendGraphQL(at, LOGIN, { email: account.email, password: account.password }, request));
+  const { login } = expectNoErrors(
+    await sendGraphQL(at, LOGIN, { email: account.email, password: account.password }, request),
+  );
   await app.settle();
+  return accountOf(login, account.password);
 }
 
 const notices = (account: Pick<Account, 'email'>) =>
@@ -68,29 +82,48 @@ const notices = (account: Pick<Account, 'email'>) =>
 
 describe('the new sign-in notice', () => {
   it('is mailed for a sign-in from a browser the account has not used, naming it, once', async () => {
-    const account = await signUp(t, { headers: from(FIREFOX_WINDOWS).headers });
+    const account = await signUpFrom();
     await logInFrom(account, from(CHROME_LINUX, '198.51.100.23'));
     expect(notices(account)).toHaveLength(1);
     const [notice] = notices(account);
-    expect(notice?.text).toContain('from Chrome on Linux, which it had not been used from before, with the password');
+    expect(notice?.text).toContain(
+      'from Chrome on Linux, which it had not been used from before on that network, with the password',
+    );
     expect(notice?.text).toMatch(/When: \d{4}-\d\d-\d\d \d\d:\d\d UTC\. Address: 198\.51\.100\.23\./);
     expect(notice?.text).toContain('someone has your password');
     expect(notice?.html).toContain('Chrome on Linux');
 
-    await logInFrom(account, from(CHROME_LINUX, '192.0.2.99'));
+    // The same browser again, on the same network (another address of its /24), and the sign-up's browser at home.
+    await logInFrom(account, from(CHROME_LINUX, '198.51.100.99'));
     await logInFrom(account, from(FIREFOX_WINDOWS));
     expect(notices(account)).toHaveLength(1);
   });
 
-  it('is not mailed for the browser of the sign-up, nor once that browser updates', async () => {
-    const account = await signUp(t, { headers: from(FIREFOX_WINDOWS).headers });
-    await logInFrom(account, from(FIREFOX_WINDOWS, '192.0.2.1'));
+  it('is not mailed for the browser of the sign-up on its network, nor once that browser updates', async () => {
+    const account = await signUpFrom();
+    await logInFrom(account, from(FIREFOX_WINDOWS, '203.0.113.200'));
     await logInFrom(account, from(FIREFOX_WINDOWS_UPDATED));
     expect(notices(account)).toHaveLength(0);
   });
 
+  it("is mailed for the owner's browser on another network: the user agent is the signer's to choose", async () => {
+    const account = await signUpFrom(from(CHROME_WINDOWS));
+    // Someone with the password, sending the most common user agent there is, from elsewhere.
+    await logInFrom(account, from(CHROME_WINDOWS, '198.51.100.23'));
+    expect(notices(account)).toHaveLength(1);
+    expect(notices(account)[0]?.text).toContain('from Chrome on Windows, which it had not been used from before');
+  });
+
+  it('takes an IPv6 network as its /48', async () => {
+    const account = await signUpFrom(from(FIREFOX_WINDOWS, '2001:db8:1:1::10'));
+    await logInFrom(account, from(FIREFOX_WINDOWS, '2001:db8:1:ff00::20'));
+    expect(notices(account)).toHaveLength(0);
+    await logInFrom(account, from(FIREFOX_WINDOWS, '2001:db8:2::10'));
+    expect(notices(account)).toHaveLength(1);
+  });
+
   it('knows a browser again whose user agent is longer than a session keeps', async () => {
-    const account = await signUp(t, { headers: from(FIREFOX_WINDOWS).headers });
+    const account = await signUpFrom();
     const long = `${CHROME_LINUX} ${'Extension/1.0 '.repeat(60)}`;
     await logInFrom(account, from(long));
     await logInFrom(account, from(long));
@@ -98,7 +131,7 @@ describe('the new sign-in notice', () => {
   });
 
   it('never quotes the user agent, which the signer chooses', async () => {
-    const account = await signUp(t, { headers: from(FIREFOX_WINDOWS).headers });
+    const account = await signUpFrom();
     await logInFrom(account, from('Support notice: call +1 555 0100 or visit https://evil.example/secure'));
     const [notice] = notices(account);
     expect(notice?.text).toContain('from an unknown browser or program, which');
@@ -107,8 +140,8 @@ describe('the new sign-in notice', () => {
   });
 
   it('names a second factor when the sign-in took one', async () => {
-    const account = await signUp(t, { headers: from(FIREFOX_WINDOWS).headers });
-    const authenticator = await enableTotp(t, account);
+    const account = await signUpFrom();
+    const authenticator = await enableTotp(t, account, mailbox);
     const answer = await sendGraphQL(
       url,
       LOGIN,
@@ -154,8 +187,11 @@ describe('the new sign-in notice', () => {
       sharing: t,
     });
     try {
-      const account = await signUp(quiet, { headers: from(FIREFOX_WINDOWS).headers });
-      await logInFrom(account, from(CHROME_LINUX), quiet, await quiet.listen());
+      const email = uniqueEmail('quiet');
+      const at = await quiet.listen();
+      expectNoErrors(await sendGraphQL(at, SIGN_UP, { email, password: STRONG_PASSWORD }, from(FIREFOX_WINDOWS)));
+      const account = { email, password: STRONG_PASSWORD };
+      await logInFrom(account, from(CHROME_LINUX), quiet, at);
       expect(notices(account)).toHaveLength(0);
       // The same account signing in through the app that notices does get one.
       await logInFrom(account, from(SAFARI_IPHONE));
@@ -169,7 +205,7 @@ describe('the new sign-in notice', () => {
 describe("the notice's link, when it was not the owner", () => {
   /** An account someone else has just signed in to from Chrome, and the notice its owner got. */
   async function intruded() {
-    const account = await signUp(t, { headers: from(FIREFOX_WINDOWS).headers });
+    const account = await signUpFrom();
     const { login: intruder } = expectNoErrors(
       await sendGraphQL(url, LOGIN, { email: account.email, password: account.password }, from(CHROME_LINUX)),
     );

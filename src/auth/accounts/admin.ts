@@ -6,7 +6,8 @@ import type { Logger } from '../../logger.ts';
 import { checkNewPassword, normalizeEmail, normalizeName } from './rules.ts';
 import type { Audit } from '../audit/audit.ts';
 import type { PasswordHasher } from './password-hasher.ts';
-import { isUuid, revokeSessions, type ClientInfo } from '../sessions/sessions.ts';
+import { endAccountAccess } from '../sessions/end-access.ts';
+import { isUuid, type ClientInfo } from '../sessions/sessions.ts';
 
 interface Deps {
   prisma: PrismaClient;
@@ -93,7 +94,7 @@ export async function setRole(
   }
 }
 
-/** Ends every session of a user at once; returns how many were live. */
+/** Ends every session of a user at once, and the email change one may have started; returns how many were live. */
 export async function revokeUserSessions(
   deps: Deps,
   actorId: ActorId,
@@ -101,7 +102,8 @@ export async function revokeUserSessions(
   client: ClientInfo,
 ): Promise<number> {
   if (!isUuid(userId) || (await deps.prisma.user.count({ where: { id: userId } })) === 0) throw noSuchUser();
-  const count = await revokeSessions(deps.prisma, { userId }, 'revoked_by_admin', deps.clock.now());
+  const now = deps.clock.now();
+  const count = await deps.prisma.$transaction((tx) => endAccountAccess(tx, userId, 'revoked_by_admin', now));
   deps.logger.info({ event: 'sessions_revoked_by_admin', userId, sessions: count, by: actorId }, 'sessions revoked');
   await deps.audit.record(
     { type: 'USER_SESSIONS_REVOKED', userId, actorId: actorId ?? undefined, detail: { sessions: count } },
@@ -111,8 +113,9 @@ export async function revokeUserSessions(
 }
 
 /**
- * Disables an account (it can no longer sign in, refresh or use a token, and
- * every session ends at once) or enables it again (its sessions stay ended).
+ * Disables an account (it can no longer sign in, refresh or use a token; every
+ * session ends at once, with the reset and email-change links it had) or enables
+ * it again (its sessions stay ended).
  * An admin cannot disable their own account.
  */
 export async function setUserDisabled(
@@ -128,7 +131,7 @@ export async function setUserDisabled(
   const result = await deps.prisma.$transaction(async (tx) => {
     const { count } = await tx.user.updateMany({ where: { id: userId }, data: { disabledAt: disabled ? now : null } });
     if (count === 0) return null;
-    const ended = disabled ? await revokeSessions(tx, { userId }, 'account_disabled', now) : 0;
+    const ended = disabled ? await endAccountAccess(tx, userId, 'account_disabled', now) : 0;
     return { user: await tx.user.findUniqueOrThrow({ where: { id: userId } }), ended };
   });
   if (!result) throw noSuchUser();

@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 import { badUserInput } from '../../errors.ts';
 import { isCommonPassword } from './common-passwords.ts';
@@ -8,9 +9,32 @@ export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_BYTES = 72;
 export const NAME_MAX_LENGTH = 100;
 
-// One "@", something before it, and a dotted domain with no empty labels; no
-// spaces or control characters anywhere.
-const EMAIL_SHAPE = /^[^\s@\p{Cc}]+@[^\s@.\p{Cc}]+(\.[^\s@.\p{Cc}]+)+$/u;
+// A mailbox as RFC 5321 has them in practice: a local part of ASCII letters,
+// digits and the few signs mail allows unquoted (a "dot-atom": no quotes, commas,
+// angle brackets, spaces), and a domain of letters, digits and hyphens. Anything a
+// mail library could read as two recipients, or as a name and an address, is out.
+const LOCAL_PART = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+const LOCAL_PART_MAX_LENGTH = 64;
+const DOMAIN_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+const EMAIL_SHAPE_MESSAGE = 'Email must look like name@example.com.';
+
+/**
+ * The address as stored: trimmed and lower-cased, its domain in ASCII (an
+ * internationalized domain in its A-label form, `xn--…`); or why it is refused.
+ */
+function normalizedAddress(value: string): { address: string } | { problem: string } {
+  const parts = value.split('@');
+  if (parts.length !== 2) return { problem: EMAIL_SHAPE_MESSAGE };
+  const [local = '', rawDomain = ''] = parts;
+  if (local.length > LOCAL_PART_MAX_LENGTH || !LOCAL_PART.test(local)) return { problem: EMAIL_SHAPE_MESSAGE };
+  // domainToASCII gives '' for what no domain can be; a domain already in ASCII passes through.
+  const domain = /^[\x21-\x7e]+$/.test(rawDomain) ? rawDomain : domainToASCII(rawDomain);
+  const labels = domain.split('.');
+  if (labels.length < 2 || !labels.every((label) => DOMAIN_LABEL.test(label)) || /^\d+$/.test(labels.at(-1) ?? '')) {
+    return { problem: EMAIL_SHAPE_MESSAGE };
+  }
+  return { address: `${local}@${domain}` };
+}
 
 const emailSchema = z
   .string()
@@ -18,7 +42,18 @@ const emailSchema = z
   .toLowerCase()
   .min(1, 'Email is required.')
   .max(EMAIL_MAX_LENGTH, `Email must be at most ${EMAIL_MAX_LENGTH} characters.`)
-  .regex(EMAIL_SHAPE, 'Email must look like name@example.com.');
+  .transform((value, ctx) => {
+    const result = normalizedAddress(value);
+    if ('problem' in result) {
+      ctx.addIssue({ code: 'custom', message: result.problem });
+      return z.NEVER;
+    }
+    if (result.address.length > EMAIL_MAX_LENGTH) {
+      ctx.addIssue({ code: 'custom', message: `Email must be at most ${EMAIL_MAX_LENGTH} characters.` });
+      return z.NEVER;
+    }
+    return result.address;
+  });
 
 const passwordLengthSchema = z.string().refine((p) => Buffer.byteLength(p, 'utf8') <= PASSWORD_MAX_BYTES, {
   message: `Password must be at most ${PASSWORD_MAX_BYTES} bytes in UTF-8.`,

@@ -2,18 +2,13 @@ import { badUserInput } from '../../errors.ts';
 import { mails } from '../../mail/templates.ts';
 import { requireStepUp } from '../factors/step-up.ts';
 import type { User } from '../../generated/prisma/client.ts';
+import { secureAccountLink } from '../one-time/secure-account-link.ts';
+import { checkCurrentPassword } from './current-password.ts';
 import type { AccountDeps } from './sign-in.ts';
-import { checkNewPassword, checkPasswordLength, normalizeName } from './rules.ts';
+import { checkNewPassword, normalizeName } from './rules.ts';
 import type { SignedInViewer } from '../sessions/authenticate.ts';
 import { newOpaqueToken } from '../tokens/opaque-tokens.ts';
 import { revokeSessions, signedIn, type ClientInfo, type SignedIn } from '../sessions/sessions.ts';
-
-async function checkCurrentPassword(deps: AccountDeps, user: User, password: string, field: string) {
-  checkPasswordLength(password, field);
-  if (!(await deps.hasher.verify(password, user.passwordHash))) {
-    throw badUserInput(field, 'The password is not correct.');
-  }
-}
 
 /**
  * Sets a new password after checking the current one. Every other session ends;
@@ -47,7 +42,8 @@ export async function changePassword(
     return tx.user.update({ where: { id: user.id }, data: { passwordHash, passwordResetRequiredAt: null } });
   });
   await deps.audit.record({ type: 'PASSWORD_CHANGED', userId: user.id, sessionId: session.id }, client);
-  await deps.mailer.send(mails.passwordChanged(deps.mail, user.email, 'changed'));
+  const secure = await secureAccountLink(deps.prisma, user, now, now);
+  await deps.mailer.send(mails.passwordChanged(deps.mail, user.email, 'changed', secure));
   return signedIn(deps.tokens, updated, session, next.token);
 }
 

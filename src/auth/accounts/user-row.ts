@@ -5,8 +5,8 @@ import type { Role, User } from '../../generated/prisma/client.ts';
 // to Prisma's row.
 
 export const USER_COLUMNS = `u.id, u.email, u."passwordHash", u.name, u.role, u."createdAt", u."updatedAt",
-                u."emailVerifiedAt", u."disabledAt", u."passwordResetRequiredAt", u."passkeyUserHandle"`;
-export const USER_COLUMN_COUNT = 11;
+                u."emailVerifiedAt", u."disabledAt", u."passwordResetRequiredAt", u."emailChangedAt", u."passkeyUserHandle"`;
+export const USER_COLUMN_COUNT = 12;
 
 type UserRow = [
   id: string,
@@ -19,6 +19,7 @@ type UserRow = [
   emailVerifiedAt: Date | null,
   disabledAt: Date | null,
   passwordResetRequiredAt: Date | null,
+  emailChangedAt: Date | null,
   passkeyUserHandle: Buffer | null,
 ];
 
@@ -35,6 +36,7 @@ export function userOf(values: readonly unknown[]): User {
     emailVerifiedAt,
     disabledAt,
     passwordResetRequiredAt,
+    emailChangedAt,
     passkeyUserHandle,
   ] = values as UserRow;
   return {
@@ -48,6 +50,7 @@ export function userOf(values: readonly unknown[]): User {
     emailVerifiedAt,
     disabledAt,
     passwordResetRequiredAt,
+    emailChangedAt,
     passkeyUserHandle: passkeyUserHandle && new Uint8Array(passkeyUserHandle),
   };
 }

@@ -52,7 +52,8 @@ export async function verifySecondFactor(
   const now = deps.clock.now();
   const spent = await spendChallengeAttempt(deps, input.challenge, now);
   const user = await deps.prisma.user.findUnique({ where: { id: spent.userId } });
-  if (!user || user.disabledAt) throw challengeInvalid();
+  // The first step was the password: one locked by the owner since signs nobody in.
+  if (!user || user.disabledAt || user.passwordResetRequiredAt) throw challengeInvalid();
 
   await checkSecondFactorCode(deps, user, input.code, client, CHALLENGE_ATTEMPTS - spent.attempts);
   await useUpChallenge(deps, spent.id, now);

@@ -1,13 +1,15 @@
 import { AppError, badUserInput, ErrorCode } from '../../errors.ts';
 import { mails } from '../../mail/templates.ts';
-import { checkPasswordLength } from '../accounts/rules.ts';
+import { checkCurrentPassword } from '../accounts/current-password.ts';
 import type { ActorId } from '../accounts/admin.ts';
+import { secureAccountLink } from '../one-time/secure-account-link.ts';
 import type { SignedInViewer } from '../sessions/authenticate.ts';
 import { isUuid, type ClientInfo } from '../sessions/sessions.ts';
 import { checkSecondFactorCode } from './codes.ts';
 import type { FactorDeps } from './deps.ts';
+import { checkMayAddSecondFactor } from './enrolment-guard.ts';
 import { newRecoveryCodes } from './recovery-codes.ts';
-import { requireStepUp } from './step-up.ts';
+import { refuseAdminsLastFactor, removeSecondFactors } from './removal.ts';
 import { matchingStep, newTotpSecret, otpauthUri, totpSecretText } from './totp.ts';
 
 export interface TotpSetup {
@@ -36,17 +38,11 @@ async function hasTotp(deps: FactorDeps, userId: string): Promise<boolean> {
   return Boolean(factor?.confirmedAt);
 }
 
-async function checkPassword(deps: FactorDeps, viewer: SignedInViewer, password: string): Promise<void> {
-  checkPasswordLength(password);
-  if (!(await deps.hasher.verify(password, viewer.user.passwordHash))) {
-    throw badUserInput('password', 'The password is not correct.');
-  }
-}
-
 /**
- * A new secret for an authenticator app. Nothing is active until `confirmTotp`
- * proves the app computes its codes: a set-up left halfway signs in nothing.
- * Setting up again before confirming replaces the secret.
+ * A new secret for an authenticator app, on a verified address, with the
+ * password (and a step-up where a passkey is a second factor already). Nothing
+ * is active until `confirmTotp` proves the app computes its codes: a set-up left
+ * halfway signs in nothing. Setting up again before confirming replaces the secret.
  */
 export async function setUpTotp(
   deps: FactorDeps,
@@ -57,9 +53,7 @@ export async function setUpTotp(
   const { encryption } = deps;
   if (!encryption) throw unavailable();
   if (await hasTotp(deps, viewer.user.id)) throw alreadyEnabled();
-  // A passkey is a second factor already: adding another needs it proved recently.
-  await requireStepUp(deps, viewer, undefined, client);
-  await checkPassword(deps, viewer, password);
+  await checkMayAddSecondFactor(deps, viewer, { password }, client);
   const secret = newTotpSecret();
   const now = deps.clock.now();
   const sealed = encryption.seal(secret);
@@ -78,8 +72,10 @@ export async function setUpTotp(
 
 /**
  * Turns the set-up authenticator app on with a first code from it, and returns
- * ten recovery codes, shown this once. The session that confirmed counts as
- * having just proved its second factor.
+ * ten recovery codes, shown this once. Setting a factor up proves nothing of the
+ * session: a session proves a second factor by signing in with one or by a
+ * step-up (the admin fields need that). The owner gets a notice with the
+ * "it was not me" link, which takes the app back off.
  */
 export async function confirmTotp(
   deps: FactorDeps,
@@ -106,17 +102,20 @@ export async function confirmTotp(
     if (count === 0) return false;
     await tx.recoveryCode.deleteMany({ where: { userId } });
     await tx.recoveryCode.createMany({ data: stored.map((code) => ({ userId, ...code, createdAt: now })) });
-    await tx.session.update({ where: { id: viewer.session.id }, data: { secondFactorAt: now } });
     return true;
   });
   // Confirmed meanwhile by another request, or set up again: this code confirms nothing.
   if (!confirmed) throw badUserInput('code', 'The set-up changed meanwhile; set up the app again.');
   await deps.audit.record({ type: 'TOTP_ENABLED', userId, sessionId: viewer.session.id }, client);
-  await deps.mailer.send(mails.secondFactorChanged(deps.mail, viewer.user.email, 'enabled'));
+  const secure = await secureAccountLink(deps.prisma, viewer.user, now, now);
+  await deps.mailer.send(mails.secondFactorChanged(deps.mail, viewer.user.email, 'enabled', undefined, secure));
   return codes;
 }
 
-/** Turns the authenticator app off, with the password and a code (from the app, or a recovery code). */
+/**
+ * Turns the authenticator app off, with the password and a code (from the app,
+ * or a recovery code); not an admin's last second factor under REQUIRE_ADMIN_SECOND_FACTOR.
+ */
 export async function disableTotp(
   deps: FactorDeps,
   viewer: SignedInViewer,
@@ -124,9 +123,10 @@ export async function disableTotp(
   client: ClientInfo,
 ): Promise<true> {
   if (!(await hasTotp(deps, viewer.user.id))) throw notEnabled();
-  await checkPassword(deps, viewer, input.password);
+  await refuseAdminsLastFactor(deps, viewer, { totp: true });
+  await checkCurrentPassword(deps, viewer.user, input.password);
   await checkSecondFactorCode(deps, viewer.user, input.code, client);
-  await removeSecondFactor(deps, viewer.user.id);
+  await deps.prisma.$transaction((tx) => removeSecondFactors(tx, viewer.user.id, { passkeys: false }));
   await deps.audit.record({ type: 'TOTP_DISABLED', userId: viewer.user.id, sessionId: viewer.session.id }, client);
   await deps.mailer.send(mails.secondFactorChanged(deps.mail, viewer.user.email, 'disabled'));
   return true;
@@ -153,16 +153,6 @@ export async function regenerateRecoveryCodes(
   return codes;
 }
 
-/** Removes the authenticator app and its recovery codes (and, with `passkeys`, the passkeys); returns how many factors went. */
-async function removeSecondFactor(deps: FactorDeps, userId: string, options = { passkeys: false }): Promise<number> {
-  return deps.prisma.$transaction(async (tx) => {
-    await tx.recoveryCode.deleteMany({ where: { userId } });
-    const factors = await tx.totpFactor.deleteMany({ where: { userId } });
-    const passkeys = options.passkeys ? await tx.passkey.deleteMany({ where: { userId } }) : { count: 0 };
-    return factors.count + passkeys.count;
-  });
-}
-
 /**
  * Support's answer to a lost phone and lost recovery codes: an admin (or the
  * command line) removes the account's second factors, its authenticator app and
@@ -173,12 +163,13 @@ export async function resetSecondFactor(deps: FactorDeps, actorId: ActorId, user
   if (!isUuid(userId)) throw badUserInput('userId', 'No user has this id.');
   const user = await deps.prisma.user.findUnique({ where: { id: userId } });
   if (!user) throw badUserInput('userId', 'No user has this id.');
-  const removed = await removeSecondFactor(deps, userId, { passkeys: true });
-  deps.logger.info({ event: 'second_factor_reset', userId, by: actorId, removed }, 'second factor reset');
+  const removed = await deps.prisma.$transaction((tx) => removeSecondFactors(tx, userId, { passkeys: true }));
+  const count = (removed.totp ? 1 : 0) + removed.passkeys.length;
+  deps.logger.info({ event: 'second_factor_reset', userId, by: actorId, removed: count }, 'second factor reset');
   await deps.audit.record(
-    { type: 'SECOND_FACTOR_RESET', userId, actorId: actorId ?? undefined, detail: { removed: removed > 0 } },
+    { type: 'SECOND_FACTOR_RESET', userId, actorId: actorId ?? undefined, detail: { removed: count > 0 } },
     client,
   );
-  if (removed > 0) await deps.mailer.send(mails.secondFactorChanged(deps.mail, user.email, 'reset-by-admin'));
+  if (count > 0) await deps.mailer.send(mails.secondFactorChanged(deps.mail, user.email, 'reset-by-admin'));
   return user;
 }

@@ -25,6 +25,15 @@ export async function requireStepUp(
   await markSecondFactorRecent(deps, viewer, now);
 }
 
+/**
+ * Whether the viewer's session proved a second factor the account still has: by
+ * signing in with one, or by a step-up since. Setting one up proves nothing of
+ * the session: a session signed in with a stolen password could otherwise make
+ * itself one that did.
+ */
+export const provedSecondFactor = (viewer: SignedInViewer) =>
+  viewer.secondFactor && viewer.session.secondFactorAt !== null;
+
 /** Whether the viewer's session proved its second factor within STEP_UP_MAX_AGE. */
 export function secondFactorIsRecent(deps: Pick<FactorDeps, 'clock' | 'secondFactors'>, viewer: SignedInViewer) {
   const provedAt = viewer.session.secondFactorAt?.getTime();

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { rateLimited } from '../../errors.ts';
+import { mailboxOf } from './mailbox.ts';
 
 export interface Limit {
   points: number;
@@ -24,6 +25,8 @@ export interface RateLimitSettings {
   mailsPerAddress: Limit;
   /** Wrong second-factor codes for one account, across challenges: a new login cannot buy more guesses. */
   secondFactorFailuresPerAccount: Limit;
+  /** New sign-in notices mailed to one account: a thief signing in again and again floods nobody's mailbox. */
+  newSignInNoticesPerAccount: Limit;
 }
 
 /** Counted per attempt inside the resolvers, so aliases and batches cannot multiply attempts. */
@@ -42,8 +45,14 @@ export interface RateLimits {
   beforeRefresh(ip: string): Promise<void>;
   /** Before a request that sends mail (reset, verification, email change): RATE_LIMITED past the per-IP limit. */
   beforeMail(ip: string): Promise<void>;
-  /** Whether one more mail may go to `email` now. Past the limit the request still succeeds and sends nothing. */
+  /**
+   * Whether one more mail may go to `email`'s mailbox now (its `+tag` and, where the
+   * provider ignores them, its dots aside). Past the limit the request still
+   * succeeds and sends nothing.
+   */
   mayMail(email: string): Promise<boolean>;
+  /** Whether one more new sign-in notice may go to the account now. */
+  mayNoticeSignIn(userId: string): Promise<boolean>;
   /** Before checking a second-factor code: charges a failure to the account, RATE_LIMITED past its limit. */
   beforeSecondFactor(userId: string, ip: string): Promise<void>;
   /** A right code gives its charge back. */
@@ -60,6 +69,7 @@ export const NO_RATE_LIMITS: RateLimits = {
   beforeRefresh: async () => {},
   beforeMail: async () => {},
   mayMail: async () => true,
+  mayNoticeSignIn: async () => true,
   beforeSecondFactor: async () => {},
   secondFactorSucceeded: async () => {},
   beforePasskeyLogin: async () => {},
@@ -74,7 +84,8 @@ export type LimitName =
   | 'refresh-ip'
   | 'mail-ip'
   | 'mail-address'
-  | 'second-factor-account';
+  | 'second-factor-account'
+  | 'sign-in-notice-account';
 
 /** Told once per window, when a key first goes over its limit (for the audit trail). */
 export type OnLimitReached = (limit: LimitName, ip: string) => void;
@@ -103,6 +114,7 @@ export function createRateLimits(
   const mailsPerIp = limiter('mail-ip', settings.mailsPerIp);
   const mailsPerAddress = limiter('mail-address', settings.mailsPerAddress);
   const secondFactorFailures = limiter('second-factor-account', settings.secondFactorFailuresPerAccount);
+  const signInNotices = limiter('sign-in-notice-account', settings.newSignInNoticesPerAccount);
   const emailAndIp = (email: string, ip: string) => `${email}|${ip}`;
 
   const consume = async (limiter: RateLimiterAbstract, name: LimitName, limit: Limit, key: string, ip: string) => {
@@ -166,14 +178,18 @@ export function createRateLimits(
     async secondFactorSucceeded(userId) {
       await secondFactorFailures.reward(userId);
     },
-    async mayMail(email) {
-      try {
-        await mailsPerAddress.consume(email);
-        return true;
-      } catch (error) {
-        if (error instanceof RateLimiterRes) return false;
-        throw error;
-      }
-    },
+    mayMail: (email) => allowed(mailsPerAddress, mailboxOf(email)),
+    mayNoticeSignIn: (userId) => allowed(signInNotices, userId),
   };
+}
+
+/** Whether `limiter` takes one more point for `key`: false past its limit, never an error. */
+async function allowed(limiter: RateLimiterAbstract, key: string): Promise<boolean> {
+  try {
+    await limiter.consume(key);
+    return true;
+  } catch (error) {
+    if (error instanceof RateLimiterRes) return false;
+    throw error;
+  }
 }

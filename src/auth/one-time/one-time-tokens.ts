@@ -31,20 +31,53 @@ function normalizeCode(input: string): string | null {
 }
 
 /**
+ * How many usable tokens of a purpose a user holds at most: a newer one retires
+ * the oldest past that number. A reset or an email change has one link at a time:
+ * only the newest mail's works.
+ */
+const LIVE_TOKENS: Record<OneTimeTokenPurpose, number> = {
+  PASSWORD_RESET: 1,
+  EMAIL_CHANGE: 1,
+  // A verification link works until it expires or the address is verified: the
+  // link a blocked login mails again must not kill the one of the sign-up's mail.
+  EMAIL_VERIFICATION: 3,
+  // Each notice's "it was not me" link stays good: the thief's next sign-in must
+  // not kill the link the owner is about to follow.
+  SECURE_ACCOUNT: 20,
+};
+
+/**
  * A new token for `purpose`, bound to the user and the address it goes to, with
- * its code. Every earlier token of the same purpose for the user stops working:
- * only the newest mail's link and code work.
+ * its code. The oldest usable tokens of the same purpose past LIVE_TOKENS stop
+ * working. `eventAt` is when what a SECURE_ACCOUNT link disowns happened, and
+ * `passwordHash` the account's password then.
  */
 export async function issueOneTimeToken(
   db: PrismaClient,
-  input: { purpose: OneTimeTokenPurpose; userId: string; email: string; ttlSeconds: number; now: Date },
+  input: {
+    purpose: OneTimeTokenPurpose;
+    userId: string;
+    email: string;
+    ttlSeconds: number;
+    now: Date;
+    eventAt?: Date;
+    passwordHash?: string;
+  },
 ): Promise<MailedToken> {
   const { token, hash } = newOpaqueToken();
   const code = String(randomInt(0, 10 ** CODE_DIGITS)).padStart(CODE_DIGITS, '0');
   const { purpose, userId, email, now } = input;
-  await db.$transaction([
-    db.oneTimeToken.updateMany({ where: { userId, purpose, usedAt: null }, data: { usedAt: now } }),
-    db.oneTimeToken.create({
+  await db.$transaction(async (tx) => {
+    const kept = await tx.oneTimeToken.findMany({
+      where: { userId, purpose, usedAt: null, expiresAt: { gt: now } },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      skip: LIVE_TOKENS[purpose] - 1,
+      select: { id: true },
+    });
+    if (kept.length > 0) {
+      await tx.oneTimeToken.updateMany({ where: { id: { in: kept.map(({ id }) => id) } }, data: { usedAt: now } });
+    }
+    await tx.oneTimeToken.create({
       data: {
         purpose,
         userId,
@@ -53,10 +86,27 @@ export async function issueOneTimeToken(
         codeHash: hashCode(hash, code),
         createdAt: now,
         expiresAt: new Date(now.getTime() + input.ttlSeconds * 1000),
+        eventAt: input.eventAt ?? null,
+        passwordHash: input.passwordHash ?? null,
       },
-    }),
-  ]);
+    });
+  });
   return { token, code: `${code.slice(0, 4)} ${code.slice(4)}` };
+}
+
+/** Retires every usable token of `purposes` the user holds: their links and codes stop working. */
+export async function retireOneTimeTokens(
+  db: Db,
+  userId: string,
+  purposes: readonly OneTimeTokenPurpose[],
+  now: Date,
+): Promise<number> {
+  if (purposes.length === 0) return 0;
+  const { count } = await db.oneTimeToken.updateMany({
+    where: { userId, purpose: { in: [...purposes] }, usedAt: null },
+    data: { usedAt: now },
+  });
+  return count;
 }
 
 /**
@@ -110,9 +160,11 @@ export interface UsableToken {
   id: string;
   userId: string;
   email: string;
+  createdAt: Date;
+  eventAt: Date | null;
 }
 
-const USABLE_TOKEN = { id: true, userId: true, email: true } as const;
+const USABLE_TOKEN = { id: true, userId: true, email: true, createdAt: true, eventAt: true } as const;
 
 /** The filter for the token hashed as `tokenHash` while it may be used for `purpose` at `now`. */
 const usableWhere = (purpose: OneTimeTokenPurpose, tokenHash: Uint8Array<ArrayBuffer>, now: Date) => ({

@@ -2,7 +2,9 @@ import { isUniqueViolation } from '../../db/errors.ts';
 import { badUserInput, emailTaken } from '../../errors.ts';
 import type { User } from '../../generated/prisma/client.ts';
 import { mails } from '../../mail/templates.ts';
-import { checkPasswordLength, normalizeEmail } from '../accounts/rules.ts';
+import { checkCurrentPassword } from '../accounts/current-password.ts';
+import { normalizeEmail } from '../accounts/rules.ts';
+import { secureAccountLink } from '../one-time/secure-account-link.ts';
 import {
   consumeOneTimeToken,
   invalidToken,
@@ -32,10 +34,7 @@ export async function requestEmailChange(
   await requireStepUp(deps, viewer, input.code, client);
   const newEmail = normalizeEmail(input.newEmail, 'newEmail');
   const { user } = viewer;
-  checkPasswordLength(input.password);
-  if (!(await deps.hasher.verify(input.password, user.passwordHash))) {
-    throw badUserInput('password', 'The password is not correct.');
-  }
+  await checkCurrentPassword(deps, user, input.password);
   if (newEmail === user.email) throw badUserInput('newEmail', 'This is already the address of your account.');
 
   await deps.audit.record({ type: 'EMAIL_CHANGE_REQUESTED', userId: user.id, sessionId: viewer.session.id }, client);
@@ -56,7 +55,9 @@ export async function requestEmailChange(
       now: deps.clock.now(),
     });
     await deps.mailer.send(mails.emailChange(deps.mail, newEmail, mailed, ttlSeconds));
-    await deps.mailer.send(mails.emailChangeRequested(deps.mail, user.email, newEmail));
+    const now = deps.clock.now();
+    const secure = await secureAccountLink(deps.prisma, user, now, now);
+    await deps.mailer.send(mails.emailChangeRequested(deps.mail, user.email, newEmail, secure));
   });
   return true;
 }
@@ -64,7 +65,8 @@ export async function requestEmailChange(
 /**
  * Makes the address the token was mailed to the account's, verified. EMAIL_TAKEN
  * if another account took it meanwhile (the token then stays usable, should that
- * account let it go). The old address gets a notice.
+ * account let it go). The old address gets a notice whose "it was not me" link,
+ * bound to the old address, gives it back.
  */
 export async function confirmEmailChange(
   deps: MailFlowDeps,
@@ -81,7 +83,7 @@ export async function confirmEmailChange(
       if (!used || !before || before.disabledAt) return null;
       const after = await tx.user.update({
         where: { id: before.id },
-        data: { email: used.email, emailVerifiedAt: now },
+        data: { email: used.email, emailVerifiedAt: now, emailChangedAt: now },
       });
       return { before, after };
     });
@@ -93,6 +95,7 @@ export async function confirmEmailChange(
   if (!changed) throw invalidToken();
   const { before, after } = changed;
   await deps.audit.record({ type: 'EMAIL_CHANGED', userId: after.id }, client);
-  await deps.mailer.send(mails.emailChanged(deps.mail, before.email, after.email));
+  const secure = await secureAccountLink(deps.prisma, before, now, now);
+  await deps.mailer.send(mails.emailChanged(deps.mail, before.email, after.email, secure));
   return after;
 }

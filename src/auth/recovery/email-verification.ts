@@ -7,6 +7,7 @@ import {
   issueOneTimeToken,
   type PresentedToken,
   presentedTokenHash,
+  retireOneTimeTokens,
 } from '../one-time/one-time-tokens.ts';
 import type { MailFlowDeps } from './deps.ts';
 
@@ -64,7 +65,10 @@ export async function verifyEmail(deps: MailFlowDeps, presented: PresentedToken,
       where: { id: used.userId, email: used.email },
       data: { emailVerifiedAt: now },
     });
-    return count === 1 ? used : null;
+    if (count !== 1) return null;
+    // Verified: the other links of the mails before have nothing left to do.
+    await retireOneTimeTokens(tx, used.userId, ['EMAIL_VERIFICATION'], now);
+    return used;
   });
   if (!verified) throw invalidToken();
   await deps.audit.record({ type: 'EMAIL_VERIFIED', userId: verified.userId }, client);

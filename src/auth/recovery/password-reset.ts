@@ -8,7 +8,8 @@ import {
   type PresentedToken,
   presentedTokenHash,
 } from '../one-time/one-time-tokens.ts';
-import { clientKey, revokeSessions, type ClientInfo } from '../sessions/sessions.ts';
+import { endAccountAccess } from '../sessions/end-access.ts';
+import { clientKey, type ClientInfo } from '../sessions/sessions.ts';
 import { secondFactorRequired } from '../../errors.ts';
 import { ANONYMOUS, type Viewer } from '../sessions/authenticate.ts';
 import { checkSecondFactorCode, secondFactorMethods } from '../factors/codes.ts';
@@ -66,8 +67,9 @@ export interface ResetPasswordInput extends PresentedToken {
 /**
  * Sets a new password with a mailed token. The new password is checked before
  * the token is used, so a refused one leaves the link working. Every session
- * of the account ends; nobody is signed in. The account's address counts as
- * verified: the token reached it.
+ * of the account ends, with whatever was started from them (an email change
+ * waiting for its confirmation); nobody is signed in. The account's address
+ * counts as verified: the token reached it.
  */
 export async function resetPassword(
   deps: FactorDeps,
@@ -101,7 +103,7 @@ export async function resetPassword(
       where: { id: user.id },
       data: { passwordHash, emailVerifiedAt: user.emailVerifiedAt ?? now, passwordResetRequiredAt: null },
     });
-    await revokeSessions(tx, { userId: user.id }, 'password_reset', now);
+    await endAccountAccess(tx, user.id, 'password_reset', now);
     return true;
   });
   if (!done) throw invalidToken();

@@ -1,6 +1,7 @@
 import type { Sql } from '../../db/sql.ts';
 import type { PrismaClient, Session, User } from '../../generated/prisma/client.ts';
 import { USER_COLUMNS, userOf } from '../accounts/user-row.ts';
+import { networkOf } from './device.ts';
 import type { AccessTokenClaims, AccessTokens } from '../tokens/access-tokens.ts';
 
 export interface ClientInfo {
@@ -33,7 +34,9 @@ export type RevokeReason =
   | 'revoked_by_admin'
   | 'password_reset'
   | 'account_disabled'
-  | 'account_secured';
+  | 'account_secured'
+  /** Ended by "it was not me" and started since the sign-in or change it disowned: its device is known no more. */
+  | 'disowned';
 
 /** What a successful sign-up, login or refresh hands back: a session's tokens and its user. */
 export interface SignedIn {
@@ -71,6 +74,7 @@ export function newSessionData(
     expiresAt: new Date(now.getTime() + limits.sessionMaxAgeSeconds * 1000),
     userAgent: client.userAgent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
     ip: client.ip ?? null,
+    network: networkOf(client.ip),
     refreshTokens: { create: { tokenHash: refreshTokenHash, createdAt: now } },
   };
 }
@@ -93,7 +97,7 @@ export function liveSessionFilter(limits: SessionLimits, now: Date) {
 const LIVE_SESSION_QUERY = {
   name: 'tollgate_live_session',
   text: `SELECT s.id, s."userId", s."createdAt", s."lastUsedAt", s."expiresAt", s."revokedAt", s."revokedReason",
-                s."userAgent", s.ip, s.amr, s."authTime", s."secondFactorAt",
+                s."userAgent", s.ip, s.network, s.amr, s."authTime", s."secondFactorAt",
                 EXISTS (SELECT 1 FROM "TotpFactor" f WHERE f."userId" = u.id AND f."confirmedAt" IS NOT NULL)
                   OR EXISTS (SELECT 1 FROM "Passkey" p WHERE p."userId" = u.id),
                 ${USER_COLUMNS}
@@ -113,12 +117,13 @@ type SessionRow = [
   revokedReason: string | null,
   userAgent: string | null,
   ip: string | null,
+  network: string | null,
   amr: string[] | null,
   authTime: Date,
   secondFactorAt: Date | null,
   secondFactor: boolean,
 ];
-const SESSION_COLUMN_COUNT = 13;
+const SESSION_COLUMN_COUNT = 14;
 
 export interface LiveSession {
   session: Session;
@@ -152,6 +157,7 @@ export async function findLiveSession(
     revokedReason,
     userAgent,
     ip,
+    network,
     amr,
     authTime,
     secondFactorAt,
@@ -168,6 +174,7 @@ export async function findLiveSession(
       revokedReason,
       userAgent,
       ip,
+      network,
       amr: amr ?? [],
       authTime,
       secondFactorAt,
@@ -180,7 +187,7 @@ export async function findLiveSession(
 /** Ends every live session matching `where`; returns how many ended. */
 export async function revokeSessions(
   db: Db,
-  where: { id?: string | { not: string }; userId?: string },
+  where: { id?: string | { not: string }; userId?: string; createdAt?: { gte: Date } },
   reason: RevokeReason,
   now: Date,
 ): Promise<number> {

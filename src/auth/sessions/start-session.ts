@@ -58,9 +58,9 @@ async function insertSession(
   const [sessionId, refreshTokenId, eventId] = [uuidV7(), uuidV7(), uuidV7()];
   await prisma.$executeRaw`
     WITH s AS (
-      INSERT INTO "Session" ("id", "userId", "createdAt", "lastUsedAt", "expiresAt", "userAgent", "ip", "amr", "authTime", "secondFactorAt")
+      INSERT INTO "Session" ("id", "userId", "createdAt", "lastUsedAt", "expiresAt", "userAgent", "ip", "network", "amr", "authTime", "secondFactorAt")
       VALUES (${sessionId}::uuid, ${session.userId}::uuid, ${session.createdAt}::timestamptz, ${session.lastUsedAt}::timestamptz,
-              ${session.expiresAt}::timestamptz, ${session.userAgent}, ${session.ip}, ${session.amr}::text[],
+              ${session.expiresAt}::timestamptz, ${session.userAgent}, ${session.ip}, ${session.network}, ${session.amr}::text[],
               ${session.authTime}::timestamptz, ${session.secondFactorAt}::timestamptz)
       RETURNING "id"
     ), r AS (

@@ -24,7 +24,7 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
     }
     const holder = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
     // The same pid is this process after a restart in a fresh pid namespace (a container's pid 1).
-    if (holder > 0 && holder !== process.pid && isRunning(holder)) {
+    if (holder > 0 && holder !== process.pid && (await isRunning(holder))) {
       throw new DataDirInUseError(
         `the embedded database in ${dir} is in use by process ${holder}; it serves one process at a time`,
       );
@@ -33,11 +33,20 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
   }
 }
 
-function isRunning(pid: number): boolean {
+/**
+ * Whether `pid` is a live process. A process killed whose parent has not reaped
+ * it yet (a zombie: its parent gone too, or a supervisor restarting at once)
+ * still answers `kill(pid, 0)`, but holds no file open: Linux's /proc tells it
+ * apart by its state.
+ */
+async function isRunning(pid: number): Promise<boolean> {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  // "pid (command) state …": the command may hold spaces and parentheses, so the state follows the last ')'.
+  const state = stat?.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return state !== 'Z' && state !== 'X';
 }

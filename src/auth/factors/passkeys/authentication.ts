@@ -12,10 +12,11 @@ import { passkeyDescriptors, requestOptions } from './request-options.ts';
 import { consumeWebAuthnChallenge, issueWebAuthnChallenge } from './webauthn-challenges.ts';
 
 /**
- * Options for a sign-in with a passkey (`startAuthentication`). With an email,
- * the account's passkeys are offered (email-first); without one, the browser
- * offers whatever passkey it holds for this site (discoverable). An unknown
- * email gets the discoverable kind: the answer says nothing about accounts.
+ * Options for a sign-in with a passkey (`startAuthentication`). Every passkey is
+ * discoverable, so the options never list any: the browser offers what it holds
+ * for this site. With an email (email-first), the challenge is bound to that
+ * account, whose passkeys alone then answer it. Either way the answer is the same
+ * for every email: it says nothing about who has an account, or a passkey.
  */
 export async function passkeyLoginOptions(
   deps: PasskeyDeps,
@@ -26,13 +27,12 @@ export async function passkeyLoginOptions(
   await deps.rateLimits.beforePasskeyLogin(clientKey(client));
   const email = rawEmail == null ? undefined : normalizeEmail(rawEmail);
   const user = email ? await deps.prisma.user.findUnique({ where: { email }, select: { id: true } }) : null;
-  const passkeys = user ? await passkeyDescriptors(deps.prisma, user.id) : [];
   const challenge = await issueWebAuthnChallenge(deps.prisma, {
     purpose: 'AUTHENTICATION',
-    userId: passkeys.length > 0 && user ? user.id : null,
+    userId: user?.id ?? null,
     now: deps.clock.now(),
   });
-  return requestOptions(settings, challenge, passkeys);
+  return requestOptions(settings, challenge, []);
 }
 
 /**
@@ -98,6 +98,6 @@ export async function verifySecondFactorWithPasskey(
   await verifyAssertion(deps, settings, passkey, input.response, signed, client);
   await useUpChallenge(deps, spent.id, now);
   const user = await deps.prisma.user.findUniqueOrThrow({ where: { id: spent.userId } });
-  if (user.disabledAt) throw challengeInvalid();
+  if (user.disabledAt || user.passwordResetRequiredAt) throw challengeInvalid();
   return startSession(deps, user, client, ['pwd', 'hwk']);
 }

@@ -1,8 +1,8 @@
-import { AppError, badUserInput, ErrorCode } from '../../../errors.ts';
+import { badUserInput } from '../../../errors.ts';
 import type { Passkey } from '../../../generated/prisma/client.ts';
 import type { SignedInViewer } from '../../sessions/authenticate.ts';
 import { type ClientInfo, isUuid } from '../../sessions/sessions.ts';
-import { secondFactorMethods } from '../codes.ts';
+import { refuseAdminsLastFactor } from '../removal.ts';
 import { requireStepUp } from '../step-up.ts';
 import { passkeyName } from './passkey-name.ts';
 import { noticePasskeyChange } from './passkey-notice.ts';
@@ -45,16 +45,7 @@ export async function removePasskey(
 ): Promise<true> {
   const passkey = await ownPasskey(deps, viewer, input.id);
   await requireStepUp(deps, viewer, input.code, client);
-  if (deps.secondFactors.requireForAdmins && viewer.user.role === 'ADMIN') {
-    const methods = await secondFactorMethods(deps.prisma, viewer.user.id);
-    const passkeys = await deps.prisma.passkey.count({ where: { userId: viewer.user.id } });
-    if (!methods.includes('TOTP') && passkeys <= 1) {
-      throw new AppError('An admin must keep a second factor: add another before removing this one.', {
-        code: ErrorCode.FORBIDDEN,
-        reason: 'SECOND_FACTOR_REQUIRED',
-      });
-    }
-  }
+  await refuseAdminsLastFactor(deps, viewer, { passkeyId: passkey.id });
   await deps.prisma.passkey.delete({ where: { id: passkey.id } });
   await noticePasskeyChange(deps, viewer, 'removed', passkey, client);
   return true;

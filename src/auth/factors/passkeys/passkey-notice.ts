@@ -1,6 +1,7 @@
 import type { Passkey } from '../../../generated/prisma/client.ts';
 import { mails } from '../../../mail/templates.ts';
 import type { SignedInViewer } from '../../sessions/authenticate.ts';
+import { secureAccountLink } from '../../one-time/secure-account-link.ts';
 import type { ClientInfo } from '../../sessions/sessions.ts';
 import type { FactorDeps } from '../deps.ts';
 
@@ -11,12 +12,16 @@ export async function noticePasskeyChange(
   deps: FactorDeps,
   viewer: SignedInViewer,
   change: keyof typeof EVENTS,
-  passkey: Pick<Passkey, 'id' | 'name'>,
+  passkey: Pick<Passkey, 'id' | 'name' | 'createdAt'>,
   client: ClientInfo,
 ): Promise<void> {
   await deps.audit.record(
     { type: EVENTS[change], userId: viewer.user.id, sessionId: viewer.session.id, detail: { passkeyId: passkey.id } },
     client,
   );
-  await deps.mailer.send(mails.passkeyChanged(deps.mail, viewer.user.email, change, passkey.name));
+  // A passkey signs in on its own: the notice of a new one carries the link that takes it back.
+  const now = deps.clock.now();
+  const secure =
+    change === 'added' ? await secureAccountLink(deps.prisma, viewer.user, passkey.createdAt, now) : undefined;
+  await deps.mailer.send(mails.passkeyChanged(deps.mail, viewer.user.email, change, passkey.name, secure));
 }

@@ -10,7 +10,7 @@ import type { Passkey } from '../../../generated/prisma/client.ts';
 import type { SignedInViewer } from '../../sessions/authenticate.ts';
 import type { ClientInfo } from '../../sessions/sessions.ts';
 import type { FactorDeps } from '../deps.ts';
-import { markSecondFactorRecent, requireStepUp } from '../step-up.ts';
+import { checkMayAddSecondFactor } from '../enrolment-guard.ts';
 import { passkeyName } from './passkey-name.ts';
 import { noticePasskeyChange } from './passkey-notice.ts';
 import { passkeyDescriptors } from './request-options.ts';
@@ -53,17 +53,18 @@ async function userHandle(deps: PasskeyDeps, viewer: SignedInViewer): Promise<Ui
 /**
  * Options for `navigator.credentials.create` (or @simplewebauthn/browser's
  * `startRegistration`): a discoverable credential, its challenge kept on the
- * server for five minutes, the account's passkeys excluded. Needs a recent
- * second factor (or `code`) on an account that has one.
+ * server for five minutes, the account's passkeys excluded. As for any new
+ * second factor: a verified address, the password, and a recent second factor
+ * (or `code`) on an account that has one.
  */
 export async function passkeyRegistrationOptions(
   deps: PasskeyDeps,
   viewer: SignedInViewer,
-  code: string | null | undefined,
+  input: { password: string; code?: string | null | undefined },
   client: ClientInfo,
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const settings = passkeySettings(deps);
-  await requireStepUp(deps, viewer, code, client);
+  await checkMayAddSecondFactor(deps, viewer, input, client);
   const handle = await userHandle(deps, viewer);
   const existing = await passkeyDescriptors(deps.prisma, viewer.user.id);
   const challenge = await issueWebAuthnChallenge(deps.prisma, {
@@ -138,8 +139,8 @@ export async function registerPasskey(
     if (isUniqueViolation(error)) throw badUserInput('response', 'This passkey is registered already.');
     throw error;
   }
-  // Making the passkey proved it, as confirming an authenticator app does.
-  await markSecondFactorRecent(deps, viewer, now);
+  // Adding the passkey proves nothing of this session (as for an authenticator
+  // app): it proves a second factor by signing in with one or by a step-up.
   await noticePasskeyChange(deps, viewer, 'added', passkey, client);
   return passkey;
 }
