@@ -217,6 +217,36 @@ describe('limits on reset mail', () => {
     expect(mailbox.to(account.email).filter((mail) => /Reset your/.test(mail.subject))).toHaveLength(3);
   });
 
+  it.each([
+    { what: 'its +tags', spellings: (base: string) => [1, 2, 3, 4].map((n) => `${base}+${n}@example.com`) },
+    {
+      what: "Gmail's dots and its other domain",
+      spellings: (base: string) => {
+        const dotted = [...base].join('.');
+        return [`${base}@gmail.com`, `${dotted}@gmail.com`, `${base}+x@googlemail.com`, `${dotted}+y@gmail.com`];
+      },
+    },
+  ])('count one mailbox under all $what: 3 mails a hour between them', async ({ spellings }) => {
+    const base =
+      uniqueEmail('box')
+        .split('@')[0]
+        ?.replace(/[^a-z0-9]/g, '') ?? '';
+    const addresses = spellings(base);
+    for (const email of addresses) await signUp(t, { email });
+    const own = await createTestApp(mailingTo(mailbox, { RATE_LIMIT: 'on', RATE_LIMIT_MAIL_IP: '50/1h' }), {
+      sharing: t,
+      mail: 'configured',
+    });
+    try {
+      for (const email of addresses) expectNoErrors(await request(email, own));
+      await own.settle();
+    } finally {
+      await own.close();
+    }
+    const resets = addresses.flatMap((email) => mailbox.to(email)).filter((mail) => /Reset your/.test(mail.subject));
+    expect(resets).toHaveLength(3);
+  });
+
   it('answer the requests of one client past its limit with RATE_LIMITED, 429 and Retry-After', async () => {
     // The in-process requests share one client address; the previous test used 4 of its 6.
     expectNoErrors(await request(uniqueEmail('limit'), limited));

@@ -283,6 +283,28 @@ describe('one gate for every string argument', () => {
     }
   });
 
+  it('refuses a JSON variable nested 12 000 levels deep, from anyone, with BAD_USER_INPUT and no stack in the log', async () => {
+    // 72 kB, under the body limit: without a bound on depth, walking it overflows the stack.
+    const depth = 12_000;
+    const response = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+    const body = `{"query":"mutation($r: JSONObject!) { loginWithPasskey(response: $r) { accessToken } }","variables":{"r":${response}}}`;
+    expect(body.length).toBeLessThan(100_000);
+    const answer = await t.fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const json = (await answer.json()) as { errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+    expect(json.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'response' });
+    expect(json.errors?.[0]?.message).toContain('nested too deeply');
+    expect(t.logText()).not.toMatch(/RangeError|Maximum call stack/);
+  });
+
+  it('takes a passkey response as deep as browsers send it', async () => {
+    // A registration response nests four levels (response.response.clientExtensionResults…); 32 are allowed.
+    const nested = (levels: number): Record<string, unknown> => (levels === 0 ? {} : { a: nested(levels - 1) });
+    const response = await t.graphql('mutation($r: JSONObject!) { loginWithPasskey(response: $r) { accessToken } }', {
+      r: nested(31),
+    });
+    expectError(response, 'UNAUTHENTICATED');
+  });
+
   it('refuses control characters in an email at sign-up, leaving no row', async () => {
     const before = await accountRowCounts(t);
     const response = await t.graphql(

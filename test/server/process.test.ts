@@ -1,5 +1,7 @@
 import { once } from 'node:events';
-import { stat } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { readFile, stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { IncomingMessage, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -9,7 +11,10 @@ import {
   ME,
   mailingTo,
   queryText,
+  ROOT,
   runUntilExit,
+  SERVICE_ARGS,
+  serviceEnv,
   SIGN_UP,
   sendGraphQL,
   serviceData,
@@ -23,6 +28,7 @@ import {
   type AuthPayload,
   type ServiceData,
 } from '../fixtures/index.ts';
+import { embeddedDatabaseDir } from '../../src/db/embedded/embedded-postgres.ts';
 
 // The service as `npm start` runs it: a real process on a real port. Its data is
 // a copy of a migrated database, but for the first start, which begins empty.
@@ -152,6 +158,35 @@ describe(`the service process (${testDatabaseKind})`, SLOW, () => {
     } finally {
       expect(await second.stop()).toBe(0);
     }
+  });
+});
+
+describe.runIf(embedded)('after a kill -9, with the process still a zombie', SLOW, () => {
+  it('starts again at once on the same DATA_DIR', async () => {
+    // The service as the child of a parent that never reaps it (a shell that becomes `sleep`, as
+    // under a supervisor that restarts at once): killed, it stays a zombie, which kill(pid, 0) answers.
+    const parent = spawn('sh', ['-c', `"${process.execPath}" ${SERVICE_ARGS.join(' ')} & exec sleep 600`], {
+      cwd: ROOT,
+      env: serviceEnv(env),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    onTestFinished(() => {
+      parent.kill('SIGKILL');
+    });
+    const lines = createInterface({ input: parent.stdout });
+    await new Promise<void>((resolve) => lines.on('line', (line) => line.includes('"listening"') && resolve()));
+    const holder = Number.parseInt(await readFile(`${embeddedDatabaseDir(data.dataDir)}.lock`, 'utf8'), 10);
+    process.kill(holder, 'SIGKILL');
+    // The kernel makes it a zombie as it exits: its state in /proc says so.
+    const state = async () => {
+      const stat = await readFile(`/proc/${holder}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    };
+    await expect.poll(state, { timeout: 30_000 }).toBe('Z');
+    expect(() => process.kill(holder, 0)).not.toThrow();
+
+    const again = await startService(env);
+    expect(await again.stop()).toBe(0);
   });
 });
 
