@@ -90,6 +90,13 @@ describe('signUp: email', () => {
     { what: 'has a quoted local part', email: '"victim@example.com"@example.net' },
     { what: 'holds a semicolon', email: 'victim@example.com;thief@example.net' },
     { what: 'has a full-width "＠" instead of "@"', email: 'victim＠example.com' },
+    // One "@" each, so a shape check that only counts them lets them through.
+    { what: 'has a comma in its local part', email: 'victim,thief@example.com' },
+    { what: 'ends in an angle bracket', email: 'thief@example.com>' },
+    { what: 'has an angle bracket in its local part', email: 'victim<thief@example.com' },
+    { what: 'has quotes in its local part', email: '"victim"thief@example.com' },
+    { what: 'has a full-width "＠" in its local part', email: 'admin＠victim.example@thief.example' },
+    { what: 'has a parenthesis (a comment to mail parsers)', email: 'victim(comment)@example.com' },
     { what: 'has a local part beyond ASCII', email: 'jürgen@example.com' },
     { what: 'has a local part of 65 characters', email: `${'a'.repeat(65)}@example.com` },
     { what: 'has two dots in a row', email: 'a..b@example.com' },
