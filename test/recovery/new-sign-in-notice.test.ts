@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Account,
-  accountOf,
+  logInOver,
+  signUpOver,
   codeFrom,
   createTestApp,
   enableTotp,
@@ -61,21 +62,10 @@ const from = (userAgent: string, ip = HOME) => ({
 });
 
 /** Signs an account up over the network from `request`, as its owner's browser at home would. */
-async function signUpFrom(request: SendOptions = from(FIREFOX_WINDOWS)): Promise<Account> {
-  const email = uniqueEmail('notice');
-  const { signUp } = expectNoErrors(await sendGraphQL(url, SIGN_UP, { email, password: STRONG_PASSWORD }, request));
-  await t.settle();
-  return accountOf(signUp, STRONG_PASSWORD);
-}
+const signUpFrom = (request: SendOptions = from(FIREFOX_WINDOWS)) => signUpOver({ t, url }, request);
 
-/** Logs `account` in from `request`, and waits for what the sign-in does after its answer. */
-async function logInFrom(account: Pick<Account, 'email' | 'password'>, request: SendOptions, app = t, at = url) {
-  const { login } = expectNoErrors(
-    await sendGraphQL(at, LOGIN, { email: account.email, password: account.password }, request),
-  );
-  await app.settle();
-  return accountOf(login, account.password);
-}
+const logInFrom = (account: Pick<Account, 'email' | 'password'>, request: SendOptions, app = t, at = url) =>
+  logInOver({ t: app, url: at }, account, request);
 
 const notices = (account: Pick<Account, 'email'>) =>
   mailbox.to(account.email).filter((mail) => NOTICE.test(mail.subject));

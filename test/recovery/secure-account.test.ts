@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Account,
-  accountOf,
+  logInOver,
+  signUpOver,
   addPasskey,
   CONFIRM_EMAIL_CHANGE,
   CONFIRM_TOTP,
@@ -74,27 +75,36 @@ afterAll(async () => {
 
 /** The owner signs up at home and verifies the address: what a person who uses the account does. */
 async function owner(): Promise<Account> {
-  const email = uniqueEmail('owner');
-  const { signUp } = expectNoErrors(await sendGraphQL(url, SIGN_UP, { email, password: STRONG_PASSWORD }, HOME));
-  await t.settle();
-  const account = accountOf(signUp, STRONG_PASSWORD);
+  const account = await signUpOver({ t, url }, HOME, uniqueEmail('owner'));
   await verifyAddress(t, account, mailbox);
   // Time passes between what the owner did and what the thief does (within the access token's life).
   t.clock.advance(120);
   return account;
 }
 
-/** Signs in with the password from `request`, and waits for what the sign-in sends after its answer. */
-async function logInFrom(
-  account: Pick<Account, 'email' | 'password'>,
-  request: SendOptions,
-  app = { t, url },
-): Promise<Account> {
-  const { login } = expectNoErrors(
-    await sendGraphQL(app.url, LOGIN, { email: account.email, password: account.password }, request),
+const logInFrom = (account: Pick<Account, 'email' | 'password'>, request: SendOptions, app = { t, url }) =>
+  logInOver(app, account, request);
+
+/** The thief, signed in, asks to move the account to a mailbox of theirs: that mailbox, and the link it got. */
+async function askToMoveAddress(thief: Account): Promise<{ thiefMailbox: string; link: string }> {
+  const thiefMailbox = uniqueEmail('thief');
+  expectNoErrors(
+    await t.graphql(
+      REQUEST_EMAIL_CHANGE,
+      { newEmail: thiefMailbox, password: thief.password },
+      { token: thief.accessToken },
+    ),
   );
-  await app.t.settle();
-  return accountOf(login, account.password);
+  await t.settle();
+  return { thiefMailbox, link: tokenFrom(latest(thiefMailbox, /Confirm your new email/), '/confirm-email-change') };
+}
+
+/** …and follows that link: the account's address is the thief's. */
+async function moveAddress(thief: Account): Promise<string> {
+  const { thiefMailbox, link } = await askToMoveAddress(thief);
+  expectNoErrors(await t.graphql(CONFIRM_EMAIL_CHANGE, { token: link }));
+  await t.settle();
+  return thiefMailbox;
 }
 
 const mailsTo = (email: string, subject: RegExp) => mailbox.to(email).filter((mail) => subject.test(mail.subject));
@@ -162,15 +172,7 @@ describe('the whole story: a stolen access token and password, then "it was not 
     expectNoErrors(
       await t.graphql(CONFIRM_TOTP, { code: totpCode(setUpTotp.secret, t.clock.now()) }, { token: thief.accessToken }),
     );
-    expectNoErrors(
-      await t.graphql(
-        REQUEST_EMAIL_CHANGE,
-        { newEmail: thiefMailbox, password: account.password },
-        { token: thief.accessToken },
-      ),
-    );
-    await t.settle();
-    const changeLink = tokenFrom(latest(thiefMailbox, /Confirm your new email/), '/confirm-email-change');
+    const { link: changeLink } = await askToMoveAddress(thief);
     t.clock.advance(60);
 
     // The owner reads the first notice, and follows its link. A passkey and an app were added
@@ -278,21 +280,7 @@ describe('"it was not me"', () => {
   it('gives back an address the thief changed since, and mails the reset there', async () => {
     const account = await owner();
     const thief = await logInFrom(account, THIEF);
-    const thiefMailbox = uniqueEmail('thief');
-    expectNoErrors(
-      await t.graphql(
-        REQUEST_EMAIL_CHANGE,
-        { newEmail: thiefMailbox, password: account.password },
-        { token: thief.accessToken },
-      ),
-    );
-    await t.settle();
-    expectNoErrors(
-      await t.graphql(CONFIRM_EMAIL_CHANGE, {
-        token: tokenFrom(latest(thiefMailbox, /Confirm your new email/), '/confirm-email-change'),
-      }),
-    );
-    await t.settle();
+    const thiefMailbox = await moveAddress(thief);
     // The owner's old address was told, with the link to undo it.
     const changed = latest(account.email, /address was changed/);
     expect(changed.text).toContain(`is now ${thiefMailbox}`);
@@ -310,20 +298,7 @@ describe('"it was not me"', () => {
   it('secures the rest, and mails no reset to the thief, when another account took the old address meanwhile', async () => {
     const account = await owner();
     const thief = await logInFrom(account, THIEF);
-    const thiefMailbox = uniqueEmail('thief');
-    expectNoErrors(
-      await t.graphql(
-        REQUEST_EMAIL_CHANGE,
-        { newEmail: thiefMailbox, password: account.password },
-        { token: thief.accessToken },
-      ),
-    );
-    await t.settle();
-    expectNoErrors(
-      await t.graphql(CONFIRM_EMAIL_CHANGE, {
-        token: tokenFrom(latest(thiefMailbox, /Confirm your new email/), '/confirm-email-change'),
-      }),
-    );
+    const thiefMailbox = await moveAddress(thief);
     // The thief signs the old address up again, so that it cannot be given back.
     expectNoErrors(await sendGraphQL(url, SIGN_UP, { email: account.email, password: STRONG_PASSWORD }, THIEF));
     await t.settle();
@@ -389,17 +364,7 @@ describe('what else ends a pending email change', () => {
   /** A thief's email change, waiting for its confirmation in the thief's mailbox. */
   async function pendingChange() {
     const account = await owner();
-    const thief = await logInFrom(account, THIEF);
-    const thiefMailbox = uniqueEmail('thief');
-    expectNoErrors(
-      await t.graphql(
-        REQUEST_EMAIL_CHANGE,
-        { newEmail: thiefMailbox, password: account.password },
-        { token: thief.accessToken },
-      ),
-    );
-    await t.settle();
-    const link = tokenFrom(latest(thiefMailbox, /Confirm your new email/), '/confirm-email-change');
+    const { link } = await askToMoveAddress(await logInFrom(account, THIEF));
     const confirm = () => t.graphql(CONFIRM_EMAIL_CHANGE, { token: link });
     return { account, confirm };
   }
