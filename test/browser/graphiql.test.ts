@@ -272,6 +272,27 @@ describe.skipIf(noBrowser)(`GraphiQL in Chromium (${testDatabaseKind})`, { timeo
       .toBe('TOKEN_REVOKED');
     await graphiql.openHeaders();
     expect(JSON.parse(await editorText(graphiql.headersEditor))).toEqual({});
+    // The result that showed the tokens is gone from the screen too.
+    await expect.poll(() => editorText(graphiql.response), { timeout: UI_TIMEOUT }).not.toContain('accessToken');
+  });
+
+  it('keeps the pair across a reload: the bar is back, and an expired token still refreshes', async () => {
+    const graphiql = new GraphiQL(await newPage());
+    await graphiql.open(graphqlUrl);
+    const email = uniqueEmail('reload');
+    const first = await graphiql.signUpWith(email);
+
+    await graphiql.page.reload();
+    await graphiql.queryEditor.locator('.view-line').first().waitFor({ timeout: UI_TIMEOUT });
+    await expect.poll(() => graphiql.tokenBar.textContent(), { timeout: UI_TIMEOUT }).toContain(email);
+
+    t.clock.advance(t.config.tokens.accessTokenTtlSeconds + 1);
+    await replaceContent(graphiql.page, graphiql.queryEditor, '{ me { email } }');
+    await graphiql.run();
+    await graphiql.waitForResult(new RegExp(`"me":\\{"email":"${email.replace(/[.]/g, '\\.')}"\\}`));
+    await graphiql.openHeaders();
+    const { Authorization } = JSON.parse(await editorText(graphiql.headersEditor)) as { Authorization: string };
+    expect(Authorization).not.toBe(`Bearer ${first}`);
   });
 
   it('refreshes once when the kept access token has expired, and keeps the new pair', async () => {

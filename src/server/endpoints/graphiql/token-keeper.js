@@ -4,7 +4,10 @@
 // Headers pane, where the next requests take it from; a bar at the bottom says
 // so, with one click to forget the token or to sign out. When the service
 // answers TOKEN_EXPIRED to the kept token, it refreshes once and sends the
-// request again, as the client examples do.
+// request again, as the client examples do. GraphiQL keeps its Headers pane
+// across reloads, so the keeper keeps the pair beside it (in the same local
+// storage): after a reload the bar is back and the token still refreshes; a
+// header the keeper did not write is left alone.
 (() => {
   const script = document.currentScript;
   const endpoint = new URL(script?.dataset.endpoint ?? '/graphql', location.href).href;
@@ -17,8 +20,27 @@
   /** @type {Promise<boolean> | null} */
   let refreshing = null;
 
-  const headersModel = () =>
-    globalThis.monaco?.editor.getModels().find((model) => model.uri.path.endsWith('request-headers.json'));
+  const STORED = 'tollgate:graphiql:kept';
+  function store() {
+    try {
+      if (kept) localStorage.setItem(STORED, JSON.stringify({ kept, headersBefore }));
+      else localStorage.removeItem(STORED);
+    } catch {
+      // Storage refused (a private window's quota): the pair lives until the reload.
+    }
+  }
+  function stored() {
+    try {
+      const value = JSON.parse(localStorage.getItem(STORED) ?? 'null');
+      return typeof value?.kept?.accessToken === 'string' ? value : null;
+    } catch {
+      return null;
+    }
+  }
+
+  const modelEndingIn = (name) => globalThis.monaco?.editor.getModels().find((model) => model.uri.path.endsWith(name));
+  const headersModel = () => modelEndingIn('request-headers.json');
+  const responseModel = () => modelEndingIn('response.json');
 
   function parseHeaders(text) {
     try {
@@ -44,6 +66,7 @@
     if (model && headersBefore !== null) model.setValue(headersBefore);
     kept = null;
     headersBefore = null;
+    store();
     render();
   }
 
@@ -54,7 +77,39 @@
       email: typeof payload.user?.email === 'string' ? payload.user.email : kept?.email,
     };
     putTokenInHeaders(kept.accessToken);
+    store();
     render();
+  }
+
+  /**
+   * After a reload: the pair kept before, while the Headers pane still holds its
+   * token, or still holds what it held before the token went in (GraphiQL saves
+   * the pane a moment after a change: a quick reload comes back without it). A
+   * pane the person changed since is theirs. True once the pair is kept again.
+   */
+  function restore(model) {
+    const before = stored();
+    if (!before) return false;
+    const text = model.getValue();
+    const authorization = Object.entries(parseHeaders(text)).find(
+      ([name]) => name.toLowerCase() === 'authorization',
+    )?.[1];
+    const unsaved = text === (before.headersBefore ?? '');
+    if (authorization !== `Bearer ${before.kept.accessToken}` && !unsaved) return false;
+    kept = before.kept;
+    headersBefore = before.headersBefore;
+    if (unsaved) putTokenInHeaders(kept.accessToken);
+    render();
+    return true;
+  }
+
+  /** GraphiQL makes the Headers pane empty, then puts in the text it kept: restored once that is in. */
+  function restoreWhenFilled(model) {
+    if (restore(model)) return;
+    const filled = model.onDidChangeContent(() => {
+      filled.dispose();
+      restore(model);
+    });
   }
 
   /** The first root field of a result that holds an access token. */
@@ -149,6 +204,8 @@
   const signOutButton = button('Sign out', async () => {
     const { refreshToken, accessToken } = kept ?? {};
     forget();
+    // The result that showed the tokens goes too.
+    responseModel()?.setValue('');
     if (refreshToken) await post('mutation ($r: String) { logout(refreshToken: $r) }', { r: refreshToken });
     else if (accessToken) await post('mutation { logout }', {}, accessToken);
   });
@@ -161,4 +218,18 @@
       : '';
   }
   document.addEventListener('DOMContentLoaded', () => document.body.append(bar));
+  // GraphiQL's editors exist once its script has run: the Headers pane now, or when it is made.
+  window.addEventListener('load', () => {
+    if (!stored()) return;
+    const editor = globalThis.monaco?.editor;
+    const model = headersModel();
+    if (model) restoreWhenFilled(model);
+    else if (editor) {
+      const made = editor.onDidCreateModel((created) => {
+        if (!created.uri.path.endsWith('request-headers.json')) return;
+        made.dispose();
+        restoreWhenFilled(created);
+      });
+    }
+  });
 })();
