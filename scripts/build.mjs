@@ -6,8 +6,8 @@
 // Types are checked by `npm run typecheck`, not here.
 //
 // Every output sits in dist/ itself, beside copies of the scripts that run on
-// threads or processes of their own (src's .mjs files) and the GraphiQL page
-// script: a module's `new URL('./x.mjs', import.meta.url)` finds them in dist/
+// threads or processes of their own (src's .mjs files) and the pages' scripts
+// (src's .js files): a module's `new URL('./x.mjs', import.meta.url)` finds them in dist/
 // as it finds them beside its source.
 //
 // It builds into a folder of its own and moves it into place, so two builds at
@@ -47,10 +47,10 @@ const EXTERNAL = [
   'ioredis',
 ];
 
-/** Scripts run as they are: worker threads, child processes, the page's own script. */
+/** Scripts run as they are: worker threads, child processes, the pages' own scripts (GraphiQL's token keeper, the account pages'). */
 function copiedAsTheyAre(directory) {
   return readdirSync(directory, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && (entry.name.endsWith('.mjs') || entry.name === 'token-keeper.js'))
+    .filter((entry) => entry.isFile() && (entry.name.endsWith('.mjs') || entry.name.endsWith('.js')))
     .map((entry) => join(entry.parentPath, entry.name));
 }
 

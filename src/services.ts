@@ -19,6 +19,7 @@ import { databaseOutbox } from './mail/outbox.ts';
 import type { KeptMessage, MailTransport } from './mail/transports.ts';
 import { createMetrics, type Metrics, type PoolStats } from './metrics.ts';
 import { BackgroundTasks } from './background.ts';
+import { PublicUrl } from './public-url.ts';
 
 /** Everything a request needs, built once at start. */
 export interface Services extends AccountDeps, PasskeyDeps, AuthenticateDeps, RefreshDeps {
@@ -28,6 +29,8 @@ export interface Services extends AccountDeps, PasskeyDeps, AuthenticateDeps, Re
   metrics: Metrics | undefined;
   /** The last messages of the log transport, for the development mail page; undefined with SMTP. */
   keptMail: (() => KeptMessage[]) | undefined;
+  /** Where the service is reached (told the port once it listens). */
+  publicUrl: PublicUrl;
 }
 
 export function createServices(options: {
@@ -63,6 +66,7 @@ export function createServices(options: {
     onFailed: (kind) => metrics?.mailFailed(kind),
   });
   const background = new BackgroundTasks(logger);
+  const publicUrl = new PublicUrl(config.http.publicUrl, config.http.host, config.http.port);
   return {
     mailer,
     encryption: options.encryption,
@@ -73,9 +77,11 @@ export function createServices(options: {
       requireForAdmins: config.secondFactors.requireForAdmins,
     },
     background,
+    publicUrl,
     mail: {
       appName: config.mail.appName,
       links: config.mail.links,
+      publicUrl: () => publicUrl.get(),
       passwordResetTtlSeconds: config.mail.passwordResetTtlSeconds,
       emailVerificationTtlSeconds: config.mail.emailVerificationTtlSeconds,
       requireEmailVerification: config.mail.requireEmailVerification,

@@ -115,6 +115,11 @@ export async function startTollgate(config: Config, overrides: TollgateOverrides
         if (usesDevelopmentSecret(config)) {
           logger.warn('JWT_SECRET is unset: signing with the development secret kept in DATA_DIR');
         }
+        if (config.env === 'production' && config.mail.links.passwordReset.startsWith('http://localhost:3000/')) {
+          logger.warn(
+            'APP_URL is unset: the links in mail point at http://localhost:3000; set APP_URL to your app, or ACCOUNT_PAGES=on for the pages of the service',
+          );
+        }
         const { metrics } = services;
         let metricsUrl: string | undefined;
         // A worker among several leaves the metrics port to the primary, which asks it for its metrics.
@@ -127,6 +132,7 @@ export async function startTollgate(config: Config, overrides: TollgateOverrides
         closers.throwIfClosing();
         const listening = await listen(app, config.http.port, config.http.host);
         closers.add((graceMs) => stop(listening.server, graceMs));
+        services.publicUrl.listening(listening.port);
         const stopHousekeeping = startHousekeeping(services, config.auditRetentionSeconds);
         closers.add(async () => stopHousekeeping());
         const stopMailRecovery = startMailRecovery(services, database.exclusive);

@@ -126,16 +126,16 @@ describe('settings', () => {
     ]);
   });
 
-  it('reads the mail settings, with the log transport and links to APP_URL by default', () => {
+  it("reads the mail settings, with the log transport and links to the service's own pages by default", () => {
     expect(configOf({}).mail).toEqual({
       transport: { kind: 'log' },
       from: 'Tollgate <no-reply@localhost>',
       appName: 'Tollgate',
       links: {
-        passwordReset: 'http://localhost:3000/reset-password?token={token}',
-        emailVerification: 'http://localhost:3000/verify-email?token={token}',
-        emailChange: 'http://localhost:3000/confirm-email-change?token={token}',
-        secureAccount: 'http://localhost:3000/secure-account?token={token}',
+        passwordReset: '/account/reset-password?token={token}',
+        emailVerification: '/account/verify-email?token={token}',
+        emailChange: '/account/confirm-email-change?token={token}',
+        secureAccount: '/account/secure-account?token={token}',
       },
       passwordResetTtlSeconds: 30 * 60,
       emailVerificationTtlSeconds: 24 * 3600,
@@ -154,6 +154,22 @@ describe('settings', () => {
     expect(custom.links.emailVerification).toBe('https://app.example.com/#/verify/{token}');
     expect(custom.requireEmailVerification).toBe(true);
     expect(custom.newSignInNotice).toBe(false);
+  });
+
+  it('points the links at APP_URL when set, and in production at http://localhost:3000 unless ACCOUNT_PAGES=on', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: SECRET, ...MAIL };
+    expect(configOf({ APP_URL: 'https://app.example.com' }).mail.links.secureAccount).toBe(
+      'https://app.example.com/secure-account?token={token}',
+    );
+    expect(configOf(production).http.accountPages).toBe(false);
+    expect(configOf(production).mail.links.passwordReset).toBe('http://localhost:3000/reset-password?token={token}');
+    const pages = configOf({ ...production, ACCOUNT_PAGES: 'on', PUBLIC_URL: 'https://auth.example.com/' });
+    expect(pages.http).toMatchObject({ accountPages: true, publicUrl: 'https://auth.example.com' });
+    expect(pages.mail.links.passwordReset).toBe('/account/reset-password?token={token}');
+    expect(configOf({ ACCOUNT_PAGES: 'off' }).http.accountPages).toBe(false);
+    expect(errorsOf({ PUBLIC_URL: 'auth.example.com' })).toEqual([
+      expect.stringMatching(/^PUBLIC_URL: must be an http/),
+    ]);
   });
 
   it('refuses a link template without {token} and an SMTP URL that is not one, without echoing it', () => {

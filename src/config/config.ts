@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { RateLimitSettings } from '../auth/limits/rate-limits.ts';
+import { type MailLinks, mailLinks } from './mail-links.ts';
 import {
   optional,
   flag,
@@ -31,6 +32,10 @@ export interface Config {
     /** `'*'` allows every origin; an empty list allows none. */
     readonly corsOrigins: '*' | readonly string[];
     readonly maxBodyBytes: number;
+    /** PUBLIC_URL: where the service is reached; unset, `http://{HOST}:{the port it listens on}`. */
+    readonly publicUrl: string | undefined;
+    /** ACCOUNT_PAGES: the service serves pages of its own for the links it mails (under /account/). */
+    readonly accountPages: boolean;
   };
   readonly database: {
     /** Unset: the embedded PGlite under `dataDir`. */
@@ -94,14 +99,8 @@ export interface Config {
     readonly transport: { readonly kind: 'log' } | { readonly kind: 'smtp'; readonly url: string };
     readonly from: string;
     readonly appName: string;
-    /** Where mailed links point, `{token}` standing for the token. */
-    readonly links: {
-      readonly passwordReset: string;
-      readonly emailVerification: string;
-      readonly emailChange: string;
-      /** The "it was not me" link of a new sign-in notice. */
-      readonly secureAccount: string;
-    };
+    /** Where mailed links point, `{token}` standing for the token (on the service itself for a path). */
+    readonly links: MailLinks;
     readonly passwordResetTtlSeconds: number;
     /** Also the lifetime of an email change's token. */
     readonly emailVerificationTtlSeconds: number;
@@ -189,7 +188,9 @@ const envSchema = z.object({
   SMTP_URL: optional(smtpUrl),
   EMAIL_FROM: optional(z.string()).default('Tollgate <no-reply@localhost>'),
   APP_NAME: optional(z.string()).default('Tollgate'),
-  APP_URL: optional(httpUrl).default('http://localhost:3000'),
+  APP_URL: optional(httpUrl),
+  PUBLIC_URL: optional(httpUrl),
+  ACCOUNT_PAGES: optional(onOff),
   PASSWORD_RESET_URL: optional(linkTemplate),
   EMAIL_VERIFICATION_URL: optional(linkTemplate),
   EMAIL_CHANGE_URL: optional(linkTemplate),
@@ -274,6 +275,7 @@ export function loadConfig(env: Env = process.env): ConfigResult {
   const passkeys = passkeySettings(e, production, errors);
   if (errors.length > 0) return { ok: false, errors };
 
+  const accountPages = e.ACCOUNT_PAGES ?? !production;
   const corsOrigins = e.CORS_ORIGINS
     ? e.CORS_ORIGINS.split(',')
         .map((o) => o.trim())
@@ -291,6 +293,8 @@ export function loadConfig(env: Env = process.env): ConfigResult {
       introspection: e.INTROSPECTION ?? !production,
       corsOrigins,
       maxBodyBytes: e.MAX_BODY_BYTES,
+      publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+      accountPages,
     },
     database: {
       url: e.DATABASE_URL,
@@ -341,12 +345,16 @@ export function loadConfig(env: Env = process.env): ConfigResult {
       transport: transport === 'smtp' && e.SMTP_URL ? { kind: 'smtp', url: e.SMTP_URL } : { kind: 'log' },
       from: e.EMAIL_FROM,
       appName: e.APP_NAME,
-      links: {
-        passwordReset: e.PASSWORD_RESET_URL ?? `${trimSlash(e.APP_URL)}/reset-password?token={token}`,
-        emailVerification: e.EMAIL_VERIFICATION_URL ?? `${trimSlash(e.APP_URL)}/verify-email?token={token}`,
-        emailChange: e.EMAIL_CHANGE_URL ?? `${trimSlash(e.APP_URL)}/confirm-email-change?token={token}`,
-        secureAccount: e.SECURE_ACCOUNT_URL ?? `${trimSlash(e.APP_URL)}/secure-account?token={token}`,
-      },
+      links: mailLinks({
+        appUrl: e.APP_URL,
+        accountPages,
+        templates: {
+          passwordReset: e.PASSWORD_RESET_URL,
+          emailVerification: e.EMAIL_VERIFICATION_URL,
+          emailChange: e.EMAIL_CHANGE_URL,
+          secureAccount: e.SECURE_ACCOUNT_URL,
+        },
+      }),
       passwordResetTtlSeconds: e.PASSWORD_RESET_TTL,
       emailVerificationTtlSeconds: e.EMAIL_VERIFICATION_TTL,
       requireEmailVerification: e.REQUIRE_EMAIL_VERIFICATION,
@@ -449,8 +457,6 @@ function workerCount(
   }
   return { count: requested, requested };
 }
-
-const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
 function deepFreeze<T>(value: T): T {
   // Key bytes stay as they are: a typed array with elements cannot be frozen.

@@ -1,9 +1,12 @@
+import type { MailLinks } from '../config/mail-links.ts';
 import type { MailMessage } from './message.ts';
 
 export interface MailSettings {
   appName: string;
-  /** Where mailed links point, `{token}` standing for the token. */
-  links: { passwordReset: string; emailVerification: string; emailChange: string; secureAccount: string };
+  /** Where mailed links point, `{token}` standing for the token; one that starts with `/` is on the service itself. */
+  links: MailLinks;
+  /** Where the service is reached now (PUBLIC_URL, or where it listens): the base of a link on the service itself. */
+  publicUrl(): string;
 }
 
 /** What a mail gives its reader: a link holding `token`, and `code` to type on another device. */
@@ -16,7 +19,11 @@ export interface MailedToken {
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
-export const linkWith = (template: string, token: string) => template.replaceAll('{token}', encodeURIComponent(token));
+/** The link of `template` with `token` in it, on the service itself when the template is a path. */
+const linkWith = (settings: MailSettings, template: string, token: string) => {
+  const link = template.replaceAll('{token}', encodeURIComponent(token));
+  return link.startsWith('/') ? `${settings.publicUrl()}${link}` : link;
+};
 
 /** "30 minutes", "24 hours", "2 days": how long a link works, as a person reads it. */
 export function readableDuration(seconds: number): string {
@@ -103,7 +110,7 @@ function notMe(settings: MailSettings, what: string, secure: MailedToken | undef
     ],
     action: {
       label: 'It was not me: secure my account',
-      link: linkWith(settings.links.secureAccount, secure.token),
+      link: linkWith(settings, settings.links.secureAccount, secure.token),
       code: secure.code,
     },
     closing: 'If you use this password anywhere else, change it there too.',
@@ -118,7 +125,7 @@ export const mails = {
         `Someone asked to reset the password of the ${settings.appName} account for ${to}.`,
         `The link and the code below work once, for ${readableDuration(ttlSeconds)}. Every session of the account ends when the password is reset.`,
       ],
-      action: { label: 'Choose a new password', link: linkWith(settings.links.passwordReset, token), code },
+      action: { label: 'Choose a new password', link: linkWith(settings, settings.links.passwordReset, token), code },
       closing: IGNORE,
     }),
 
@@ -129,7 +136,11 @@ export const mails = {
         `Please confirm that ${to} is your address for ${settings.appName}.`,
         `The link and the code below work once, for ${readableDuration(ttlSeconds)}.`,
       ],
-      action: { label: 'Confirm this address', link: linkWith(settings.links.emailVerification, token), code },
+      action: {
+        label: 'Confirm this address',
+        link: linkWith(settings, settings.links.emailVerification, token),
+        code,
+      },
       closing: IGNORE,
     }),
 
@@ -140,7 +151,7 @@ export const mails = {
         `Someone asked to make ${to} the address of a ${settings.appName} account.`,
         `The link and the code below work once, for ${readableDuration(ttlSeconds)}. Nothing changes until one of them is used.`,
       ],
-      action: { label: 'Use this address', link: linkWith(settings.links.emailChange, token), code },
+      action: { label: 'Use this address', link: linkWith(settings, settings.links.emailChange, token), code },
       closing: IGNORE,
     }),
 

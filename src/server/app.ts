@@ -11,6 +11,7 @@ import { createContextFactory } from './graphql/context-factory.ts';
 import type { ServerContext } from './http/server-context.ts';
 import { graphqlHardening } from './graphql/graphql-hardening.ts';
 import { useCompression } from './http/compression.ts';
+import { useAccountPages } from './endpoints/account/serve.ts';
 import { useDevMailPage } from './endpoints/dev-mail.ts';
 import { GRAPHIQL_DEFAULT_DOCUMENT, GRAPHIQL_DEFAULT_HEADERS } from './endpoints/graphiql/default-document.ts';
 import { graphiqlPage } from './endpoints/graphiql/page.ts';
@@ -76,7 +77,12 @@ export function createApp({ config, services, logger, isDatabaseReady }: AppOpti
       useBatchRateLimitStatus(),
       useJwks(services.tokens.publicKeys),
       ...(http.graphiql ? [useGraphiQLAssets(assets)] : []),
-      ...(services.keptMail && config.env !== 'production' ? [useDevMailPage(services.keptMail)] : []),
+      ...(services.keptMail && config.env !== 'production'
+        ? [useDevMailPage(services.keptMail, config.mail.links, () => services.publicUrl.get())]
+        : []),
+      ...(http.accountPages
+        ? [useAccountPages({ appName: config.mail.appName, graphqlEndpoint: GRAPHQL_ENDPOINT })]
+        : []),
       useReadinessCheck({ endpoint: '/ready', check: isDatabaseReady }),
       ...(http.introspection ? [] : [useDisableIntrospection()]),
     ],

@@ -1,151 +1,31 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   createTestApp,
+  editorText,
   expectError,
   expectNoErrors,
+  GraphiQL,
   launchChromium,
   noBrowser,
   ME,
+  replaceContent,
   STRONG_PASSWORD,
   signUp,
   testDatabaseKind,
   uniqueEmail,
   type TestApp,
+  UI_TIMEOUT,
+  untilEditorWorkersLoaded,
+  VIEWPORT,
 } from '../fixtures/index.ts';
 
 // GraphiQL as a person meets it: the page the service serves at /graphql, opened
 // in Debian's Chromium, driven through its editors and buttons. Then a frontend
 // on another origin calling the same service from that browser, preflights and all.
-
-// Tall enough for the whole default document and a sign-up result to be drawn:
-// the editors only render the lines in view.
-const VIEWPORT = { width: 1400, height: 1400 };
-// A bound, not a wait: with both databases' suites beside it on two cores, a step
-// of a second visit once took over 30 s in Chromium (5 s alone).
-const UI_TIMEOUT = 60_000;
-
-/** An editor's text as drawn, line by line (the editors reuse line elements, so order by position). */
-async function editorText(editor: Locator): Promise<string> {
-  interface DrawnLine {
-    textContent: string | null;
-    style: { top: string };
-  }
-  const lines = await editor.locator('.view-line').evaluateAll((elements) =>
-    (elements as unknown as DrawnLine[]).map((line) => ({
-      top: parseFloat(line.style.top),
-      text: line.textContent ?? '',
-    })),
-  );
-  return lines
-    .sort((a, b) => a.top - b.top)
-    .map((line) => line.text.replace(/\u00a0/g, ' '))
-    .join('\n');
-}
-
-/** The text with every space and line break gone: long values are wrapped over several drawn lines. */
-const squeezed = (text: string) => text.replace(/\s+/g, '');
-
-/**
- * Replaces an editor's whole content by pasting, as the README tells a person to:
- * typed or inserted text over a selection gets brackets and quotes auto-closed.
- */
-async function replaceContent(page: Page, editor: Locator, text: string): Promise<void> {
-  interface ClipboardWindow {
-    navigator: { clipboard: { writeText(text: string): Promise<void> } };
-  }
-  await page.evaluate((value) => (globalThis as unknown as ClipboardWindow).navigator.clipboard.writeText(value), text);
-  await editor.locator('.view-lines').click();
-  await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('ControlOrMeta+V');
-  await expect.poll(() => editorText(editor), { timeout: UI_TIMEOUT }).toBe(text);
-}
-
-/** Which of the editors' workers the page has loaded so far (the browser's resource timing records cached loads too). */
-async function loadedWorkers(page: Page): Promise<string[]> {
-  const names = await page.evaluate(() =>
-    (globalThis as unknown as { performance: { getEntriesByType(type: string): Array<{ name: string }> } }).performance
-      .getEntriesByType('resource')
-      .map((entry) => entry.name),
-  );
-  return [...new Set(names.flatMap((name) => /\/graphiql\/([a-z]+-worker)\./.exec(name)?.slice(1) ?? []))].sort();
-}
-
-/** Until the editors have started all three of their workers, from the network or the cache: the last files a visit loads. */
-async function untilEditorWorkersLoaded(page: Page): Promise<void> {
-  await expect
-    .poll(() => loadedWorkers(page), { timeout: UI_TIMEOUT })
-    .toEqual(['editor-worker', 'graphql-worker', 'json-worker']);
-}
-
-class GraphiQL {
-  readonly queryEditor: Locator;
-  readonly headersEditor: Locator;
-  readonly response: Locator;
-  readonly runButton: Locator;
-
-  constructor(readonly page: Page) {
-    this.queryEditor = page.locator('.graphiql-query-editor');
-    // Variables and headers share the pane below the query; only the open one is shown.
-    this.headersEditor = page.locator('.graphiql-editor-tool .graphiql-editor:not(.hidden)');
-    this.response = page.locator('.graphiql-response');
-    this.runButton = page.locator('.graphiql-execute-button');
-  }
-
-  async open(url: string): Promise<void> {
-    await this.page.goto(url);
-    await this.queryEditor.locator('.view-line').first().waitFor({ timeout: UI_TIMEOUT });
-  }
-
-  async openHeaders(): Promise<void> {
-    await this.page.locator('.graphiql-editor-tools button[data-name="headers"]').click();
-    await this.headersEditor.locator('.view-line').first().waitFor({ timeout: UI_TIMEOUT });
-  }
-
-  /** Runs the only operation in the editor; waits until the button knows there is just one. */
-  async run(): Promise<void> {
-    await expect.poll(() => this.runButton.getAttribute('aria-haspopup'), { timeout: UI_TIMEOUT }).toBeNull();
-    await this.runButton.click();
-  }
-
-  /** Runs one operation of several: the run button then offers them by name. */
-  async runOperation(name: string): Promise<void> {
-    await this.runButton.click();
-    await this.page.getByRole('menuitem', { name, exact: true }).click({ timeout: UI_TIMEOUT });
-  }
-
-  /** Waits for the result pane to hold `pattern` (matched against the text without spaces) and returns that text. */
-  async waitForResult(pattern: RegExp): Promise<string> {
-    await expect.poll(async () => squeezed(await editorText(this.response)), { timeout: UI_TIMEOUT }).toMatch(pattern);
-    return squeezed(await editorText(this.response));
-  }
-
-  /** The bar saying which token the page keeps. */
-  get tokenBar(): Locator {
-    return this.page.locator('#tollgate-token');
-  }
-
-  /** Signs up `email` from a typed document; returns the access token the page now keeps. */
-  async signUpWith(email: string): Promise<string> {
-    await replaceContent(
-      this.page,
-      this.queryEditor,
-      `mutation { signUp(email: "${email}", password: "${STRONG_PASSWORD}") { accessToken refreshToken user { email } } }`,
-    );
-    await this.run();
-    const token = await this.accessTokenFromResult();
-    await expect.poll(() => this.tokenBar.textContent(), { timeout: UI_TIMEOUT }).toContain(email);
-    return token;
-  }
-
-  async accessTokenFromResult(): Promise<string> {
-    const result = await this.waitForResult(/"accessToken":"[\w.-]+"/);
-    return /"accessToken":"([\w.-]+)"/.exec(result)![1]!;
-  }
-}
 
 describe.skipIf(noBrowser)(`GraphiQL in Chromium (${testDatabaseKind})`, { timeout: 120_000 }, () => {
   let t: TestApp;

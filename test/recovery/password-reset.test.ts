@@ -70,13 +70,16 @@ describe('requestPasswordReset and resetPassword', () => {
   });
 
   it('send the mail in plain text and HTML, with the product name and the link template', async () => {
+    const url = await t.listen();
     const account = await signUp(t);
     await resetTokenFor(account);
     const mail = await mailbox.next(account.email, /Reset your Acme password/);
     expect(mail.from).toMatch(/^"?Tollgate"? <no-reply@localhost>$/);
-    expect(mail.text).toContain('http://localhost:3000/reset-password?token=');
+    // No APP_URL: the link opens the service's own page, where it listens.
+    const page = `${new URL(url).origin}/account/reset-password?token=`;
+    expect(mail.text).toContain(page);
     expect(mail.text).toContain('30 minutes');
-    expect(mail.html).toContain('<a href="http://localhost:3000/reset-password?token=');
+    expect(mail.html).toContain(`<a href="${page}`);
   });
 
   it('end every session of the account and sign nobody in', async () => {

@@ -7,6 +7,8 @@ export const GRAPHIQL_DEFAULT_DOCUMENT = `# Welcome to Tollgate.
 # 2. Run "Me".
 #
 # When the access token expires, the page refreshes it once for you.
+# Forgot the password? Open /account/forgot-password on this service (outside
+# production); the mail it sends is at /dev/mail, its link opens a page here too.
 
 mutation SignUp {
   signUp(email: "ada@example.com", password: "analytical-engine-1843", name: "Ada") {

@@ -17,13 +17,15 @@
   let kept = null;
   /** The Headers pane's text before the token went in, to put back. */
   let headersBefore = null;
+  /** The Authorization values the keeper wrote lately: a pane that holds one of them holds the keeper's. */
+  let written = [];
   /** @type {Promise<boolean> | null} */
   let refreshing = null;
 
   const STORED = 'tollgate:graphiql:kept';
   function store() {
     try {
-      if (kept) localStorage.setItem(STORED, JSON.stringify({ kept, headersBefore }));
+      if (kept) localStorage.setItem(STORED, JSON.stringify({ kept, headersBefore, written }));
       else localStorage.removeItem(STORED);
     } catch {
       // Storage refused (a private window's quota): the pair lives until the reload.
@@ -58,7 +60,9 @@
     headersBefore ??= text;
     const headers = parseHeaders(text);
     for (const name of Object.keys(headers)) if (name.toLowerCase() === 'authorization') delete headers[name];
-    model.setValue(JSON.stringify({ ...headers, Authorization: `Bearer ${accessToken}` }, null, 2));
+    const authorization = `Bearer ${accessToken}`;
+    written = [authorization, ...written.filter((value) => value !== authorization)].slice(0, 5);
+    model.setValue(JSON.stringify({ ...headers, Authorization: authorization }, null, 2));
   }
 
   function forget() {
@@ -66,6 +70,7 @@
     if (model && headersBefore !== null) model.setValue(headersBefore);
     kept = null;
     headersBefore = null;
+    written = [];
     store();
     render();
   }
@@ -82,10 +87,11 @@
   }
 
   /**
-   * After a reload: the pair kept before, while the Headers pane still holds its
-   * token, or still holds what it held before the token went in (GraphiQL saves
-   * the pane a moment after a change: a quick reload comes back without it). A
-   * pane the person changed since is theirs. True once the pair is kept again.
+   * After a reload: the pair kept before, while the Headers pane still holds a
+   * token the keeper wrote, or what it held before the keeper wrote into it.
+   * GraphiQL saves the pane a moment after a change, so a quick reload can come
+   * back with the one before: the kept token goes in again. A pane the person
+   * changed since is theirs. True once the pair is kept again.
    */
   function restore(model) {
     const before = stored();
@@ -94,11 +100,13 @@
     const authorization = Object.entries(parseHeaders(text)).find(
       ([name]) => name.toLowerCase() === 'authorization',
     )?.[1];
-    const unsaved = text === (before.headersBefore ?? '');
-    if (authorization !== `Bearer ${before.kept.accessToken}` && !unsaved) return false;
+    const current = authorization === `Bearer ${before.kept.accessToken}`;
+    const ours = current || text === (before.headersBefore ?? '') || (before.written ?? []).includes(authorization);
+    if (!ours) return false;
     kept = before.kept;
     headersBefore = before.headersBefore;
-    if (unsaved) putTokenInHeaders(kept.accessToken);
+    written = before.written ?? [];
+    if (!current) putTokenInHeaders(kept.accessToken);
     render();
     return true;
   }
