@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import v8 from 'node:v8';
 import { loadConfig } from './config/config.ts';
 import { createLogger } from './logger.ts';
+import { StartFailure } from './start-failure.ts';
 
 // V8 grows the old generation by up to 4× at a time: a burst of requests left
 // ~100 MiB of heap behind that nothing used. By 70 % at a time the service keeps
@@ -22,10 +23,12 @@ if (!loaded.ok) {
   process.exit(1);
 }
 const { config } = loaded;
+// One readable line an event for a person at a terminal; JSON for everything else.
+const format = config.log.format ?? (config.env !== 'production' && process.stdout.isTTY ? 'pretty' : 'json');
 // A worker among several says which it is on every line.
 const logger = cluster.isWorker
-  ? createLogger(config.log.level).child({ worker: cluster.worker?.id })
-  : createLogger(config.log.level);
+  ? createLogger(config.log.level, undefined, format).child({ worker: cluster.worker?.id })
+  : createLogger(config.log.level, undefined, format);
 
 if (config.workers.requested > config.workers.count) {
   logger.warn(
@@ -66,7 +69,10 @@ try {
 } catch (error) {
   // A shutdown that began during the start ends the process itself.
   if (!stopping) {
-    logger.fatal({ err: error }, `tollgate could not start: ${(error as Error).message}`);
+    // One line, as a bad setting gets: what to change. The stack only at LOG_LEVEL=debug.
+    const line = error instanceof StartFailure ? error.message : `could not start: ${(error as Error).message}`;
+    logger.debug({ err: error }, `could not start: ${line}`);
+    console.error(`tollgate: ${line}`);
     process.exit(1);
   }
 }

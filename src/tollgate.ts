@@ -15,6 +15,7 @@ import { connectRedis, settleRedis } from './redis.ts';
 import type { App } from './server/app.ts';
 import { listen, stop } from './server/http-server.ts';
 import { listenMetrics } from './server/metrics/metrics-server.ts';
+import { databaseFailure, listenFailure, StartFailure } from './start-failure.ts';
 import { shareMetricsWithPrimary } from './workers.ts';
 import { createServices, type Services } from './services.ts';
 
@@ -125,12 +126,19 @@ export async function startTollgate(config: Config, overrides: TollgateOverrides
         // A worker among several leaves the metrics port to the primary, which asks it for its metrics.
         if (metrics && cluster.isWorker && config.workers.count > 1) shareMetricsWithPrimary(metrics.registry);
         else if (metrics && config.metrics.port !== undefined) {
-          const serving = await listenMetrics(metrics.registry, config.metrics.port, config.http.host);
+          const { host } = config.http;
+          const port = config.metrics.port;
+          const serving = await listenMetrics(metrics.registry, port, host).catch((error: unknown) => {
+            throw listenFailure(error, 'METRICS_PORT', host, port);
+          });
           closers.add(() => stop(serving.server, 0));
           metricsUrl = `http://${config.http.host}:${serving.port}/metrics`;
         }
         closers.throwIfClosing();
-        const listening = await listen(app, config.http.port, config.http.host);
+        const { host, port } = config.http;
+        const listening = await listen(app, port, host).catch((error: unknown) => {
+          throw listenFailure(error, 'PORT', host, port);
+        });
         closers.add((graceMs) => stop(listening.server, graceMs));
         services.publicUrl.listening(listening.port);
         const stopHousekeeping = startHousekeeping(services, config.auditRetentionSeconds);
@@ -172,6 +180,8 @@ async function openCore(
         ...overrides.databaseOptions,
         logger,
         whileStarting: whileDatabaseStarts,
+      }).catch((error: unknown) => {
+        throw databaseFailure(error, config.database.url);
       });
       closers.add(() => opened.close());
       database = opened;
@@ -253,8 +263,10 @@ async function dataEncryption(config: Config, database: Database, logger: Logger
   }
   const stored = await database.prisma.totpFactor.count();
   if (stored > 0) {
-    throw new Error(
-      `DATA_ENCRYPTION_KEY: required: ${stored} second factor${stored === 1 ? ' is' : 's are'} stored encrypted with it`,
+    throw new StartFailure(
+      'DATA_ENCRYPTION_KEY',
+      `required: ${stored} second factor${stored === 1 ? ' is' : 's are'} stored encrypted with it`,
+      undefined,
     );
   }
   logger.warn(

@@ -127,7 +127,11 @@ export interface Config {
     /** Operations allowed in one batched request; 0 turns batching off. */
     readonly batchLimit: number;
   };
-  readonly log: { readonly level: string };
+  readonly log: {
+    readonly level: string;
+    /** LOG_FORMAT; unset: readable lines at a terminal outside production, JSON everywhere else. */
+    readonly format: 'json' | 'pretty' | undefined;
+  };
   /**
    * Processes serving the port (WORKERS): one, or several sharing it, with a
    * primary that starts and stops them. Several need a PostgreSQL server; on the
@@ -223,6 +227,7 @@ const envSchema = z.object({
   GRAPHQL_MAX_COST: optional(integer(1, 1_000_000)).default(5000),
   GRAPHQL_BATCH_LIMIT: optional(integer(0, 100)).default(0),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
+  LOG_FORMAT: optional(z.enum(['json', 'pretty'])),
   METRICS: optional(z.enum(['on', 'off'])),
   METRICS_PORT: optional(integer(0, 65535)),
 });
@@ -371,7 +376,7 @@ export function loadConfig(env: Env = process.env): ConfigResult {
       maxCost: e.GRAPHQL_MAX_COST,
       batchLimit: e.GRAPHQL_BATCH_LIMIT,
     },
-    log: { level: e.LOG_LEVEL },
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
     workers,
     metrics: { enabled: metricsEnabled, port: e.METRICS_PORT },
   };

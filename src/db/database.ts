@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
@@ -78,6 +79,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         maxConnections: EMBEDDED_MAX_CONNECTIONS,
         onUnexpectedExit: (reason) => logger.fatal({ reason }, 'the embedded database stopped'),
         whileBooting: options.whileStarting,
+        onCreation: (step) =>
+          step.phase === 'creating'
+            ? logger.info(
+                `creating the embedded database in ${shown(options.dataDir)} (a first start only: a few seconds)…`,
+              )
+            : logger.info(`created the embedded database in ${(step.elapsedMs / 1000).toFixed(1)} s`),
       });
       embedded = owned;
     }
@@ -186,4 +193,11 @@ function closingConnections(pool: pg.Pool): () => Promise<void> {
     await pool.end();
     if (open.size > 0) await gone;
   };
+}
+
+/** A directory as a person reads it in a log line: `./data` below the working directory, else as given. */
+function shown(dir: string | undefined): string {
+  if (!dir) return 'memory';
+  const relative = path.relative(process.cwd(), path.resolve(dir));
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? `./${relative}` : dir;
 }

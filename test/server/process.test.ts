@@ -1,7 +1,10 @@
 import { once } from 'node:events';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
+import { stripVTControlCharacters } from 'node:util';
 import { IncomingMessage, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -11,6 +14,7 @@ import {
   ME,
   mailingTo,
   queryText,
+  REQUEST_PASSWORD_RESET,
   ROOT,
   runUntilExit,
   SERVICE_ARGS,
@@ -57,6 +61,13 @@ describe(`the service process (${testDatabaseKind})`, SLOW, () => {
     let payload: AuthPayload;
     try {
       expect(appliedMigrations(first.output)).toBe(true);
+      if (embedded) {
+        // The seconds of creating the embedded database are said, before and after.
+        const creating = first.output.findIndex((line) => line.includes('creating the embedded database in'));
+        const created = first.output.findIndex((line) => /created the embedded database in \d+\.\d s/.test(line));
+        expect(creating).toBeGreaterThanOrEqual(0);
+        expect(created).toBeGreaterThan(creating);
+      }
       payload = expectNoErrors(await sendGraphQL(first.url, SIGN_UP, { email, password: STRONG_PASSWORD })).signUp;
       expect(payload.user.email).toBe(email);
     } finally {
@@ -66,6 +77,7 @@ describe(`the service process (${testDatabaseKind})`, SLOW, () => {
     const second = await startService(fresh.env);
     try {
       expect(appliedMigrations(second.output)).toBe(false);
+      expect(second.output.some((line) => line.includes('creating the embedded database'))).toBe(false);
       const login = await sendGraphQL(second.url, LOGIN, { email, password: STRONG_PASSWORD });
       expect(expectNoErrors(login).login.user.email).toBe(email);
       // The development secret and the session were kept, so the old token still works.
@@ -97,7 +109,11 @@ describe(`the service process (${testDatabaseKind})`, SLOW, () => {
         // The embedded database serves one process: a second one on its DATA_DIR stops at once.
         const second = await runUntilExit(env);
         expect(second.code).toBe(1);
-        expect(second.stdout).toContain(`is in use by process ${service.child.pid}`);
+        expect(second.stderr.trim().split('\n')).toEqual([
+          expect.stringMatching(
+            new RegExp(`^tollgate: DATA_DIR: the embedded database in .* is in use by process ${service.child.pid}; `),
+          ),
+        ]);
         expect((await fetch(new URL('/ready', service.url))).status).toBe(200);
       }
     } finally {
@@ -217,7 +233,81 @@ function signUpOnceTaken(url: string, email: string) {
 /** What production needs besides a secret: a way to send mail. */
 const MAIL = { EMAIL_TRANSPORT: 'smtp', SMTP_URL: 'smtp://mail.example.com:587' };
 
+describe('at a terminal', SLOW, () => {
+  // `script` (util-linux) runs the service on a pseudo-terminal, as `npm start` in a terminal does.
+  it.runIf(existsSync('/usr/bin/script'))(
+    'prints one readable line an event, the mail line as the README quotes it, and no JSON',
+    async () => {
+      const command = [process.execPath, ...SERVICE_ARGS].map((part) => `'${part}'`).join(' ');
+      const terminal = spawn('script', ['-qfec', command, '/dev/null'], {
+        cwd: ROOT,
+        env: serviceEnv({ ...env, LOG_LEVEL: 'info' }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      onTestFinished(() => {
+        terminal.kill('SIGKILL');
+      });
+      const lines: string[] = [];
+      const waiting = new Set<() => void>();
+      createInterface({ input: terminal.stdout }).on('line', (line) => {
+        // Without the terminal's colours.
+        lines.push(stripVTControlCharacters(line).replace(/\r$/, ''));
+        for (const wake of waiting) wake();
+      });
+      const line = (pattern: RegExp) =>
+        new Promise<string>((resolve) => {
+          const look = () => {
+            const found = lines.find((seen) => pattern.test(seen));
+            if (found === undefined) return;
+            waiting.delete(look);
+            resolve(found);
+          };
+          waiting.add(look);
+          look();
+        });
+      const listening = await line(/INFO: listening/);
+      const url = /"url":"([^"]+)"/.exec(listening)?.[1] ?? '';
+      const email = uniqueEmail('terminal');
+      expectNoErrors(await sendGraphQL(url, SIGN_UP, { email, password: STRONG_PASSWORD }));
+      expectNoErrors(await sendGraphQL(url, REQUEST_PASSWORD_RESET, { email }));
+      const mail = await line(new RegExp(`mail for ${email.replace(/[.+]/g, '\\$&')}: Reset your Tollgate password`));
+      expect(mail).toMatch(/^\[\d\d:\d\d:\d\d\] INFO: mail for /);
+      expect(mail).toMatch(/\/account\/reset-password\?token=[\w-]+, code \d{4} \d{4}\)/);
+      expect(lines.filter((seen) => seen.startsWith('{"level"'))).toEqual([]);
+    },
+  );
+});
+
 describe('refusing to start', SLOW, () => {
+  it('says in one line which database it cannot reach, and why; the stack only at LOG_LEVEL=debug', async () => {
+    // Nothing listens on port 1: the connection is refused at once.
+    const closed = { ...env, DATABASE_URL: 'postgresql://someone:s3cret@127.0.0.1:1/app' };
+    const { code, stderr, stdout } = await runUntilExit(closed);
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      'tollgate: DATABASE_URL: cannot connect to 127.0.0.1:1 (connection refused): is the server running there?',
+    ]);
+    expect(`${stdout}${stderr}`).not.toContain('s3cret');
+    expect(`${stdout}${stderr}`).not.toMatch(/\n\s+at /);
+    const debug = await runUntilExit({ ...closed, LOG_LEVEL: 'debug' });
+    expect(debug.stdout).toMatch(/ECONNREFUSED/);
+    expect(debug.stdout).toContain('"stack"');
+  });
+
+  it('says in one line that its port is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => {
+      taken.close();
+    });
+    const port = (taken.address() as AddressInfo).port;
+    const { code, stderr } = await runUntilExit({ ...env, PORT: String(port) });
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      `tollgate: PORT: ${port} is in use on 127.0.0.1: another process listens there; stop it, or choose another PORT`,
+    ]);
+  });
+
   it('refuses production without JWT_SECRET, in one line naming it', async () => {
     const { code, stderr } = await runUntilExit({ ...env, ...MAIL, NODE_ENV: 'production', BCRYPT_COST: '12' });
     expect(code).toBe(1);

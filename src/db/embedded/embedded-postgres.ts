@@ -33,15 +33,20 @@ export async function startEmbeddedPostgres(options: {
   onUnexpectedExit?: (reason: string) => void;
   /** Called once the database thread has begun to boot: the caller's thread is free until it answers. */
   whileBooting?: () => void;
+  /** Told when a database that does not exist yet is being created (seconds of a first start), and when it is. */
+  onCreation?: (step: { phase: 'creating' } | { phase: 'created'; elapsedMs: number }) => void;
 }): Promise<EmbeddedPostgres> {
   const unlock = options.dataDir ? await lockDataDir(options.dataDir) : async () => {};
   if (options.dataDir && !options.template && !existsSync(join(options.dataDir, 'PG_VERSION'))) {
+    options.onCreation?.({ phase: 'creating' });
+    const started = performance.now();
     await runOneOffProcess(new URL('./embedded-database-creation.mjs', import.meta.url), {
       args: [options.dataDir],
     }).catch(async (error: Error) => {
       await unlock();
       throw new Error(`the embedded database could not be created: ${error.message}`);
     });
+    options.onCreation?.({ phase: 'created', elapsedMs: performance.now() - started });
   }
   const worker = new Worker(new URL('./embedded-postgres-worker.mjs', import.meta.url), {
     workerData: { dataDir: options.dataDir, maxConnections: options.maxConnections, template: options.template },
