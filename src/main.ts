@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import v8 from 'node:v8';
 import { loadConfig } from './config/config.ts';
+import { loadEnvFiles } from './config/env-files.ts';
 import { createLogger } from './logger.ts';
 import { StartFailure } from './start-failure.ts';
 
@@ -17,6 +18,7 @@ v8.setFlagsFromString('--heap-growing-percent=70');
 // before any module is compiled; the database thread inherits it.
 v8.setFlagsFromString('--liftoff-only');
 
+const envFiles = loadEnvFiles();
 const loaded = loadConfig();
 if (!loaded.ok) {
   for (const line of loaded.errors) console.error(`tollgate: ${line}`);
@@ -30,6 +32,7 @@ const logger = cluster.isWorker
   ? createLogger(config.log.level, undefined, format).child({ worker: cluster.worker?.id })
   : createLogger(config.log.level, undefined, format);
 
+if (envFiles.length > 0 && cluster.isPrimary) logger.info({ files: envFiles }, `settings read from ${envFiles.join(' and ')}`);
 if (config.workers.requested > config.workers.count) {
   logger.warn(
     { workers: config.workers.requested },

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { stripVTControlCharacters } from 'node:util';
@@ -13,9 +14,10 @@ import {
   LOGIN,
   ME,
   mailingTo,
+  payloadOf,
   queryText,
   REQUEST_PASSWORD_RESET,
-  ROOT,
+  SERVICE_CWD,
   runUntilExit,
   SERVICE_ARGS,
   serviceEnv,
@@ -182,7 +184,7 @@ describe.runIf(embedded)('after a kill -9, with the process still a zombie', SLO
     // The service as the child of a parent that never reaps it (a shell that becomes `sleep`, as
     // under a supervisor that restarts at once): killed, it stays a zombie, which kill(pid, 0) answers.
     const parent = spawn('sh', ['-c', `"${process.execPath}" ${SERVICE_ARGS.join(' ')} & exec sleep 600`], {
-      cwd: ROOT,
+      cwd: SERVICE_CWD,
       env: serviceEnv(env),
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -233,6 +235,29 @@ function signUpOnceTaken(url: string, email: string) {
 /** What production needs besides a secret: a way to send mail. */
 const MAIL = { EMAIL_TRANSPORT: 'smtp', SMTP_URL: 'smtp://mail.example.com:587' };
 
+describe('.env files', SLOW, () => {
+  it('reads .env.local, then .env, from its working directory; the environment wins over both', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tollgate-dotenv-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(
+      join(dir, '.env'),
+      "# a team's settings\nAPP_NAME=Dotenv\nJWT_ISSUER=from-dotenv\nTOTP_ISSUER=from-dotenv\n",
+    );
+    await writeFile(join(dir, '.env.local'), 'APP_NAME="Dotenv Local"\n');
+    const service = await startService({ ...env, JWT_ISSUER: 'from-environment' }, { cwd: dir });
+    try {
+      expect(service.output.some((line) => line.includes('settings read from .env.local and .env'))).toBe(true);
+      const email = uniqueEmail('dotenv');
+      const { signUp } = expectNoErrors(await sendGraphQL(service.url, SIGN_UP, { email, password: STRONG_PASSWORD }));
+      expect(payloadOf(signUp.accessToken).iss).toBe('from-environment');
+      // .env.local's name, in the subject of the mail the sign-up sent.
+      await service.line(`mail for ${email}: Confirm your email address for Dotenv Local`);
+    } finally {
+      await service.stop();
+    }
+  });
+});
+
 describe('at a terminal', SLOW, () => {
   // `script` (util-linux) runs the service on a pseudo-terminal, as `npm start` in a terminal does.
   it.runIf(existsSync('/usr/bin/script'))(
@@ -240,7 +265,7 @@ describe('at a terminal', SLOW, () => {
     async () => {
       const command = [process.execPath, ...SERVICE_ARGS].map((part) => `'${part}'`).join(' ');
       const terminal = spawn('script', ['-qfec', command, '/dev/null'], {
-        cwd: ROOT,
+        cwd: SERVICE_CWD,
         env: serviceEnv({ ...env, LOG_LEVEL: 'info' }),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
