@@ -25,6 +25,7 @@ const DATABASE_INDEPENDENT = [
   'test/cli/list-users.test.ts',
   'test/db/embedded/**',
   'test/db/migrations.test.ts',
+  'test/schema/api-reference.test.ts',
   'test/schema/auth-rules.test.ts',
   'test/schema/generated-files.test.ts',
 ];
