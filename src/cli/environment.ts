@@ -4,6 +4,7 @@ import { DataDirInUseError } from '../db/embedded/data-dir-lock.ts';
 import { createLogger } from '../logger.ts';
 import type { Services } from '../services.ts';
 import { CliError } from './errors.ts';
+import { StartFailure } from '../start-failure.ts';
 import { openTollgate } from '../tollgate.ts';
 
 /** How the command line appears in the audit trail: no address, and this user agent. */
@@ -28,7 +29,10 @@ export async function openEnvironment(env: NodeJS.ProcessEnv = process.env): Pro
     const tollgate = await openTollgate(config, { logger });
     return { services: tollgate.services, close: () => tollgate.close() };
   } catch (error) {
-    if (error instanceof DataDirInUseError) throw new CliError(`${error.message}: stop the service first.`);
+    const cause = error instanceof StartFailure ? error.cause : error;
+    if (cause instanceof DataDirInUseError) throw new CliError(`${cause.message}: stop the service first.`);
+    // Already one line naming the setting: what the service itself says when it cannot start.
+    if (error instanceof StartFailure) throw new CliError(error.message);
     const { url, dataDir } = config.database;
     throw new CliError(
       `Could not open the database (${url ? 'DATABASE_URL' : `embedded, in ${dataDir}`}): ${(error as Error).message}`,

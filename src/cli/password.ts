@@ -2,10 +2,15 @@ import { createInterface } from 'node:readline';
 import askPassword from '@inquirer/password';
 import { UsageError } from './args.ts';
 
+/** How many times a terminal user may try, a refused password or two that differ each counting once. */
+const TRIES = 3;
+
 /**
  * The new password: asked twice, masked, in a terminal (the prompt goes to
  * stderr, so stdout holds only results); otherwise the first line of stdin.
- * `check` runs the password rules, so a terminal user can try again at once.
+ * `check` runs the password rules: a refused password, or a repeat that
+ * differs, is said and asked for again in an empty field (a prompt that kept
+ * the refused text would add the next try to it).
  */
 export async function readNewPassword(check: (password: string) => Promise<void>): Promise<string> {
   if (!process.stdin.isTTY) {
@@ -14,18 +19,20 @@ export async function readNewPassword(check: (password: string) => Promise<void>
     return line;
   }
   const context = { input: process.stdin, output: process.stderr };
-  const validate = async (value: string) => {
+  const ask = (message: string) => askPassword({ message, mask: true, toggleMask: false }, context);
+  for (let tries = 1; ; tries++) {
+    const password = await ask('Password:');
+    let problem: string | undefined;
     try {
-      await check(value);
-      return true;
+      await check(password);
+      if ((await ask('Repeat the password:')) !== password) problem = 'The two passwords differ.';
     } catch (error) {
-      return (error as Error).message;
+      problem = (error as Error).message;
     }
-  };
-  const password = await askPassword({ message: 'Password:', mask: true, toggleMask: false, validate }, context);
-  const repeated = await askPassword({ message: 'Repeat the password:', mask: true, toggleMask: false }, context);
-  if (repeated !== password) throw new UsageError('The two passwords differ.');
-  return password;
+    if (!problem) return password;
+    if (tries === TRIES) throw new UsageError(problem);
+    process.stderr.write(`${problem} Try again.\n`);
+  }
 }
 
 async function firstLine(input: NodeJS.ReadableStream): Promise<string | undefined> {

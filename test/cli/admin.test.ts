@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AUTH_EVENTS,
@@ -10,6 +11,7 @@ import {
   CONFIRM_TOTP,
   totpCode,
   runAdmin,
+  runAdminInTerminal,
   sendGraphQL,
   serviceData,
   STRONG_PASSWORD,
@@ -283,6 +285,30 @@ describe(`npm run admin (${testDatabaseKind})`, () => {
         stdout: `${userEmail} has no second factor now: it signs in with its password alone.\n`,
       });
       await login(userEmail);
+    },
+    SLOW,
+  );
+
+  it.runIf(existsSync('/usr/bin/script'))(
+    'asks again in a terminal, in an empty field, after a refused password or a repeat that differs',
+    async () => {
+      if (embedded) await stopService();
+      const email = uniqueEmail('cli-terminal');
+      const again = /Try again\.[\s\S]*Password:/;
+      const run = await runAdminInTerminal(['create-user', '--email', email], env, [
+        { after: /Password:/, type: 'password\r' },
+        { after: again, type: `${STRONG_PASSWORD}\r` },
+        { after: /Repeat the password:/, type: 'not the same passphrase\r' },
+        { after: again, type: `${STRONG_PASSWORD}\r` },
+        { after: /Repeat the password:/, type: `${STRONG_PASSWORD}\r` },
+      ]);
+      expect(run.shown).toContain('This password is too common; choose another. Try again.');
+      expect(run.shown).toContain('The two passwords differ. Try again.');
+      expect(run.shown).toContain(`Created ${email} (USER)`);
+      expect(run.code).toBe(0);
+      expect(run.shown).not.toContain(STRONG_PASSWORD);
+      // The password set is the one typed last, not a refused one with the next after it.
+      expect((await login(email)).user.email).toBe(email);
     },
     SLOW,
   );
