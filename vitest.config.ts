@@ -20,6 +20,7 @@ const shared = {
 // Files that open no database: the second run would test the same thing again.
 const DATABASE_INDEPENDENT = [
   'test/architecture.test.ts',
+  'test/suite-report.test.ts',
   'test/config.test.ts',
   'test/auth/password-hasher.test.ts',
   'test/cli/list-users.test.ts',
@@ -37,6 +38,8 @@ export default defineConfig({
     // file at a time made the run no shorter and cost 10 % more CPU.
     maxWorkers: Math.max(2, availableParallelism()),
     sequence: { sequencer: LongFilesFirst },
+    // The usual summary, then one line on why tests were skipped (what the machine lacks).
+    reporters: ['default', './test/fixtures/setup/skip-reasons.ts'],
     projects: [
       { test: { ...shared, name: 'pglite', env: { TEST_DATABASE: 'pglite' } } },
       ...(process.env.TEST_DATABASE_URL

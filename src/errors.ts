@@ -141,12 +141,15 @@ export const wrongCode = (attemptsLeft?: number) =>
     ...(attemptsLeft === undefined ? {} : { attemptsLeft }),
   });
 
-/** An unknown, used, expired or exhausted login challenge: start again with `login`. */
-export const challengeInvalid = () =>
-  new AppError('This sign-in has expired; log in again.', {
-    code: ErrorCode.UNAUTHENTICATED,
-    reason: 'CHALLENGE_INVALID',
-  });
+const CHALLENGE_MESSAGES = {
+  used: 'This sign-in was finished already; log in again.',
+  exhausted: 'This sign-in took its last code; log in again.',
+  expired: 'This sign-in has expired; log in again.',
+} as const;
+
+/** An unknown, used, expired or exhausted login challenge: start again with `login`. The message says which. */
+export const challengeInvalid = (why: keyof typeof CHALLENGE_MESSAGES = 'expired') =>
+  new AppError(CHALLENGE_MESSAGES[why], { code: ErrorCode.UNAUTHENTICATED, reason: 'CHALLENGE_INVALID' });
 
 /** With REQUIRE_ADMIN_SECOND_FACTOR=on: an admin field, to an admin whose session proved no second factor. */
 export const adminSecondFactorRequired = () =>

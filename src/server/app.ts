@@ -19,6 +19,7 @@ import { graphiqlAssets, useGraphiQLAssets } from './endpoints/graphiql/serve.ts
 import { useHead } from './http/head.ts';
 import { useJsonBodies } from './http/json-bodies.ts';
 import { useJwks } from './endpoints/jwks.ts';
+import { useLandingPage } from './endpoints/landing.ts';
 import { useNoStore } from './http/no-store.ts';
 import { maskError, useRequestErrorLog } from './http/mask-error.ts';
 import { useMetricsEndpoint, useOperationMetrics } from './metrics/metrics.ts';
@@ -76,6 +77,11 @@ export function createApp({ config, services, logger, isDatabaseReady }: AppOpti
       ...graphqlHardening(config),
       useBatchRateLimitStatus(),
       useJwks(services.tokens.publicKeys),
+      useLandingPage({
+        graphqlEndpoint: GRAPHQL_ENDPOINT,
+        graphiql: http.graphiql,
+        accountPages: http.accountPages,
+      }),
       ...(http.graphiql ? [useGraphiQLAssets(assets)] : []),
       ...(services.keptMail && config.env !== 'production'
         ? [useDevMailPage(services.keptMail, config.mail.links, () => services.publicUrl.get())]

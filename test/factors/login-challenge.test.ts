@@ -139,22 +139,25 @@ describe('the challenge', () => {
     for (let left = 4; left >= 0; left--) {
       expectError(await verify(challenge, '000000'), 'BAD_USER_INPUT', { field: 'code', attemptsLeft: left });
     }
-    expectError(await verify(challenge, app.code()), 'UNAUTHENTICATED', 'CHALLENGE_INVALID');
+    const refused = expectError(await verify(challenge, app.code()), 'UNAUTHENTICATED', 'CHALLENGE_INVALID');
+    expect(refused.message).toBe('This sign-in took its last code; log in again.');
   });
 
   it('lasts five minutes', async () => {
     const { account, app } = await accountWithApp();
     const challenge = await challengeFor(account);
     t.clock.advance(5 * 60 + 1);
-    expectError(await verify(challenge, app.code()), 'UNAUTHENTICATED', 'CHALLENGE_INVALID');
+    const refused = expectError(await verify(challenge, app.code()), 'UNAUTHENTICATED', 'CHALLENGE_INVALID');
+    expect(refused.message).toBe('This sign-in has expired; log in again.');
   });
 
-  it('works once', async () => {
+  it('works once, and says so to a second use', async () => {
     const { account, app } = await accountWithApp();
     const challenge = await challengeFor(account);
     expectNoErrors(await verify(challenge, app.code()));
     t.clock.advance(30);
-    expectError(await verify(challenge, app.code()), 'UNAUTHENTICATED', 'CHALLENGE_INVALID');
+    const refused = expectError(await verify(challenge, app.code()), 'UNAUTHENTICATED', 'CHALLENGE_INVALID');
+    expect(refused.message).toBe('This sign-in was finished already; log in again.');
   });
 
   it('is never taken for an access token', async () => {

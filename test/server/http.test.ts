@@ -382,6 +382,20 @@ describe('in development', () => {
   });
 });
 
+describe('GET /', () => {
+  it('says what runs here and where to go: a page to a browser, text to a script', async () => {
+    const page = await t.fetch('/', { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await page.text();
+    expect(html).toContain('<a href="/graphql">/graphql</a>');
+    expect(html).toContain('<a href="/account/forgot-password">');
+    const text = await (await t.fetch('/')).text();
+    expect(text.split('\n')[0]).toBe('Tollgate: a GraphQL authentication API.');
+    expect(text).toContain('In a browser, /graphql is GraphiQL.');
+  });
+});
+
 describe('readiness without a database', () => {
   it('answers 503 on /ready once the database is gone', async () => {
     const t = await createTestApp({ NODE_ENV: 'development' });
@@ -450,10 +464,21 @@ describe('in production', () => {
   });
   afterAll(() => production?.close());
 
-  it('does not serve GraphiQL', async () => {
+  it('does not serve GraphiQL, and says why to a browser, with 406', async () => {
     const response = await getGraphiQL(production);
+    expect(response.status).toBe(406);
     expect(response.headers.get('content-type') ?? '').not.toMatch(/text\/html/);
-    expect(await response.text()).not.toMatch(/graphiql/i);
+    const text = await response.text();
+    expect(text).toContain('GraphiQL is off here (production): GRAPHIQL=1 turns it on.');
+    expect(text).not.toMatch(/<script/i);
+  });
+
+  it('answers GET / with what runs here, and no GraphiQL or account pages named', async () => {
+    const text = await (await production.fetch('/')).text();
+    expect(text).toContain('Tollgate: a GraphQL authentication API.');
+    expect(text).toContain('POST /graphql');
+    expect(text).not.toContain('GraphiQL');
+    expect(text).not.toContain('/account/');
   });
 
   it('refuses an introspection query', async () => {

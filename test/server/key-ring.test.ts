@@ -9,6 +9,7 @@ import {
   expectError,
   expectNoErrors,
   headerOf,
+  LOGOUT_ALL,
   ME,
   payloadOf,
   signUp,
@@ -77,6 +78,18 @@ describe('with JWT_PRIVATE_KEY (ES256), served on a real port', () => {
     expect(headerOf(accessToken).kid).toBe(jwks.keys[0]!.kid);
     const claims = verifyLikeADownstreamService(accessToken, jwks);
     expect(claims).toMatchObject({ sub: userId, iss: 'tollgate', aud: 'tollgate' });
+  });
+
+  it("leaves a signature-only check accepting a token after logoutAll until its exp: the README's trade-off", async () => {
+    const account = await signUpOn(es);
+    const jwks = (await (await fetch(`${base}/.well-known/jwks.json`)).json()) as Jwks;
+    expectNoErrors(await es.graphql(LOGOUT_ALL, {}, { token: account.accessToken }));
+    // Tollgate checks the session on every request; a service that checks the signature cannot know.
+    expectError(await es.graphql(ME, {}, { token: account.accessToken }), 'UNAUTHENTICATED', 'TOKEN_REVOKED');
+    const claims = verifyLikeADownstreamService(account.accessToken, jwks);
+    // Bounded by the token's life: ACCESS_TOKEN_TTL, 15 minutes.
+    expect(Number(claims.exp) - Number(claims.iat)).toBe(es.config.tokens.accessTokenTtlSeconds);
+    expect(es.config.tokens.accessTokenTtlSeconds).toBe(15 * 60);
   });
 
   it('still accepts tokens signed by the second key, so keys rotate without signing anyone out', async () => {

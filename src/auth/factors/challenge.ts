@@ -71,13 +71,24 @@ function openChallenge(challenge: string, now: Date) {
   };
 }
 
+/** Why a challenge is not open: finished already, out of codes, or expired (or never made). */
+async function closedChallenge(deps: Pick<FactorDeps, 'prisma'>, challenge: string, now: Date) {
+  const found = await deps.prisma.loginChallenge.findUnique({
+    where: { tokenHash: hashOpaqueToken(challenge) },
+    select: { usedAt: true, attempts: true, expiresAt: true },
+  });
+  if (found?.usedAt) return challengeInvalid('used');
+  if (found && found.expiresAt > now && found.attempts >= CHALLENGE_ATTEMPTS) return challengeInvalid('exhausted');
+  return challengeInvalid('expired');
+}
+
 /** An open login challenge, without spending an attempt. */
 export async function findOpenChallenge(deps: Pick<FactorDeps, 'prisma'>, challenge: string, now: Date) {
   const found = await deps.prisma.loginChallenge.findFirst({
     where: openChallenge(challenge, now),
     select: { id: true, userId: true },
   });
-  if (!found) throw challengeInvalid();
+  if (!found) throw await closedChallenge(deps, challenge, now);
   return found;
 }
 
@@ -91,14 +102,14 @@ export async function spendChallengeAttempt(deps: Pick<FactorDeps, 'prisma'>, ch
     data: { attempts: { increment: 1 } },
     select: { id: true, userId: true, attempts: true },
   });
-  if (!spent) throw challengeInvalid();
+  if (!spent) throw await closedChallenge(deps, challenge, now);
   return spent;
 }
 
 /** Marks the challenge used: of two right answers racing (a code and a recovery code, say), one signs in. */
 export async function useUpChallenge(deps: Pick<FactorDeps, 'prisma'>, id: string, now: Date): Promise<void> {
   const { count } = await deps.prisma.loginChallenge.updateMany({ where: { id, usedAt: null }, data: { usedAt: now } });
-  if (count === 0) throw challengeInvalid();
+  if (count === 0) throw challengeInvalid('used');
 }
 
 /** Deletes challenges expired or used more than a day before `now`; returns how many. */

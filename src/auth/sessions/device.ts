@@ -4,6 +4,8 @@ const BROWSERS: Array<[RegExp, string]> = [
   [/\bEdg(e|A|iOS)?\//, 'Edge'],
   [/\bOPR\//, 'Opera'],
   [/\bFirefox\/|\bFxiOS\//, 'Firefox'],
+  // A browser driven by a program (a test, a scraper): its agent says so, and Safari's name comes after it.
+  [/\bHeadlessChrome\//, 'headless Chrome'],
   [/\bChrome\/|\bCriOS\//, 'Chrome'],
   [/\bSafari\//, 'Safari'],
   [/^curl\//, 'curl'],
