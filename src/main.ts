@@ -32,7 +32,8 @@ const logger = cluster.isWorker
   ? createLogger(config.log.level, undefined, format).child({ worker: cluster.worker?.id })
   : createLogger(config.log.level, undefined, format);
 
-if (envFiles.length > 0 && cluster.isPrimary) logger.info({ files: envFiles }, `settings read from ${envFiles.join(' and ')}`);
+if (envFiles.length > 0 && cluster.isPrimary)
+  logger.info({ files: envFiles }, `settings read from ${envFiles.join(' and ')}`);
 if (config.workers.requested > config.workers.count) {
   logger.warn(
     { workers: config.workers.requested },

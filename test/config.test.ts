@@ -163,6 +163,9 @@ describe('settings', () => {
     );
     expect(configOf(production).http.accountPages).toBe(false);
     expect(configOf(production).mail.links.passwordReset).toBe('http://localhost:3000/reset-password?token={token}');
+    expect(errorsOf({ ...production, ACCOUNT_PAGES: 'on' })).toEqual([
+      expect.stringMatching(/^PUBLIC_URL: required in production/),
+    ]);
     const pages = configOf({ ...production, ACCOUNT_PAGES: 'on', PUBLIC_URL: 'https://auth.example.com/' });
     expect(pages.http).toMatchObject({ accountPages: true, publicUrl: 'https://auth.example.com' });
     expect(pages.mail.links.passwordReset).toBe('/account/reset-password?token={token}');

@@ -278,9 +278,14 @@ export function loadConfig(env: Env = process.env): ConfigResult {
     errors.push('SMTP_URL: required with EMAIL_TRANSPORT=smtp (smtp://user:password@host:587 or smtps://…)');
   }
   const passkeys = passkeySettings(e, production, errors);
+  const accountPages = e.ACCOUNT_PAGES ?? !production;
+  if (production && accountPages && !e.APP_URL && !e.PUBLIC_URL) {
+    errors.push(
+      'PUBLIC_URL: required in production with ACCOUNT_PAGES=on and no APP_URL: the links in mail open the pages of the service, at its public address',
+    );
+  }
   if (errors.length > 0) return { ok: false, errors };
 
-  const accountPages = e.ACCOUNT_PAGES ?? !production;
   const corsOrigins = e.CORS_ORIGINS
     ? e.CORS_ORIGINS.split(',')
         .map((o) => o.trim())
