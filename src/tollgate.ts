@@ -2,9 +2,9 @@ import cluster from 'node:cluster';
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { createPasswordHasher, type PasswordHasher } from './auth/accounts/password-hasher.ts';
-import { loadDevelopmentSecret } from './auth/development-secrets.ts';
-import { createDataEncryption, type DataEncryption } from './auth/factors/data-encryption.ts';
-import { buildKeyRing, type SigningKey } from './auth/tokens/signing-keys.ts';
+import { loadDevelopmentSecret } from './crypto/development-secrets.ts';
+import { createDataEncryption, type DataEncryption } from './crypto/data-encryption.ts';
+import { buildKeyRing, type SigningKey } from './crypto/signing-keys.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config/config.ts';
 import { openDatabase, type Database, type DatabaseOptions } from './db/database.ts';
@@ -17,7 +17,8 @@ import { listen, stop } from './server/http-server.ts';
 import { listenMetrics } from './server/metrics/metrics-server.ts';
 import { databaseFailure, listenFailure, StartFailure } from './start-failure.ts';
 import { shareMetricsWithPrimary } from './workers.ts';
-import { createServices, type Services } from './services.ts';
+import { createServices } from './build-services.ts';
+import type { Services } from './services.ts';
 
 /** How long requests in flight may take to finish once a shutdown begins. */
 export const SHUTDOWN_GRACE_MS = 10_000;

@@ -39,6 +39,11 @@ const LAYER_RULES: Array<{ from: RegExp; mayNotImport: RegExp; why: string }> = 
   { from: /^schema\//, mayNotImport: /^(server|cli)\/|^tollgate\.ts$/, why: 'schema/ holds no server' },
   { from: /^db\//, mayNotImport: /^(auth|schema|server|cli)\/|^tollgate\.ts$/, why: 'db/ knows no domain' },
   { from: /^server\//, mayNotImport: /^cli\/|^tollgate\.ts$/, why: 'the server is built, it does not build' },
+  {
+    from: /^(crypto|mail|config)\//,
+    mayNotImport: /^(auth|methods|schema|server|cli)\/|^tollgate\.ts$/,
+    why: 'crypto/, mail/ and config/ are leaves that every room may use',
+  },
 ];
 
 describe('the layers of src/', () => {

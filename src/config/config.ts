@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import type { RateLimitSettings } from '../auth/limits/rate-limits.ts';
+import type { RateLimitSettings } from './limits.ts';
 import { type MailLinks, mailLinks } from './mail-links.ts';
 import {
   optional,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { privateKey, splitPemBlocks } from '../auth/tokens/signing-keys.ts';
+import { privateKey, splitPemBlocks } from '../crypto/signing-keys.ts';
 import { parseDuration } from './duration.ts';
 
 // The kinds of value a setting may hold, each read from an environment

@@ -1,4 +1,4 @@
-import type { DataEncryption } from '../auth/factors/data-encryption.ts';
+import type { DataEncryption } from '../crypto/data-encryption.ts';
 import type { PrismaClient } from '../generated/prisma/client.ts';
 import type { MailMessage } from './message.ts';
 

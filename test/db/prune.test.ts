@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENDED_SESSION_RETENTION_SECONDS, pruneEndedSessions } from '../../src/auth/sessions/prune.ts';
-import { hashOpaqueToken } from '../../src/auth/tokens/opaque-tokens.ts';
+import { hashOpaqueToken } from '../../src/crypto/opaque-tokens.ts';
 import {
   createTestApp,
   expectNoErrors,

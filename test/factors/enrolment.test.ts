@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDataEncryption } from '../../src/auth/factors/data-encryption.ts';
+import { createDataEncryption } from '../../src/crypto/data-encryption.ts';
 import {
   CONFIRM_TOTP,
   createTestApp,

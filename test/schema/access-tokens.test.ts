@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyIdOf } from '../../src/auth/tokens/signing-keys.ts';
+import { keyIdOf } from '../../src/crypto/signing-keys.ts';
 import { epochSeconds } from '../../src/clock.ts';
 import type { MeQuery } from '../generated/graphql.ts';
 import {

@@ -1,7 +1,7 @@
 import { createPublicKey, generateKeyPairSync, verify, type JsonWebKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyIdOf } from '../../src/auth/tokens/signing-keys.ts';
+import { keyIdOf } from '../../src/crypto/signing-keys.ts';
 import { loadConfig } from '../../src/config/config.ts';
 import {
   claimsFor,

@@ -7,7 +7,7 @@ import { checkCurrentPassword } from './current-password.ts';
 import type { AccountDeps } from './sign-in.ts';
 import { checkNewPassword, normalizeName } from './rules.ts';
 import type { SignedInViewer } from '../sessions/authenticate.ts';
-import { newOpaqueToken } from '../tokens/opaque-tokens.ts';
+import { newOpaqueToken } from '../../crypto/opaque-tokens.ts';
 import { revokeSessions, signedIn, type ClientInfo, type SignedIn } from '../sessions/sessions.ts';
 
 /**

@@ -3,7 +3,7 @@ import { refuseUnusable } from './usable.ts';
 import { queueVerificationMail } from '../recovery/email-verification.ts';
 import { isUniqueViolation } from '../../db/errors.ts';
 import { checkNewPassword, checkPasswordLength, normalizeEmail, normalizeName } from './rules.ts';
-import { newOpaqueToken } from '../tokens/opaque-tokens.ts';
+import { newOpaqueToken } from '../../crypto/opaque-tokens.ts';
 import {
   clientKey,
   newSessionData,

@@ -1,6 +1,6 @@
 import { challengeInvalid, secondFactorRequired, type SecondFactorMethod } from '../../errors.ts';
 import type { User } from '../../generated/prisma/client.ts';
-import { hashOpaqueToken, newOpaqueToken } from '../tokens/opaque-tokens.ts';
+import { hashOpaqueToken, newOpaqueToken } from '../../crypto/opaque-tokens.ts';
 import type { ClientInfo, SignedIn } from '../sessions/sessions.ts';
 import { startSession } from '../sessions/start-session.ts';
 import { checkSecondFactorCode } from './codes.ts';

@@ -1,6 +1,6 @@
 import type { MailFlowDeps } from '../recovery/deps.ts';
 import type { StartSessionDeps } from '../sessions/start-session.ts';
-import type { DataEncryption } from './data-encryption.ts';
+import type { DataEncryption } from '../../crypto/data-encryption.ts';
 
 export interface SecondFactorSettings {
   /** The issuer an authenticator app shows beside the account. */

@@ -3,7 +3,7 @@ import { badUserInput } from '../../errors.ts';
 import type { OneTimeTokenPurpose, PrismaClient } from '../../generated/prisma/client.ts';
 import type { MailedToken } from '../../mail/templates.ts';
 import { normalizeEmail } from '../accounts/rules.ts';
-import { hashOpaqueToken, newOpaqueToken } from '../tokens/opaque-tokens.ts';
+import { hashOpaqueToken, newOpaqueToken } from '../../crypto/opaque-tokens.ts';
 
 export type { OneTimeTokenPurpose };
 

@@ -3,7 +3,7 @@ import { AppError, ErrorCode } from '../../errors.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { isRecordNotFound } from '../../db/errors.ts';
 import type { Logger } from '../../logger.ts';
-import { hashOpaqueToken, newOpaqueToken } from '../tokens/opaque-tokens.ts';
+import { hashOpaqueToken, newOpaqueToken } from '../../crypto/opaque-tokens.ts';
 import type { Audit } from '../audit/audit.ts';
 import type { RateLimits } from '../limits/rate-limits.ts';
 import {

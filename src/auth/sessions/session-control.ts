@@ -2,7 +2,7 @@ import type { Clock } from '../../clock.ts';
 import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { unauthenticated } from '../../errors.ts';
 import type { Viewer } from './authenticate.ts';
-import { hashOpaqueToken } from '../tokens/opaque-tokens.ts';
+import { hashOpaqueToken } from '../../crypto/opaque-tokens.ts';
 import { isUuid, revokeSessions, type ClientInfo } from './sessions.ts';
 import type { Audit } from '../audit/audit.ts';
 

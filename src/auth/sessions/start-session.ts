@@ -3,7 +3,7 @@ import type { Clock } from '../../clock.ts';
 import type { PrismaClient, User } from '../../generated/prisma/client.ts';
 import type { Audit, AuthEventRow } from '../audit/audit.ts';
 import type { AccessTokens } from '../tokens/access-tokens.ts';
-import { newOpaqueToken } from '../tokens/opaque-tokens.ts';
+import { newOpaqueToken } from '../../crypto/opaque-tokens.ts';
 import { type NewSignInNoticeDeps, noticeNewSignIn } from './new-sign-in-notice.ts';
 import {
   type AuthMethod,

@@ -2,7 +2,7 @@ import { randomUUID, type JsonWebKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { epochSeconds, type Clock } from '../../clock.ts';
 import type { TokenRefusal } from '../../errors.ts';
-import type { SigningKey } from './signing-keys.ts';
+import type { SigningKey } from '../../crypto/signing-keys.ts';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 
