@@ -1,6 +1,6 @@
 import { pruneAuthEvents } from './auth/audit/audit.ts';
-import { pruneLoginChallenges } from './auth/factors/challenge.ts';
-import { pruneWebAuthnChallenges } from './auth/factors/passkeys/webauthn-challenges.ts';
+import { pruneLoginChallenges } from './auth/second-factor/challenge.ts';
+import { pruneWebAuthnChallenges } from './methods/passkeys/ceremony/challenges.ts';
 import { pruneOneTimeTokens } from './auth/one-time/one-time-tokens.ts';
 import { pruneEndedSessions } from './auth/sessions/prune.ts';
 import type { Services } from './services.ts';

@@ -1,5 +1,5 @@
 import type { AccountDeps } from './auth/accounts/sign-in.ts';
-import type { PasskeyDeps } from './auth/factors/passkeys/registration.ts';
+import type { PasskeyDeps } from './methods/passkeys/registration.ts';
 import type { AuthenticateDeps } from './auth/sessions/authenticate.ts';
 import type { RefreshDeps } from './auth/sessions/refresh.ts';
 import type { Clock } from './clock.ts';

@@ -8,7 +8,7 @@ import type PrismaTypes from '../generated/pothos-types.ts';
 import { getDatamodel } from '../generated/pothos-types.ts';
 import type { Context, SignedInContext } from './context.ts';
 import InputGatePlugin from './input-gate.ts';
-import { provedSecondFactor } from '../auth/factors/step-up.ts';
+import { provedSecondFactor } from '../auth/second-factor/step-up.ts';
 
 export const builder = new SchemaBuilder<{
   Context: Context;

@@ -4,7 +4,7 @@ import './auth-payload.ts';
 import './session.ts';
 import './auth-event.ts';
 import './recovery.ts';
-import './second-factor.ts';
-import './passkeys.ts';
+import '../methods/totp/graphql.ts';
+import '../methods/passkeys/graphql.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,6 +1,6 @@
 import { deleteAccount, updateName } from '../auth/accounts/settings.ts';
 import { revokeUserSessions, setRole, setUserDisabled } from '../auth/accounts/admin.ts';
-import { hasSecondFactor, methodsOf, SECOND_FACTORS } from '../auth/factors/codes.ts';
+import { hasSecondFactor, methodsOf, SECOND_FACTORS } from '../auth/second-factor/codes.ts';
 import { builder } from './builder.ts';
 import { isUuidKey, withPageArgChecks } from './page-args.ts';
 

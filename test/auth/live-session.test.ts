@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findLoginAccount } from '../../src/auth/accounts/login-account.ts';
-import { SECOND_FACTORS } from '../../src/auth/factors/codes.ts';
+import { SECOND_FACTORS } from '../../src/auth/second-factor/codes.ts';
 import { findLiveSession, liveSessionFilter, type SessionLimits } from '../../src/auth/sessions/sessions.ts';
 import {
   createTestApp,

@@ -1,6 +1,6 @@
 import { badUserInput } from '../../errors.ts';
 import { mails } from '../../mail/templates.ts';
-import { requireStepUp } from '../factors/step-up.ts';
+import { requireStepUp } from '../second-factor/step-up.ts';
 import type { User } from '../../generated/prisma/client.ts';
 import { secureAccountLink } from '../one-time/secure-account-link.ts';
 import { checkCurrentPassword } from './current-password.ts';

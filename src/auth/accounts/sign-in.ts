@@ -14,9 +14,9 @@ import {
 } from '../sessions/sessions.ts';
 import type { AccessTokens } from '../tokens/access-tokens.ts';
 import { startSession } from '../sessions/start-session.ts';
-import { challengeLogin } from '../factors/challenge.ts';
-import { methodsOf } from '../factors/codes.ts';
-import type { FactorDeps } from '../factors/deps.ts';
+import { challengeLogin } from '../second-factor/challenge.ts';
+import { methodsOf } from '../second-factor/codes.ts';
+import type { FactorDeps } from '../second-factor/deps.ts';
 import type { Sql } from '../../db/sql.ts';
 import { findLoginAccount } from './login-account.ts';
 

@@ -5,8 +5,8 @@ import type { Role, User } from '../../generated/prisma/client.ts';
 // to Prisma's row.
 
 export const USER_COLUMNS = `u.id, u.email, u."passwordHash", u.name, u.role, u."createdAt", u."updatedAt",
-                u."emailVerifiedAt", u."disabledAt", u."passwordResetRequiredAt", u."emailChangedAt", u."passkeyUserHandle"`;
-export const USER_COLUMN_COUNT = 12;
+                u."emailVerifiedAt", u."disabledAt", u."passwordResetRequiredAt", u."emailChangedAt"`;
+export const USER_COLUMN_COUNT = 11;
 
 type UserRow = [
   id: string,
@@ -20,7 +20,6 @@ type UserRow = [
   disabledAt: Date | null,
   passwordResetRequiredAt: Date | null,
   emailChangedAt: Date | null,
-  passkeyUserHandle: Buffer | null,
 ];
 
 /** The User in `values`, which start with USER_COLUMNS. */
@@ -37,7 +36,6 @@ export function userOf(values: readonly unknown[]): User {
     disabledAt,
     passwordResetRequiredAt,
     emailChangedAt,
-    passkeyUserHandle,
   ] = values as UserRow;
   return {
     id,
@@ -51,6 +49,5 @@ export function userOf(values: readonly unknown[]): User {
     disabledAt,
     passwordResetRequiredAt,
     emailChangedAt,
-    passkeyUserHandle: passkeyUserHandle && new Uint8Array(passkeyUserHandle),
   };
 }

@@ -14,8 +14,8 @@ import {
 } from '../one-time/one-time-tokens.ts';
 import type { SignedInViewer } from '../sessions/authenticate.ts';
 import { clientKey, type ClientInfo } from '../sessions/sessions.ts';
-import type { FactorDeps } from '../factors/deps.ts';
-import { requireStepUp } from '../factors/step-up.ts';
+import type { FactorDeps } from '../second-factor/deps.ts';
+import { requireStepUp } from '../second-factor/step-up.ts';
 import type { MailFlowDeps } from './deps.ts';
 
 /**

@@ -12,9 +12,9 @@ import { endAccountAccess } from '../sessions/end-access.ts';
 import { clientKey, type ClientInfo } from '../sessions/sessions.ts';
 import { secondFactorRequired } from '../../errors.ts';
 import { ANONYMOUS, type Viewer } from '../sessions/authenticate.ts';
-import { checkSecondFactorCode, secondFactorMethods } from '../factors/codes.ts';
-import { secondFactorIsRecent } from '../factors/step-up.ts';
-import type { FactorDeps } from '../factors/deps.ts';
+import { checkSecondFactorCode, secondFactorMethods } from '../second-factor/codes.ts';
+import { secondFactorIsRecent } from '../second-factor/step-up.ts';
+import type { FactorDeps } from '../second-factor/deps.ts';
 import type { MailFlowDeps } from './deps.ts';
 
 /**

@@ -3,7 +3,7 @@ import { badUserInput } from '../../errors.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { mails } from '../../mail/templates.ts';
 import { checkPasswordLength } from '../accounts/rules.ts';
-import { countFactorsAddedSince, removeFactorsAddedSince, type RemovedFactors } from '../factors/removal.ts';
+import { countFactorsAddedSince, removeFactorsAddedSince, type RemovedFactors } from '../second-factor/removal.ts';
 import {
   consumeOneTimeToken,
   findUsableToken,

@@ -1,13 +1,13 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import { AppError, ErrorCode } from '../../../errors.ts';
-import type { SignedInViewer } from '../../sessions/authenticate.ts';
-import type { ClientInfo } from '../../sessions/sessions.ts';
-import { markSecondFactorRecent } from '../step-up.ts';
-import { signedAssertion, verifyAssertion } from './assertion.ts';
-import { passkeyRefused } from './passkey-errors.ts';
+import { AppError, ErrorCode } from '../../errors.ts';
+import type { SignedInViewer } from '../../auth/sessions/authenticate.ts';
+import type { ClientInfo } from '../../auth/sessions/sessions.ts';
+import { markSecondFactorRecent } from '../../auth/second-factor/step-up.ts';
+import { signedAssertion, verifyAssertion } from './ceremony/assertion.ts';
+import { passkeyRefused } from './errors.ts';
 import { type PasskeyDeps, passkeySettings } from './registration.ts';
-import { passkeyDescriptors, requestOptions } from './request-options.ts';
-import { consumeWebAuthnChallenge, issueWebAuthnChallenge } from './webauthn-challenges.ts';
+import { passkeyDescriptors, requestOptions } from './ceremony/request-options.ts';
+import { consumeWebAuthnChallenge, issueWebAuthnChallenge } from './ceremony/challenges.ts';
 
 /**
  * Options to confirm, with one of the caller's passkeys, a change that answered

@@ -1,15 +1,15 @@
 import { AppError, badUserInput, ErrorCode } from '../../errors.ts';
 import { mails } from '../../mail/templates.ts';
-import { checkCurrentPassword } from '../accounts/current-password.ts';
-import type { ActorId } from '../accounts/admin.ts';
-import { secureAccountLink } from '../one-time/secure-account-link.ts';
-import type { SignedInViewer } from '../sessions/authenticate.ts';
-import { isUuid, type ClientInfo } from '../sessions/sessions.ts';
-import { checkSecondFactorCode } from './codes.ts';
-import type { FactorDeps } from './deps.ts';
-import { checkMayAddSecondFactor } from './enrolment-guard.ts';
+import { checkCurrentPassword } from '../../auth/accounts/current-password.ts';
+import type { ActorId } from '../../auth/accounts/admin.ts';
+import { secureAccountLink } from '../../auth/one-time/secure-account-link.ts';
+import type { SignedInViewer } from '../../auth/sessions/authenticate.ts';
+import { isUuid, type ClientInfo } from '../../auth/sessions/sessions.ts';
+import { checkSecondFactorCode } from '../../auth/second-factor/codes.ts';
+import type { FactorDeps } from '../../auth/second-factor/deps.ts';
+import { checkMayAddSecondFactor } from '../../auth/second-factor/enrolment-guard.ts';
 import { newRecoveryCodes } from './recovery-codes.ts';
-import { refuseAdminsLastFactor, removeSecondFactors } from './removal.ts';
+import { refuseAdminsLastFactor, removeSecondFactors } from '../../auth/second-factor/removal.ts';
 import { matchingStep, newTotpSecret, otpauthUri, totpSecretText } from './totp.ts';
 
 export interface TotpSetup {

@@ -1,15 +1,9 @@
-import { resetSecondFactor } from '../auth/factors/enrolment.ts';
-import { verifySecondFactor } from '../auth/factors/challenge.ts';
-import {
-  confirmTotp,
-  disableTotp,
-  regenerateRecoveryCodes,
-  setUpTotp,
-  type TotpSetup,
-} from '../auth/factors/enrolment.ts';
-import { AuthPayload } from './auth-payload.ts';
-import { builder } from './builder.ts';
-import { User } from './user.ts';
+import { resetSecondFactor } from './enrolment.ts';
+import { verifySecondFactor } from '../../auth/second-factor/challenge.ts';
+import { confirmTotp, disableTotp, regenerateRecoveryCodes, setUpTotp, type TotpSetup } from './enrolment.ts';
+import { AuthPayload } from '../../schema/auth-payload.ts';
+import { builder } from '../../schema/builder.ts';
+import { User } from '../../schema/user.ts';
 
 const TotpSetupType = builder.objectRef<TotpSetup>('TotpSetup').implement({
   description: 'A new authenticator-app secret, not active until `confirmTotp`.',

@@ -1,11 +1,11 @@
-import { badUserInput } from '../../../errors.ts';
-import type { Passkey } from '../../../generated/prisma/client.ts';
-import type { SignedInViewer } from '../../sessions/authenticate.ts';
-import { type ClientInfo, isUuid } from '../../sessions/sessions.ts';
-import { refuseAdminsLastFactor } from '../removal.ts';
-import { requireStepUp } from '../step-up.ts';
-import { passkeyName } from './passkey-name.ts';
-import { noticePasskeyChange } from './passkey-notice.ts';
+import { badUserInput } from '../../errors.ts';
+import type { Passkey } from '../../generated/prisma/client.ts';
+import type { SignedInViewer } from '../../auth/sessions/authenticate.ts';
+import { type ClientInfo, isUuid } from '../../auth/sessions/sessions.ts';
+import { refuseAdminsLastFactor } from '../../auth/second-factor/removal.ts';
+import { requireStepUp } from '../../auth/second-factor/step-up.ts';
+import { passkeyName } from './name.ts';
+import { noticePasskeyChange } from './notice.ts';
 import type { PasskeyDeps } from './registration.ts';
 
 const noSuchPasskey = () => badUserInput('id', 'You have no passkey with this id.');

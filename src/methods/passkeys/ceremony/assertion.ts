@@ -1,10 +1,10 @@
 import type { AuthenticationResponseJSON, VerifiedAuthenticationResponse } from '@simplewebauthn/server';
-import { webAuthnLibrary } from './webauthn-library.ts';
+import { webAuthnLibrary } from './library.ts';
 import type { Passkey } from '../../../generated/prisma/client.ts';
-import type { FactorDeps } from '../deps.ts';
-import type { ClientInfo } from '../../sessions/sessions.ts';
-import { credentialIdOf, passkeyRefused } from './passkey-errors.ts';
-import { clientDataOf, originAllowed, type PasskeySettings } from './webauthn-challenges.ts';
+import type { FactorDeps } from '../../../auth/second-factor/deps.ts';
+import type { ClientInfo } from '../../../auth/sessions/sessions.ts';
+import { credentialIdOf, passkeyRefused } from '../errors.ts';
+import { clientDataOf, originAllowed, type PasskeySettings } from './challenges.ts';
 
 /**
  * What a sign-in assertion says it signed, and with which credential; refused

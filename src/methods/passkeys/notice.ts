@@ -1,9 +1,9 @@
-import type { Passkey } from '../../../generated/prisma/client.ts';
-import { mails } from '../../../mail/templates.ts';
-import type { SignedInViewer } from '../../sessions/authenticate.ts';
-import { secureAccountLink } from '../../one-time/secure-account-link.ts';
-import type { ClientInfo } from '../../sessions/sessions.ts';
-import type { FactorDeps } from '../deps.ts';
+import type { Passkey } from '../../generated/prisma/client.ts';
+import { mails } from '../../mail/templates.ts';
+import type { SignedInViewer } from '../../auth/sessions/authenticate.ts';
+import { secureAccountLink } from '../../auth/one-time/secure-account-link.ts';
+import type { ClientInfo } from '../../auth/sessions/sessions.ts';
+import type { FactorDeps } from '../../auth/second-factor/deps.ts';
 
 const EVENTS = { added: 'PASSKEY_REGISTERED', renamed: 'PASSKEY_RENAMED', removed: 'PASSKEY_REMOVED' } as const;
 

@@ -1,4 +1,4 @@
-import { AppError, badUserInput, ErrorCode } from '../../../errors.ts';
+import { AppError, badUserInput, ErrorCode } from '../../errors.ts';
 
 export const passkeysUnavailable = () =>
   new AppError('Passkeys are not available: the service has no WEBAUTHN_RP_ID.', {

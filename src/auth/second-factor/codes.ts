@@ -4,8 +4,8 @@ import { mails } from '../../mail/templates.ts';
 import type { ClientInfo } from '../sessions/sessions.ts';
 import { clientKey } from '../sessions/sessions.ts';
 import type { FactorDeps } from './deps.ts';
-import { isRecoveryCode, recoveryCodeMatches } from './recovery-codes.ts';
-import { isTotpCode, matchingStep } from './totp.ts';
+import { isRecoveryCode, recoveryCodeMatches } from '../../methods/totp/recovery-codes.ts';
+import { isTotpCode, matchingStep } from '../../methods/totp/totp.ts';
 
 export type CodeMethod = 'totp' | 'recovery';
 

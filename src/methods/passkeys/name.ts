@@ -1,5 +1,5 @@
-import { normalizeName } from '../../accounts/rules.ts';
-import { badUserInput } from '../../../errors.ts';
+import { normalizeName } from '../../auth/accounts/rules.ts';
+import { badUserInput } from '../../errors.ts';
 
 /** A person's label for a passkey ("Laptop", "Phone"): a name's rules, 64 characters at most. */
 export function passkeyName(name: string | null | undefined): string {

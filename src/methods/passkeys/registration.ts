@@ -4,18 +4,18 @@ import type {
   RegistrationResponseJSON,
   VerifiedRegistrationResponse,
 } from '@simplewebauthn/server';
-import { isUniqueViolation } from '../../../db/errors.ts';
-import { badUserInput } from '../../../errors.ts';
-import type { Passkey } from '../../../generated/prisma/client.ts';
-import type { SignedInViewer } from '../../sessions/authenticate.ts';
-import type { ClientInfo } from '../../sessions/sessions.ts';
-import type { FactorDeps } from '../deps.ts';
-import { checkMayAddSecondFactor } from '../enrolment-guard.ts';
-import { passkeyName } from './passkey-name.ts';
-import { noticePasskeyChange } from './passkey-notice.ts';
-import { passkeyDescriptors } from './request-options.ts';
-import { webAuthnLibrary } from './webauthn-library.ts';
-import { passkeysUnavailable, unverifiedRegistration } from './passkey-errors.ts';
+import { isUniqueViolation } from '../../db/errors.ts';
+import { badUserInput } from '../../errors.ts';
+import type { Passkey } from '../../generated/prisma/client.ts';
+import type { SignedInViewer } from '../../auth/sessions/authenticate.ts';
+import type { ClientInfo } from '../../auth/sessions/sessions.ts';
+import type { FactorDeps } from '../../auth/second-factor/deps.ts';
+import { checkMayAddSecondFactor } from '../../auth/second-factor/enrolment-guard.ts';
+import { passkeyName } from './name.ts';
+import { noticePasskeyChange } from './notice.ts';
+import { passkeyDescriptors } from './ceremony/request-options.ts';
+import { webAuthnLibrary } from './ceremony/library.ts';
+import { passkeysUnavailable, unverifiedRegistration } from './errors.ts';
 import {
   clientDataOf,
   consumeWebAuthnChallenge,
@@ -23,7 +23,7 @@ import {
   originAllowed,
   type PasskeySettings,
   WEBAUTHN_CHALLENGE_TTL_SECONDS,
-} from './webauthn-challenges.ts';
+} from './ceremony/challenges.ts';
 
 export interface PasskeyDeps extends FactorDeps {
   /** Undefined when passkeys are off (production without WEBAUTHN_RP_ID). */
@@ -37,17 +37,14 @@ export function passkeySettings(deps: PasskeyDeps): PasskeySettings {
 
 /** The account's WebAuthn user handle: 32 random bytes made once, never its email or id. */
 async function userHandle(deps: PasskeyDeps, viewer: SignedInViewer): Promise<Uint8Array<ArrayBuffer>> {
-  if (viewer.user.passkeyUserHandle) return new Uint8Array(viewer.user.passkeyUserHandle);
-  await deps.prisma.user.updateMany({
-    where: { id: viewer.user.id, passkeyUserHandle: null },
-    data: { passkeyUserHandle: new Uint8Array(randomBytes(32)) },
+  const userId = viewer.user.id;
+  // Made by the first registration; of two at once, the first write stands and both read it.
+  await deps.prisma.passkeyUserHandle.createMany({
+    data: [{ userId, handle: new Uint8Array(randomBytes(32)) }],
+    skipDuplicates: true,
   });
-  const { passkeyUserHandle } = await deps.prisma.user.findUniqueOrThrow({
-    where: { id: viewer.user.id },
-    select: { passkeyUserHandle: true },
-  });
-  if (!passkeyUserHandle) throw new Error('the user handle was not stored');
-  return new Uint8Array(passkeyUserHandle);
+  const { handle } = await deps.prisma.passkeyUserHandle.findUniqueOrThrow({ where: { userId } });
+  return new Uint8Array(handle);
 }
 
 /**

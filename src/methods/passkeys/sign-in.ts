@@ -1,15 +1,15 @@
 import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import { badUserInput, challengeInvalid } from '../../../errors.ts';
-import { normalizeEmail } from '../../accounts/rules.ts';
-import { refuseUnusable } from '../../accounts/usable.ts';
-import { type AuthMethod, type ClientInfo, clientKey, type SignedIn } from '../../sessions/sessions.ts';
-import { startSession } from '../../sessions/start-session.ts';
-import { findOpenChallenge, spendChallengeAttempt, useUpChallenge } from '../challenge.ts';
-import { signedAssertion, verifyAssertion } from './assertion.ts';
-import { passkeyRefused } from './passkey-errors.ts';
+import { badUserInput, challengeInvalid } from '../../errors.ts';
+import { normalizeEmail } from '../../auth/accounts/rules.ts';
+import { refuseUnusable } from '../../auth/accounts/usable.ts';
+import { type AuthMethod, type ClientInfo, clientKey, type SignedIn } from '../../auth/sessions/sessions.ts';
+import { startSession } from '../../auth/sessions/start-session.ts';
+import { findOpenChallenge, spendChallengeAttempt, useUpChallenge } from '../../auth/second-factor/challenge.ts';
+import { signedAssertion, verifyAssertion } from './ceremony/assertion.ts';
+import { passkeyRefused } from './errors.ts';
 import { type PasskeyDeps, passkeySettings } from './registration.ts';
-import { passkeyDescriptors, requestOptions } from './request-options.ts';
-import { consumeWebAuthnChallenge, issueWebAuthnChallenge } from './webauthn-challenges.ts';
+import { passkeyDescriptors, requestOptions } from './ceremony/request-options.ts';
+import { consumeWebAuthnChallenge, issueWebAuthnChallenge } from './ceremony/challenges.ts';
 
 /**
  * Options for a sign-in with a passkey (`startAuthentication`). Every passkey is
@@ -50,8 +50,9 @@ export async function loginWithPasskey(deps: PasskeyDeps, response: unknown, cli
   if (!used || !passkey || (used.userId && used.userId !== passkey.userId)) throw passkeyRefused();
   const user = await deps.prisma.user.findUniqueOrThrow({ where: { id: passkey.userId } });
   const handle = (response as AuthenticationResponseJSON).response?.userHandle;
-  if (handle && (!user.passkeyUserHandle || Buffer.from(user.passkeyUserHandle).toString('base64url') !== handle)) {
-    throw passkeyRefused();
+  if (handle) {
+    const stored = await deps.prisma.passkeyUserHandle.findUnique({ where: { userId: user.id } });
+    if (!stored || Buffer.from(stored.handle).toString('base64url') !== handle) throw passkeyRefused();
   }
   const { userVerified } = await verifyAssertion(deps, settings, passkey, response, signed, client);
   await refuseUnusable(deps, user, client);

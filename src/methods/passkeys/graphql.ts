@@ -3,12 +3,12 @@ import {
   passkeyLoginOptions,
   passkeySecondFactorOptions,
   verifySecondFactorWithPasskey,
-} from '../auth/factors/passkeys/authentication.ts';
-import { removePasskey, renamePasskey } from '../auth/factors/passkeys/management.ts';
-import { passkeyRegistrationOptions, registerPasskey } from '../auth/factors/passkeys/registration.ts';
-import { passkeyStepUpOptions, stepUpWithPasskey } from '../auth/factors/passkeys/step-up.ts';
-import { AuthPayload } from './auth-payload.ts';
-import { builder } from './builder.ts';
+} from './sign-in.ts';
+import { removePasskey, renamePasskey } from './management.ts';
+import { passkeyRegistrationOptions, registerPasskey } from './registration.ts';
+import { passkeyStepUpOptions, stepUpWithPasskey } from './step-up.ts';
+import { AuthPayload } from '../../schema/auth-payload.ts';
+import { builder } from '../../schema/builder.ts';
 
 // The WebAuthn ceremony over GraphQL: options out as JSON (what
 // @simplewebauthn/browser's startRegistration and startAuthentication take),

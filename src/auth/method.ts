@@ -1,0 +1,66 @@
+import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import type { SettingsSlice } from '../config/slice.ts';
+import type { FactorDeps } from './second-factor/deps.ts';
+
+/**
+ * An RFC 8176 authentication method reference, as a session and its access
+ * tokens carry them in `amr`: `pwd`, `otp`, `hwk`, `mfa`, and those of methods to come.
+ */
+export type AuthMethod = string;
+
+type Db = Prisma.TransactionClient;
+
+/**
+ * A way to prove who one is (a password, an authenticator app, a passkey), as
+ * the rest of the service needs to know it. The kernel (auth/) loops over the
+ * methods in force (src/methods.ts) and never names one; a method keeps the
+ * rest of itself (its ceremonies, its GraphQL fields, its mail) in its folder.
+ */
+export interface SignInMethod {
+  /** Its name in the list, its settings and the logs: `password`, `totp`, `passkeys`. */
+  readonly id: string;
+  /** The `amr` values of a session it proved (one proved with a verified user adds `mfa`). */
+  readonly amr: readonly AuthMethod[];
+  /** How a notice says a sign-in was proved with it: "a passkey". */
+  readonly words: string;
+  /** Whether it proves who one is on its own (a first step), confirms it after one (a second factor), or both. */
+  readonly steps: readonly ('first' | 'second')[];
+  /** For a second factor: how the service knows an account has it, and what it takes to prove it. */
+  readonly secondFactor?: SecondFactor;
+  /** The settings it reads, parsed with the service's own (config.methods[id]). */
+  readonly settings?: SettingsSlice<unknown>;
+  /** Deletes its rows that can never be used again (expired challenges); returns how many. */
+  prune?(prisma: PrismaClient, now: Date): Promise<number>;
+  /** Ends what it holds open for the account (half-done ceremonies) when every session of the account ends. */
+  endAccountAccess?(tx: Db, userId: string, now: Date): Promise<void>;
+  /** How many secrets of it the database holds sealed with DATA_ENCRYPTION_KEY (a start without the key refuses them). */
+  sealedSecrets?(prisma: PrismaClient): Promise<number>;
+  /** Registers its GraphQL fields on the schema builder: loaded by the schema, not by the kernel. */
+  graphql?(): Promise<unknown>;
+}
+
+export interface SecondFactor {
+  /** What a challenge or a step-up offers for it (`extensions.methods`): `TOTP`, `RECOVERY_CODE`, `PASSKEY`. */
+  readonly offers: readonly string[];
+  /** What a person is asked for at a second step: "Enter a code from your authenticator app, or a recovery code." */
+  readonly prompt: string;
+  /** An SQL boolean over the user aliased `u`: the account has it. Part of the per-request and login statements. */
+  readonly enrolledSql: string;
+  /** The same as a Prisma select on User, and its reading of the row it selects. */
+  readonly enrolledSelect: Prisma.UserSelect;
+  isEnrolled(row: object): boolean;
+  /** How many credentials of it the account holds (an admin may have to keep one). */
+  count(db: Db, userId: string): Promise<number>;
+  /** How many of them were set up at or after `since`. */
+  countAddedSince(db: Db, userId: string, since: Date): Promise<number>;
+  /**
+   * Removes its credentials set up at or after `since` (every one without it);
+   * returns how a mail names each removed: `the passkey "Laptop"`.
+   */
+  remove(db: Db, userId: string, since?: Date): Promise<string[]>;
+  /**
+   * Takes a code of it (a TOTP code, a recovery code) at a challenge or a step-up,
+   * used up by one conditional statement: true when it was this method's and good.
+   */
+  useCode?(deps: FactorDeps, user: { id: string; email: string }, code: string): Promise<boolean>;
+}
