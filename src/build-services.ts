@@ -17,6 +17,7 @@ import { createMetrics, type PoolStats } from './metrics.ts';
 import { BackgroundTasks } from './background.ts';
 import { PublicUrl } from './public-url.ts';
 import type { Services } from './services.ts';
+import { METHODS } from './methods.ts';
 
 export function createServices(options: {
   config: Config;
@@ -55,9 +56,9 @@ export function createServices(options: {
   return {
     mailer,
     encryption: options.encryption,
-    passkeys: config.passkeys,
+    methods: METHODS,
+    config,
     secondFactors: {
-      totpIssuer: config.secondFactors.totpIssuer,
       stepUpMaxAgeSeconds: config.secondFactors.stepUpMaxAgeSeconds,
       requireForAdmins: config.secondFactors.requireForAdmins,
     },

@@ -17,20 +17,27 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export type TokenRefusal = 'TOKEN_EXPIRED' | 'TOKEN_INVALID' | 'TOKEN_REVOKED';
 
 /** Why a request was refused, beside its code (`extensions.reason`). */
-export type Reason =
+export type KernelReason =
   | TokenRefusal
   | 'ACCOUNT_DISABLED'
   | 'EMAIL_NOT_VERIFIED'
   | 'PASSWORD_RESET_REQUIRED'
   | 'STEP_UP_REQUIRED'
   | 'SECOND_FACTOR_REQUIRED'
-  | 'SECOND_FACTOR_UNAVAILABLE'
-  | 'PASSKEYS_UNAVAILABLE'
-  | 'TOTP_ALREADY_ENABLED'
   | 'CHALLENGE_INVALID';
 
-/** How an account's second factor can be proved (`extensions.methods`). */
-export type SecondFactorMethod = 'TOTP' | 'RECOVERY_CODE' | 'PASSKEY';
+/**
+ * The reasons a sign-in method adds, declared in its own errors.ts by merging
+ * into this interface (`interface MethodReasons { emailCode: 'EMAIL_CODES_UNAVAILABLE' }`),
+ * so that the list of reasons grows with the methods and stays checked.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging, in the methods' folders
+export interface MethodReasons {}
+
+export type Reason = KernelReason | MethodReasons[keyof MethodReasons];
+
+/** How an account's second factor can be proved (`extensions.methods`): a method's offers (`RECOVERY_CODE`, say). */
+export type SecondFactorMethod = string;
 
 export interface AppErrorExtensions {
   code: ErrorCode;
@@ -112,27 +119,17 @@ export const rateLimited = (msBeforeNext: number) => {
   });
 };
 
-/** After the right password, to an account with a second factor: no tokens yet. */
-export const secondFactorRequired = (methods: SecondFactorMethod[], challenge?: string) =>
-  new AppError(
-    methods.includes('TOTP')
-      ? 'Enter a code from your authenticator app, or a recovery code.'
-      : 'Confirm with your passkey.',
-    {
-      code: ErrorCode.SECOND_FACTOR_REQUIRED,
-      methods,
-      ...(challenge ? { challenge } : {}),
-    },
-  );
+/** After the right password, to an account with a second factor: no tokens yet. `prompt` says what to give. */
+export const secondFactorRequired = (methods: SecondFactorMethod[], prompt: string, challenge?: string) =>
+  new AppError(prompt, {
+    code: ErrorCode.SECOND_FACTOR_REQUIRED,
+    methods,
+    ...(challenge ? { challenge } : {}),
+  });
 
 /** A change to how one signs in, from a session whose second factor is not recent. */
-export const stepUpRequired = (methods: SecondFactorMethod[]) =>
-  new AppError(
-    methods.includes('TOTP')
-      ? 'Confirm with a code from your authenticator app first (the `code` argument).'
-      : 'Confirm with your passkey first (stepUpWithPasskey).',
-    { code: ErrorCode.FORBIDDEN, reason: 'STEP_UP_REQUIRED', methods },
-  );
+export const stepUpRequired = (methods: SecondFactorMethod[], prompt: string) =>
+  new AppError(prompt, { code: ErrorCode.FORBIDDEN, reason: 'STEP_UP_REQUIRED', methods });
 
 export const wrongCode = (attemptsLeft?: number) =>
   new AppError('The code is not correct.', {

@@ -1,6 +1,5 @@
 import { pruneAuthEvents } from './auth/audit/audit.ts';
 import { pruneLoginChallenges } from './auth/second-factor/challenge.ts';
-import { pruneWebAuthnChallenges } from './methods/passkeys/ceremony/challenges.ts';
 import { pruneOneTimeTokens } from './auth/one-time/one-time-tokens.ts';
 import { pruneEndedSessions } from './auth/sessions/prune.ts';
 import type { Services } from './services.ts';
@@ -8,20 +7,23 @@ import type { Services } from './services.ts';
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 /**
- * Prunes ended sessions and old audit events now and then hourly; returns a
+ * Prunes ended sessions, old audit events and the rows that can never be used
+ * again (the methods' own among them) now and then hourly; returns a
  * function that stops it. Each run is background work, so shutdown waits for
  * one in flight rather than closing the database under it.
  */
 export function startHousekeeping(services: Services, auditRetentionSeconds: number): () => void {
   const run = async () => {
     try {
-      const pruned = {
+      const pruned: Record<string, number> = {
         ...(await pruneEndedSessions(services.prisma, services.limits, services.clock.now())),
         authEvents: await pruneAuthEvents(services.prisma, auditRetentionSeconds, services.clock.now()),
         oneTimeTokens: await pruneOneTimeTokens(services.prisma, services.clock.now()),
         loginChallenges: await pruneLoginChallenges(services, services.clock.now()),
-        webAuthnChallenges: await pruneWebAuthnChallenges(services.prisma, services.clock.now()),
       };
+      for (const method of services.methods) {
+        if (method.prune) pruned[method.id] = await method.prune(services.prisma, services.clock.now());
+      }
       if (Object.values(pruned).some((count) => count > 0)) services.logger.info({ pruned }, 'pruned old rows');
     } catch (error) {
       services.logger.warn({ err: error }, 'pruning failed; retrying in an hour');

@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import v8 from 'node:v8';
-import { loadConfig } from './config/config.ts';
+import { loadSettings } from './settings.ts';
 import { loadEnvFiles } from './config/env-files.ts';
 import { createLogger } from './logger.ts';
 import { StartFailure } from './start-failure.ts';
@@ -19,7 +19,7 @@ v8.setFlagsFromString('--heap-growing-percent=70');
 v8.setFlagsFromString('--liftoff-only');
 
 const envFiles = loadEnvFiles();
-const loaded = loadConfig();
+const loaded = loadSettings();
 if (!loaded.ok) {
   for (const line of loaded.errors) console.error(`tollgate: ${line}`);
   process.exit(1);

@@ -1,5 +1,4 @@
 import type { AccountDeps } from './auth/accounts/sign-in.ts';
-import type { PasskeyDeps } from './methods/passkeys/registration.ts';
 import type { AuthenticateDeps } from './auth/sessions/authenticate.ts';
 import type { RefreshDeps } from './auth/sessions/refresh.ts';
 import type { Clock } from './clock.ts';
@@ -11,7 +10,7 @@ import type { PublicUrl } from './public-url.ts';
 // What a request needs, built once at start by build-services.ts.
 
 /** Everything a request needs, built once at start. */
-export interface Services extends AccountDeps, PasskeyDeps, AuthenticateDeps, RefreshDeps {
+export interface Services extends AccountDeps, AuthenticateDeps, RefreshDeps {
   logger: Logger;
   clock: Clock;
   /** This instance's metrics; undefined when METRICS is off. */

@@ -19,6 +19,7 @@ import { databaseFailure, listenFailure, StartFailure } from './start-failure.ts
 import { shareMetricsWithPrimary } from './workers.ts';
 import { createServices } from './build-services.ts';
 import type { Services } from './services.ts';
+import { METHODS } from './methods.ts';
 
 /** How long requests in flight may take to finish once a shutdown begins. */
 export const SHUTDOWN_GRACE_MS = 10_000;
@@ -262,7 +263,8 @@ async function dataEncryption(config: Config, database: Database, logger: Logger
     const secret = await loadDevelopmentSecret(config.database.dataDir, 'data-encryption-key');
     return createDataEncryption([createHash('sha256').update(secret).digest()]);
   }
-  const stored = await database.prisma.totpFactor.count();
+  let stored = 0;
+  for (const method of METHODS) stored += (await method.sealedSecrets?.(database.prisma)) ?? 0;
   if (stored > 0) {
     throw new StartFailure(
       'DATA_ENCRYPTION_KEY',

@@ -4,7 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 // The layers, read from the source: auth/ knows nothing of GraphQL or HTTP,
-// schema/ nothing of the server, and one file builds the service.
+// schema/ nothing of the server, and one file builds the service. The sign-in
+// methods are modules: the kernel (auth/) loops over the list in methods.ts and
+// imports none, no method imports another, and only a method's graphql.ts
+// reaches into schema/.
 
 const SRC = fileURLToPath(new URL('../src', import.meta.url));
 
@@ -36,6 +39,26 @@ const LAYER_RULES: Array<{ from: RegExp; mayNotImport: RegExp; why: string }> = 
     mayNotImport: /^(schema|server|cli)\/|^tollgate\.ts$/,
     why: 'auth/ holds no GraphQL or HTTP',
   },
+  {
+    from: /^auth\//,
+    mayNotImport: /^methods(\/|\.ts$)/,
+    why: 'the kernel names no sign-in method: it is handed the list',
+  },
+  {
+    from: /^methods\/(?!.*\/graphql\.ts$)/,
+    mayNotImport: /^(schema|server|cli)\/|^tollgate\.ts$/,
+    why: 'within a method only its graphql.ts knows the schema',
+  },
+  {
+    from: /^methods\//,
+    mayNotImport: /^methods\.ts$/,
+    why: 'a method is in the list; it does not read it',
+  },
+  {
+    from: /^schema\/(?!index\.ts$)/,
+    mayNotImport: /^methods(\/|\.ts$)/,
+    why: "the schema's own fields name no method; index.ts has each register its own",
+  },
   { from: /^schema\//, mayNotImport: /^(server|cli)\/|^tollgate\.ts$/, why: 'schema/ holds no server' },
   { from: /^db\//, mayNotImport: /^(auth|schema|server|cli)\/|^tollgate\.ts$/, why: 'db/ knows no domain' },
   { from: /^server\//, mayNotImport: /^cli\/|^tollgate\.ts$/, why: 'the server is built, it does not build' },
@@ -56,6 +79,23 @@ describe('the layers of src/', () => {
         if (!rule.from.test(file)) continue;
         for (const target of imports)
           if (rule.mayNotImport.test(target)) broken.push(`${file} → ${target} (${rule.why})`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it('keep each sign-in method to itself: no method imports another', async () => {
+    const graph = await importGraph();
+    const methodOf = (path: string) => /^methods\/([^/]+)\//.exec(path)?.[1];
+    const methods = new Set([...graph.keys()].map(methodOf).filter(Boolean));
+    expect(methods.size).toBeGreaterThanOrEqual(3);
+    const broken: string[] = [];
+    for (const [file, imports] of graph) {
+      const own = methodOf(file);
+      if (!own) continue;
+      for (const target of imports) {
+        const other = methodOf(target);
+        if (other && other !== own) broken.push(`${file} → ${target}`);
       }
     }
     expect(broken).toEqual([]);

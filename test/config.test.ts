@@ -1,19 +1,19 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/config.ts';
+import { loadSettings } from '../src/settings.ts';
 
 const SECRET = 'a-production-secret-of-at-least-32-bytes';
 /** What production needs besides a secret: a way to send mail. */
 const MAIL = { EMAIL_TRANSPORT: 'smtp', SMTP_URL: 'smtp://mail.example.com:587' };
 
 function errorsOf(env: Record<string, string>) {
-  const result = loadConfig(env);
+  const result = loadSettings(env);
   if (result.ok) throw new Error('expected the settings to be refused');
   return result.errors;
 }
 
 function configOf(env: Record<string, string>) {
-  const result = loadConfig(env);
+  const result = loadSettings(env);
   if (!result.ok) throw new Error(result.errors.join('\n'));
   return result.config;
 }
@@ -253,13 +253,13 @@ describe('settings', () => {
   });
 
   it('offers passkeys on any localhost page outside production, and none in production without WEBAUTHN_RP_ID', () => {
-    expect(configOf({}).passkeys).toEqual({
+    expect(configOf({}).methods.passkeys).toEqual({
       rpId: 'localhost',
       rpName: 'Tollgate',
       origins: [],
       anyLocalhostPort: true,
     });
-    expect(configOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...MAIL }).passkeys).toBeUndefined();
+    expect(configOf({ NODE_ENV: 'production', JWT_SECRET: SECRET, ...MAIL }).methods.passkeys).toBeUndefined();
   });
 
   it('reads the relying party and its origins; production lists them', () => {
@@ -271,7 +271,7 @@ describe('settings', () => {
       WEBAUTHN_RP_NAME: 'Example',
       WEBAUTHN_ORIGINS: 'https://example.com, https://app.example.com/',
     });
-    expect(production.passkeys).toEqual({
+    expect(production.methods.passkeys).toEqual({
       rpId: 'example.com',
       rpName: 'Example',
       origins: ['https://example.com', 'https://app.example.com'],

@@ -1,27 +1,37 @@
-import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import type { Clock } from '../clock.ts';
 import type { SettingsSlice } from '../config/slice.ts';
-import type { FactorDeps } from './second-factor/deps.ts';
-
-/**
- * An RFC 8176 authentication method reference, as a session and its access
- * tokens carry them in `amr`: `pwd`, `otp`, `hwk`, `mfa`, and those of methods to come.
- */
-export type AuthMethod = string;
+import type { DataEncryption } from '../crypto/data-encryption.ts';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import type { MailSettings } from '../mail/templates.ts';
+import type { Audit } from './audit/audit.ts';
+import type { AuthMethod, ClientInfo } from './sessions/sessions.ts';
 
 type Db = Prisma.TransactionClient;
 
+/** What the kernel hands a method's hooks: the service's parts they may use. */
+export interface MethodDeps {
+  prisma: PrismaClient;
+  clock: Clock;
+  audit: Audit;
+  mailer: Mailer;
+  mail: MailSettings;
+  /** Seals secrets at rest; undefined in production without DATA_ENCRYPTION_KEY. */
+  encryption: DataEncryption | undefined;
+}
+
 /**
- * A way to prove who one is (a password, an authenticator app, a passkey), as
+ * A way to prove who one is (a password, an authenticator app, a security key), as
  * the rest of the service needs to know it. The kernel (auth/) loops over the
  * methods in force (src/methods.ts) and never names one; a method keeps the
  * rest of itself (its ceremonies, its GraphQL fields, its mail) in its folder.
  */
 export interface SignInMethod {
-  /** Its name in the list, its settings and the logs: `password`, `totp`, `passkeys`. */
+  /** Its name in the list, its settings and the logs: `password`. */
   readonly id: string;
   /** The `amr` values of a session it proved (one proved with a verified user adds `mfa`). */
   readonly amr: readonly AuthMethod[];
-  /** How a notice says a sign-in was proved with it: "a passkey". */
+  /** How a notice says a sign-in was proved with it: "the password". */
   readonly words: string;
   /** Whether it proves who one is on its own (a first step), confirms it after one (a second factor), or both. */
   readonly steps: readonly ('first' | 'second')[];
@@ -40,10 +50,12 @@ export interface SignInMethod {
 }
 
 export interface SecondFactor {
-  /** What a challenge or a step-up offers for it (`extensions.methods`): `TOTP`, `RECOVERY_CODE`, `PASSKEY`. */
+  /** What a challenge or a step-up offers for it (`extensions.methods`): `RECOVERY_CODE`, say. */
   readonly offers: readonly string[];
   /** What a person is asked for at a second step: "Enter a code from your authenticator app, or a recovery code." */
   readonly prompt: string;
+  /** What a person is asked before a change when the session's second factor is not recent (a step-up). */
+  readonly stepUpPrompt: string;
   /** An SQL boolean over the user aliased `u`: the account has it. Part of the per-request and login statements. */
   readonly enrolledSql: string;
   /** The same as a Prisma select on User, and its reading of the row it selects. */
@@ -55,12 +67,12 @@ export interface SecondFactor {
   countAddedSince(db: Db, userId: string, since: Date): Promise<number>;
   /**
    * Removes its credentials set up at or after `since` (every one without it);
-   * returns how a mail names each removed: `the passkey "Laptop"`.
+   * returns how a mail names each removed: `the security key "Laptop"`.
    */
   remove(db: Db, userId: string, since?: Date): Promise<string[]>;
   /**
-   * Takes a code of it (a TOTP code, a recovery code) at a challenge or a step-up,
+   * Takes a code of it (an authenticator app's, a recovery code) at a challenge or a step-up,
    * used up by one conditional statement: true when it was this method's and good.
    */
-  useCode?(deps: FactorDeps, user: { id: string; email: string }, code: string): Promise<boolean>;
+  useCode?(deps: MethodDeps, user: { id: string; email: string }, code: string, client: ClientInfo): Promise<boolean>;
 }

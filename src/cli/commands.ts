@@ -1,4 +1,4 @@
-import { resetSecondFactor } from '../methods/totp/enrolment.ts';
+import { resetSecondFactor } from '../auth/second-factor/admin-reset.ts';
 import { createUser, revokeUserSessions, setRole, setUserDisabled } from '../auth/accounts/admin.ts';
 import { normalizeEmail } from '../auth/accounts/rules.ts';
 import type { User } from '../generated/prisma/client.ts';

@@ -1,5 +1,5 @@
 import type { ClientInfo } from '../auth/sessions/sessions.ts';
-import { loadConfig } from '../config/config.ts';
+import { loadSettings } from '../settings.ts';
 import { DataDirInUseError } from '../db/embedded/data-dir-lock.ts';
 import { createLogger } from '../logger.ts';
 import type { Services } from '../services.ts';
@@ -21,7 +21,7 @@ export interface Environment {
  * only unless LOG_LEVEL is set, so stdout holds only the command's results.
  */
 export async function openEnvironment(env: NodeJS.ProcessEnv = process.env): Promise<Environment> {
-  const loaded = loadConfig(env);
+  const loaded = loadSettings(env);
   if (!loaded.ok) throw new CliError(loaded.errors.join('\n'));
   const { config } = loaded;
   const logger = createLogger(env.LOG_LEVEL ? config.log.level : 'warn', process.stderr);

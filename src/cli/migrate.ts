@@ -1,13 +1,13 @@
 // npm run db:migrate
 // Applies pending migrations to DATABASE_URL, or to the embedded database under
 // DATA_DIR when DATABASE_URL is unset (what `npm start` also does on its own).
-import { loadConfig } from '../config/config.ts';
+import { loadSettings } from '../settings.ts';
 import { loadEnvFiles } from '../config/env-files.ts';
 import { embeddedDatabaseDir, startEmbeddedPostgres } from '../db/embedded/embedded-postgres.ts';
 import { applyMigrations } from '../db/migrations.ts';
 
 loadEnvFiles();
-const result = loadConfig();
+const result = loadSettings();
 if (!result.ok) {
   for (const line of result.errors) console.error(line);
   process.exit(1);

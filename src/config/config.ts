@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import type { RateLimitSettings } from './limits.ts';
 import { type MailLinks, mailLinks } from './mail-links.ts';
+import type { SettingsSlice } from './slice.ts';
 import {
   optional,
   flag,
@@ -69,31 +70,18 @@ export interface Config {
   readonly rateLimit: RateLimitSettings & { readonly enabled: boolean };
   readonly secondFactors: {
     /**
-     * AES-256 keys for secrets stored at rest (TOTP): the first encrypts, all
-     * decrypt. Unset outside production: a key kept in `database.dataDir`.
+     * AES-256 keys for secrets stored at rest (second factors' secrets, the mail
+     * outbox): the first encrypts, all decrypt. Unset outside production: a key
+     * kept in `database.dataDir`.
      */
     readonly encryptionKeys: readonly Buffer[] | undefined;
-    /** The issuer an authenticator app shows beside the account. */
-    readonly totpIssuer: string;
     /** How recent a session's second factor must be for a step-up mutation without a fresh code. */
     readonly stepUpMaxAgeSeconds: number;
     /** Admin fields refuse an admin without a second factor. */
     readonly requireForAdmins: boolean;
   };
-  /**
-   * Passkeys (WebAuthn): the relying party and the origins whose pages may use
-   * them. Undefined in production without WEBAUTHN_RP_ID: passkeys are then off.
-   */
-  readonly passkeys:
-    | {
-        readonly rpId: string;
-        readonly rpName: string;
-        /** Exact origins (scheme, host and port) allowed to register and sign in. */
-        readonly origins: readonly string[];
-        /** Development default: any `http://localhost:<port>` page. */
-        readonly anyLocalhostPort: boolean;
-      }
-    | undefined;
+  /** The settings of each sign-in method, by its id: read by the method itself (its settings slice). */
+  readonly methods: Readonly<Record<string, unknown>>;
   readonly mail: {
     /** `log`: each message goes to the log (and the development mail page); `smtp`: sent through `url`. */
     readonly transport: { readonly kind: 'log' } | { readonly kind: 'smtp'; readonly url: string };
@@ -204,19 +192,8 @@ const envSchema = z.object({
   REQUIRE_EMAIL_VERIFICATION: optional(onOff).default(false),
   NEW_SIGN_IN_MAIL: optional(onOff).default(true),
   DATA_ENCRYPTION_KEY: optional(encryptionKeyList),
-  TOTP_ISSUER: optional(z.string()),
   STEP_UP_MAX_AGE: optional(duration).default(15 * 60),
   REQUIRE_ADMIN_SECOND_FACTOR: optional(onOff).default(false),
-  WEBAUTHN_RP_ID: optional(
-    z
-      .string()
-      .regex(
-        /^(localhost|([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,})$/,
-        'must be a domain name such as example.com (no scheme, port or path)',
-      ),
-  ),
-  WEBAUTHN_RP_NAME: optional(z.string()),
-  WEBAUTHN_ORIGINS: optional(z.string()),
   AUDIT_RETENTION: optional(duration).default(90 * 86400),
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')),
   TRUST_PROXY: optional(trustProxy),
@@ -234,14 +211,24 @@ const envSchema = z.object({
 
 type Env = Record<string, string | undefined>;
 
-/** Reads the environment into a frozen Config, or one line per problem, each naming its variable. */
-export function loadConfig(env: Env = process.env): ConfigResult {
+/**
+ * Reads the environment into a frozen Config, or one line per problem, each
+ * naming its variable. `methods`: the settings slices of the sign-in methods in
+ * force, by id, read with the rest (src/settings.ts passes those of the list).
+ */
+export function loadConfig(
+  env: Env = process.env,
+  methods: Readonly<Record<string, SettingsSlice<unknown>>> = {},
+): ConfigResult {
+  const variables = Object.values(methods).reduce<z.ZodRawShape>(
+    (shape, slice) => ({ ...shape, ...slice.variables }),
+    {},
+  );
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      errors: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
-    };
+  const methodsParsed = z.object(variables).safeParse(env);
+  if (!parsed.success || !methodsParsed.success) {
+    const issues = [...(parsed.error?.issues ?? []), ...(methodsParsed.error?.issues ?? [])];
+    return { ok: false, errors: issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) };
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
@@ -277,7 +264,12 @@ export function loadConfig(env: Env = process.env): ConfigResult {
   } else if (transport === 'smtp' && !e.SMTP_URL) {
     errors.push('SMTP_URL: required with EMAIL_TRANSPORT=smtp (smtp://user:password@host:587 or smtps://…)');
   }
-  const passkeys = passkeySettings(e, production, errors);
+  const methodSettings = Object.fromEntries(
+    Object.entries(methods).map(([id, slice]) => [
+      id,
+      slice.read({ ...e, ...methodsParsed.data }, { production, errors }),
+    ]),
+  );
   const accountPages = e.ACCOUNT_PAGES ?? !production;
   if (production && accountPages && !e.APP_URL && !e.PUBLIC_URL) {
     errors.push(
@@ -346,11 +338,9 @@ export function loadConfig(env: Env = process.env): ConfigResult {
     },
     secondFactors: {
       encryptionKeys: e.DATA_ENCRYPTION_KEY,
-      totpIssuer: e.TOTP_ISSUER ?? e.APP_NAME,
       stepUpMaxAgeSeconds: e.STEP_UP_MAX_AGE,
       requireForAdmins: e.REQUIRE_ADMIN_SECOND_FACTOR,
     },
-    passkeys,
     mail: {
       transport: transport === 'smtp' && e.SMTP_URL ? { kind: 'smtp', url: e.SMTP_URL } : { kind: 'log' },
       from: e.EMAIL_FROM,
@@ -370,6 +360,7 @@ export function loadConfig(env: Env = process.env): ConfigResult {
       requireEmailVerification: e.REQUIRE_EMAIL_VERIFICATION,
       newSignInNotice: e.NEW_SIGN_IN_MAIL,
     },
+    methods: methodSettings,
     auditRetentionSeconds: e.AUDIT_RETENTION,
     redisUrl: e.REDIS_URL,
     trustProxy: e.TRUST_PROXY,
@@ -386,57 +377,6 @@ export function loadConfig(env: Env = process.env): ConfigResult {
     metrics: { enabled: metricsEnabled, port: e.METRICS_PORT },
   };
   return { ok: true, config: deepFreeze(config) };
-}
-
-/**
- * WEBAUTHN_*: outside production, localhost and any of its ports unless told
- * otherwise; in production, nothing unless WEBAUTHN_RP_ID is set. Each origin
- * must be the relying party's domain or a subdomain of it, over https (or
- * http on localhost), or browsers would refuse it anyway.
- */
-function passkeySettings(
-  e: {
-    WEBAUTHN_RP_ID?: string | undefined;
-    WEBAUTHN_RP_NAME?: string | undefined;
-    WEBAUTHN_ORIGINS?: string | undefined;
-    APP_NAME: string;
-  },
-  production: boolean,
-  errors: string[],
-): Config['passkeys'] {
-  const rpId = e.WEBAUTHN_RP_ID ?? (production ? undefined : 'localhost');
-  if (!rpId) {
-    if (e.WEBAUTHN_ORIGINS) errors.push('WEBAUTHN_ORIGINS: set WEBAUTHN_RP_ID too (the domain passkeys belong to)');
-    return undefined;
-  }
-  const listed = (e.WEBAUTHN_ORIGINS ?? '')
-    .split(',')
-    .map((origin) => origin.trim())
-    .filter(Boolean);
-  for (const origin of listed) {
-    let url: URL | undefined;
-    try {
-      url = new URL(origin);
-    } catch {
-      url = undefined;
-    }
-    const onRpId = url && (url.hostname === rpId || url.hostname.endsWith(`.${rpId}`));
-    const secure = url && (url.protocol === 'https:' || (url.protocol === 'http:' && url.hostname === 'localhost'));
-    if (!url || url.origin !== origin.replace(/\/$/, '') || !onRpId || !secure) {
-      errors.push(`WEBAUTHN_ORIGINS: "${origin}" must be an https:// origin on ${rpId} (scheme, host and port only)`);
-    }
-  }
-  if (production && listed.length === 0) {
-    errors.push(
-      'WEBAUTHN_ORIGINS: required with WEBAUTHN_RP_ID in production: the origins of the pages that use passkeys',
-    );
-  }
-  return {
-    rpId,
-    rpName: e.WEBAUTHN_RP_NAME ?? e.APP_NAME,
-    origins: listed.map((origin) => origin.replace(/\/$/, '')),
-    anyLocalhostPort: listed.length === 0 && rpId === 'localhost',
-  };
 }
 
 /**

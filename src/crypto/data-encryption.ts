@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
 /**
- * AES-256-GCM for secrets kept at rest (TOTP secrets), with a key ring: the
+ * AES-256-GCM for secrets kept at rest (second-factor secrets, mail waiting in
+ * the outbox), with a key ring: the
  * first key encrypts, every key decrypts, so a key rotates by putting a new one
  * first and dropping the old once nothing uses it. A sealed value holds the id
  * of its key (8 bytes of the key's SHA-256), a 12-byte nonce, the 16-byte tag

@@ -41,14 +41,16 @@ export function readableDuration(seconds: number): string {
   return `${seconds} seconds`;
 }
 
-interface Body {
+/** A message's parts: its greeting, paragraphs, one action (a link and its code) and closing. */
+export interface Body {
   greeting: string;
   paragraphs: string[];
   action?: { label: string; link: string; code?: string };
   closing: string;
 }
 
-function message(settings: MailSettings, to: string, kind: string, subject: string, body: Body): MailMessage {
+/** A message in plain text and HTML from its parts: every mail is one. */
+export function message(settings: MailSettings, to: string, kind: string, subject: string, body: Body): MailMessage {
   const text = [
     body.greeting,
     '',
@@ -100,13 +102,13 @@ export const SECURE_ACCOUNT_TTL_SECONDS = 7 * 86400;
  * What a notice of a change says when it carries the "it was not me" link
  * (`secure`): the paragraph, the link and its code, and the closing.
  */
-function notMe(settings: MailSettings, what: string, secure: MailedToken | undefined) {
+export function notMe(settings: MailSettings, what: string, secure: MailedToken | undefined) {
   if (!secure) return { paragraphs: [what], closing: NOT_YOU };
   return {
     paragraphs: [
       what,
       'If this was you, there is nothing to do.',
-      `If it was not you, someone has your password. The link below ends every session of the account at once, undoes what was changed since (new second factors and passkeys, a new address), and locks the password until you choose a new one (we mail you a reset link); it works once, for ${readableDuration(SECURE_ACCOUNT_TTL_SECONDS)}.`,
+      `If it was not you, someone has your password. The link below ends every session of the account at once, undoes what was changed since (new second factors, a new address), and locks the password until you choose a new one (we mail you a reset link); it works once, for ${readableDuration(SECURE_ACCOUNT_TTL_SECONDS)}.`,
     ],
     action: {
       label: 'It was not me: secure my account',
@@ -187,57 +189,27 @@ export const mails = {
       ),
     }),
 
-  secondFactorChanged: (
-    settings: MailSettings,
-    to: string,
-    change: 'enabled' | 'disabled' | 'codes-regenerated' | 'code-used' | 'reset-by-admin',
-    detail?: string,
-    secure?: MailedToken,
-  ) => {
-    const what = {
-      enabled: 'Two-step sign-in was turned on: signing in now takes a code from your authenticator app.',
-      disabled: 'Two-step sign-in was turned off: signing in now takes your password alone.',
-      'codes-regenerated': 'New recovery codes were made; the old ones no longer work.',
-      'code-used': `A recovery code was used to sign in.${detail ? ` ${detail}` : ''}`,
-      'reset-by-admin': 'An administrator removed the second factor of your account, as you asked support to.',
-    }[change];
-    return message(settings, to, 'second-factor-changed', `Your ${settings.appName} sign-in settings changed`, {
-      greeting: 'Hello,',
-      ...notMe(settings, `${what} (account ${to})`, secure),
-    });
-  },
-
-  passkeyChanged: (
-    settings: MailSettings,
-    to: string,
-    change: 'added' | 'renamed' | 'removed',
-    name: string,
-    secure?: MailedToken,
-  ) =>
-    message(settings, to, 'passkey-changed', `Your ${settings.appName} passkeys changed`, {
+  secondFactorsReset: (settings: MailSettings, to: string) =>
+    message(settings, to, 'second-factor-changed', `Your ${settings.appName} sign-in settings changed`, {
       greeting: 'Hello,',
       ...notMe(
         settings,
-        {
-          added: `A passkey named "${name}" was added to your account (${to}): it can sign in without your password.`,
-          renamed: `A passkey of your account (${to}) was renamed "${name}".`,
-          removed: `The passkey named "${name}" was removed from your account (${to}): it no longer signs in.`,
-        }[change],
-        secure,
+        `An administrator removed the second factors of your account (${to}), as you asked support to: it signs in with its password alone until you set one up again.`,
+        undefined,
       ),
     }),
 
   accountSecured: (
     settings: MailSettings,
     to: string,
-    undone: { totp: boolean; passkeys: string[]; addressRestored: boolean | undefined },
+    /** `removed`: how each removed second factor is named (`the security key "Laptop"`). */
+    undone: { removed: readonly string[]; addressRestored: boolean | undefined },
   ) =>
     message(settings, to, 'account-secured', `Your ${settings.appName} account is secured`, {
       greeting: 'Hello,',
       paragraphs: [
         `Every session of your ${settings.appName} account (${to}) has ended, and its password signs nobody in until you choose a new one.`,
-        ...(undone.totp ? ['The authenticator app turned on since then was removed, with its recovery codes.'] : []),
-        ...undone.passkeys.map((name) => `The passkey "${name}" added since then was removed.`),
+        ...(undone.removed.length > 0 ? [`Added since then, and now removed: ${undone.removed.join('; ')}.`] : []),
         ...(undone.addressRestored === true ? [`The account's address is ${to} again.`] : []),
         ...(undone.addressRestored === false
           ? [

@@ -18,8 +18,8 @@ export function textProblem(value: string, maxLength = MAX_STRING_LENGTH): strin
 }
 
 /**
- * How deeply lists and objects may nest inside one argument. A passkey's
- * response, the deepest value any field takes, nests four levels; a JSON
+ * How deeply lists and objects may nest inside one argument. A security key's
+ * answer, the deepest value any field takes, nests four levels; a JSON
  * variable nested thousands deep would otherwise exhaust the stack of whatever
  * walks it.
  */

@@ -22,7 +22,7 @@ builder.mutationFields((t) => ({
   }),
   resetPassword: t.boolean({
     description:
-      'Sets a new password with the token of a reset link, and ends every session of the account. Signs nobody in. An account with a second factor needs it too: `code`, or (for a passkey) the bearer token of a session of the account that proved it in the last STEP_UP_MAX_AGE.',
+      'Sets a new password with the token of a reset link, and ends every session of the account. Signs nobody in. An account with a second factor needs it too: `code`, or (for a factor without codes) the bearer token of a session of the account that proved it in the last STEP_UP_MAX_AGE.',
     args: {
       token: t.arg.string({ required: true, description: TOKEN }),
       email: t.arg.string({ description: EMAIL }),
@@ -54,13 +54,13 @@ builder.mutationFields((t) => ({
   }),
   secureAccount: t.boolean({
     description:
-      'The "it was not me" link of a notice (a new sign-in, a new second factor or passkey, a changed password or address): ends every session of the account at once, undoes what was changed since (second factors and passkeys added, an address changed, an email change waiting), and locks the password (login answers FORBIDDEN, PASSWORD_RESET_REQUIRED) until a new one is set; a reset link is mailed.',
+      'The "it was not me" link of a notice (a new sign-in, a new second factor, a changed password or address): ends every session of the account at once, undoes what was changed since (second factors added, an address changed, an email change waiting), and locks the password (login answers FORBIDDEN, PASSWORD_RESET_REQUIRED) until a new one is set; a reset link is mailed.',
     args: {
       token: t.arg.string({ required: true, description: TOKEN }),
       email: t.arg.string({ description: EMAIL }),
       password: t.arg.string({
         description:
-          'The password the account had when the mail was sent. Needed when a second factor or passkey was added since (BAD_USER_INPUT on `password` without it): neither the mail alone nor the password alone removes one.',
+          'The password the account had when the mail was sent. Needed when a second factor was added since (BAD_USER_INPUT on `password` without it): neither the mail alone nor the password alone removes one.',
       }),
     },
     resolve: (_root, args, { services, client }) => secureAccount(services, args, client),

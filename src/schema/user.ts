@@ -1,8 +1,13 @@
 import { deleteAccount, updateName } from '../auth/accounts/settings.ts';
 import { revokeUserSessions, setRole, setUserDisabled } from '../auth/accounts/admin.ts';
-import { hasSecondFactor, methodsOf, SECOND_FACTORS } from '../auth/second-factor/codes.ts';
+import type { SignInMethod } from '../auth/method.ts';
+import { enrolledSelect, offersOf, secondFactorOffers } from '../auth/second-factor/factors.ts';
 import { builder } from './builder.ts';
 import { isUuidKey, withPageArgChecks } from './page-args.ts';
+
+/** Whether a user row came with the columns `enrolledSelect` selects (a list's rows do; `me`'s does not). */
+const hasEnrolledColumns = (methods: readonly SignInMethod[], user: object) =>
+  Object.keys(enrolledSelect(methods)).every((key) => key in user);
 
 export const Role = builder.enumType('Role', { values: ['USER', 'ADMIN'] as const });
 
@@ -19,16 +24,13 @@ export const User = builder.prismaObject('User', {
       resolve: (user) => user.emailVerifiedAt !== null,
     }),
     secondFactor: t.boolean({
-      description: 'Whether signing in takes a second factor (an authenticator app, or a passkey).',
+      description: 'Whether signing in takes a second factor, of any kind the account has set up.',
       // Loaded with the users of a list; `me`'s user comes from the session lookup, which knows it.
-      select: SECOND_FACTORS,
-      resolve: (user, _args, { viewer, services }) => {
-        const loaded = user as Partial<Parameters<typeof methodsOf>[0]>;
-        if (loaded.totp !== undefined && loaded._count !== undefined) {
-          return methodsOf({ totp: loaded.totp, _count: loaded._count }).length > 0;
-        }
+      select: (_args, { services }) => enrolledSelect(services.methods),
+      resolve: async (user, _args, { viewer, services }) => {
+        if (hasEnrolledColumns(services.methods, user)) return offersOf(services.methods, user).length > 0;
         if (viewer.kind === 'user' && viewer.user.id === user.id) return viewer.secondFactor;
-        return hasSecondFactor(services.prisma, user.id);
+        return (await secondFactorOffers(services, user.id)).length > 0;
       },
     }),
     disabled: t.boolean({

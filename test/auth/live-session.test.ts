@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findLoginAccount } from '../../src/auth/accounts/login-account.ts';
-import { SECOND_FACTORS } from '../../src/auth/second-factor/codes.ts';
+import { enrolledSelect, enrolledSql, offersOf } from '../../src/auth/second-factor/factors.ts';
+import { METHODS } from '../../src/methods.ts';
 import { findLiveSession, liveSessionFilter, type SessionLimits } from '../../src/auth/sessions/sessions.ts';
 import {
+  addPasskey,
   createTestApp,
   enableTotp,
   expectNoErrors,
+  newAuthenticator,
   SET_UP_TOTP,
   signUp,
   type TestApp,
@@ -17,6 +20,9 @@ beforeAll(async () => {
   t = await createTestApp();
 });
 afterAll(() => t.close());
+
+/** The lookup as a request makes it, with the second factors of the methods in force. */
+const live = () => ({ sql: t.services.sql, enrolledSql: enrolledSql(METHODS) });
 
 async function signedInSession() {
   const account = await signUp(t, { name: 'Grace' });
@@ -32,7 +38,7 @@ describe('the live-session lookup in SQL', () => {
       include: { user: true },
     });
     const { user, ...session } = viaPrisma;
-    expect(await findLiveSession(t.services.sql, claims, t.services.limits, t.clock.now())).toStrictEqual({
+    expect(await findLiveSession(live(), claims, t.services.limits, t.clock.now())).toStrictEqual({
       session,
       user,
       secondFactor: false,
@@ -49,7 +55,7 @@ describe('the live-session lookup in SQL', () => {
 
     // Both lookups are asked about the same instant; the service's own time by default.
     const liveBySql = async (limits: SessionLimits, at = t.clock.now(), who = claims) =>
-      (await findLiveSession(t.services.sql, who, limits, at)) !== null;
+      (await findLiveSession(live(), who, limits, at)) !== null;
     const liveByPrisma = async (limits: SessionLimits, at = t.clock.now()) =>
       (await t.services.prisma.session.count({ where: { id: claims.sid, ...liveSessionFilter(limits, at) } })) === 1;
     const cases: Array<[SessionLimits, Date, boolean]> = [
@@ -75,26 +81,39 @@ describe('the live-session lookup in SQL', () => {
 });
 
 describe("the login's account lookup in SQL", () => {
-  const viaPrisma = (email: string) => t.services.prisma.user.findUnique({ where: { email }, include: SECOND_FACTORS });
+  // What Prisma reads of the account, with what each method's `enrolledSelect` makes of it.
+  async function viaPrisma(email: string) {
+    const found = await t.services.prisma.user.findUnique({ where: { email } });
+    const enrolled = await t.services.prisma.user.findUnique({ where: { email }, select: enrolledSelect(METHODS) });
+    return found && enrolled && { ...found, secondFactorOffers: offersOf(METHODS, enrolled) };
+  }
 
-  it('reads what Prisma reads: the user, its authenticator app and its passkeys', async () => {
+  it('reads what Prisma reads: the user, and what a challenge offers it', async () => {
     const plain = await signUp(t, { name: 'Ada' });
-    expect(await findLoginAccount(t.services.sql, plain.email)).toStrictEqual(await viaPrisma(plain.email));
+    expect(await findLoginAccount(t.services, plain.email)).toStrictEqual(await viaPrisma(plain.email));
+    expect((await findLoginAccount(t.services, plain.email))?.secondFactorOffers).toEqual([]);
 
-    // An app set up and not confirmed yet, then one confirmed.
+    // An app set up and not confirmed yet offers nothing; one confirmed does.
     const pending = await signUp(t);
     await verifyAddress(t, pending);
     expectNoErrors(await t.graphql(SET_UP_TOTP, { password: pending.password }, { token: pending.accessToken }));
-    const pendingRow = await findLoginAccount(t.services.sql, pending.email);
-    expect(pendingRow?.totp).toEqual({ confirmedAt: null });
-    expect(pendingRow).toStrictEqual(await viaPrisma(pending.email));
+    expect((await findLoginAccount(t.services, pending.email))?.secondFactorOffers).toEqual([]);
+    expect(await findLoginAccount(t.services, pending.email)).toStrictEqual(await viaPrisma(pending.email));
 
     const confirmed = await signUp(t);
     await enableTotp(t, confirmed);
-    const confirmedRow = await findLoginAccount(t.services.sql, confirmed.email);
-    expect(confirmedRow?.totp?.confirmedAt).toBeInstanceOf(Date);
-    expect(confirmedRow).toStrictEqual(await viaPrisma(confirmed.email));
+    expect((await findLoginAccount(t.services, confirmed.email))?.secondFactorOffers).toEqual([
+      'TOTP',
+      'RECOVERY_CODE',
+    ]);
+    expect(await findLoginAccount(t.services, confirmed.email)).toStrictEqual(await viaPrisma(confirmed.email));
 
-    expect(await findLoginAccount(t.services.sql, 'nobody@example.com')).toBeNull();
+    const withPasskey = await signUp(t);
+    await verifyAddress(t, withPasskey);
+    await addPasskey(t, withPasskey, newAuthenticator());
+    expect((await findLoginAccount(t.services, withPasskey.email))?.secondFactorOffers).toEqual(['PASSKEY']);
+    expect(await findLoginAccount(t.services, withPasskey.email)).toStrictEqual(await viaPrisma(withPasskey.email));
+
+    expect(await findLoginAccount(t.services, 'nobody@example.com')).toBeNull();
   });
 });

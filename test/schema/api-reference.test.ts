@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/errors.ts';
 import { schema } from '../../src/schema/index.ts';
@@ -14,14 +14,24 @@ const errorsSection = (() => {
   return readme.slice(start, readme.indexOf('\n## ', start + 1));
 })();
 
-/** The reasons `extensions.reason` can hold, read from the union in errors.ts. */
+const literals = (text: string) => [...text.matchAll(/'([A-Z_]+)'/g)].map((m) => m[1] ?? '');
+
+/**
+ * The reasons `extensions.reason` can hold: the kernel's unions in errors.ts, and
+ * what each sign-in method merges into `MethodReasons` in its folder.
+ */
 async function reasons(): Promise<string[]> {
   const source = await readFile(new URL('../../src/errors.ts', import.meta.url), 'utf8');
-  const union = (name: string) =>
-    [...(new RegExp(`export type ${name} =([^;]*);`).exec(source)?.[1] ?? '').matchAll(/'([A-Z_]+)'/g)].map(
-      (m) => m[1] ?? '',
-    );
-  return [...union('TokenRefusal'), ...union('Reason')];
+  const union = (name: string) => literals(new RegExp(`export type ${name} =([^;]*);`).exec(source)?.[1] ?? '');
+  const methods = new URL('../../src/methods/', import.meta.url);
+  const methodFiles = (await readdir(methods, { recursive: true })).filter((file) => file.endsWith('.ts'));
+  const methodReasons = await Promise.all(
+    methodFiles.map(async (file) => {
+      const text = await readFile(new URL(file, methods), 'utf8');
+      return literals(/interface MethodReasons \{([^}]*)\}/.exec(text)?.[1] ?? '');
+    }),
+  );
+  return [...union('TokenRefusal'), ...union('KernelReason'), ...methodReasons.flat()];
 }
 
 describe("the README's API reference", () => {

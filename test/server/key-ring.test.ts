@@ -2,7 +2,7 @@ import { createPublicKey, generateKeyPairSync, verify, type JsonWebKey } from 'n
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyIdOf } from '../../src/crypto/signing-keys.ts';
-import { loadConfig } from '../../src/config/config.ts';
+import { loadSettings } from '../../src/settings.ts';
 import {
   claimsFor,
   createTestApp,
@@ -161,13 +161,13 @@ describe('with secrets only', () => {
 
 describe('JWT_PRIVATE_KEY settings', () => {
   const errorsOf = (env: Record<string, string>) => {
-    const result = loadConfig(env);
+    const result = loadSettings(env);
     return result.ok ? [] : result.errors;
   };
 
   it('accepts a key written with \\n escapes, as env files often hold it', () => {
     const escaped = pem(ec.privateKey).replace(/\n/g, '\\n');
-    const result = loadConfig({ JWT_PRIVATE_KEY: escaped });
+    const result = loadSettings({ JWT_PRIVATE_KEY: escaped });
     expect(result.ok && result.config.tokens.privateKeys).toHaveLength(1);
   });
 
@@ -189,6 +189,6 @@ describe('JWT_PRIVATE_KEY settings', () => {
   });
 
   it('lets production start with a private key and no JWT_SECRET', () => {
-    expect(loadConfig({ ...PRODUCTION, JWT_SECRET: '', JWT_PRIVATE_KEY: pem(ec.privateKey) }).ok).toBe(true);
+    expect(loadSettings({ ...PRODUCTION, JWT_SECRET: '', JWT_PRIVATE_KEY: pem(ec.privateKey) }).ok).toBe(true);
   });
 });

@@ -5,6 +5,7 @@ import type { Clock } from '../../clock.ts';
 import type { Logger } from '../../logger.ts';
 import { checkNewPassword, normalizeEmail, normalizeName } from './rules.ts';
 import type { Audit } from '../audit/audit.ts';
+import type { SignInMethod } from '../method.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { endAccountAccess } from '../sessions/end-access.ts';
 import { isUuid, type ClientInfo } from '../sessions/sessions.ts';
@@ -14,6 +15,7 @@ interface Deps {
   clock: Clock;
   logger: Logger;
   audit: Audit;
+  methods: readonly SignInMethod[];
 }
 
 /**
@@ -103,7 +105,9 @@ export async function revokeUserSessions(
 ): Promise<number> {
   if (!isUuid(userId) || (await deps.prisma.user.count({ where: { id: userId } })) === 0) throw noSuchUser();
   const now = deps.clock.now();
-  const count = await deps.prisma.$transaction((tx) => endAccountAccess(tx, userId, 'revoked_by_admin', now));
+  const count = await deps.prisma.$transaction((tx) =>
+    endAccountAccess(tx, deps.methods, userId, 'revoked_by_admin', now),
+  );
   deps.logger.info({ event: 'sessions_revoked_by_admin', userId, sessions: count, by: actorId }, 'sessions revoked');
   await deps.audit.record(
     { type: 'USER_SESSIONS_REVOKED', userId, actorId: actorId ?? undefined, detail: { sessions: count } },
@@ -131,7 +135,7 @@ export async function setUserDisabled(
   const result = await deps.prisma.$transaction(async (tx) => {
     const { count } = await tx.user.updateMany({ where: { id: userId }, data: { disabledAt: disabled ? now : null } });
     if (count === 0) return null;
-    const ended = disabled ? await endAccountAccess(tx, userId, 'account_disabled', now) : 0;
+    const ended = disabled ? await endAccountAccess(tx, deps.methods, userId, 'account_disabled', now) : 0;
     return { user: await tx.user.findUniqueOrThrow({ where: { id: userId } }), ended };
   });
   if (!result) throw noSuchUser();

@@ -1,34 +1,44 @@
 import type { Sql } from '../../db/sql.ts';
 import type { User } from '../../generated/prisma/client.ts';
+import type { SignInMethod } from '../method.ts';
+import { factorsOf } from '../second-factor/factors.ts';
 import { USER_COLUMN_COUNT, USER_COLUMNS, userOf } from './user-row.ts';
 
-/** An account as a login reads it: the user, and what `methodsOf` needs of its second factors. */
-export type LoginAccount = User & {
-  totp: { confirmedAt: Date | null } | null;
-  _count: { passkeys: number };
-};
+/** An account as a login reads it: the user, and what a challenge would offer it (none without a second factor). */
+export type LoginAccount = User & { secondFactorOffers: string[] };
 
-const LOGIN_ACCOUNT_QUERY = {
-  name: 'tollgate_login_account',
-  text: `SELECT ${USER_COLUMNS},
-                f."userId" IS NOT NULL, f."confirmedAt",
-                (SELECT count(*)::int FROM "Passkey" p WHERE p."userId" = u.id)
-           FROM "User" u LEFT JOIN "TotpFactor" f ON f."userId" = u.id
+/** The statement, made once per list of methods: its text stays the same for the life of the process. */
+const statements = new WeakMap<readonly SignInMethod[], { name: string; text: string }>();
+
+function statement(methods: readonly SignInMethod[]) {
+  let made = statements.get(methods);
+  if (!made) {
+    const enrolled = factorsOf(methods).map(({ factor }) => `(${factor.enrolledSql})`);
+    made = {
+      name: 'tollgate_login_account',
+      text: `SELECT ${[USER_COLUMNS, ...enrolled].join(',\n                ')}
+           FROM "User" u
           WHERE u.email = $1`,
-};
+    };
+    statements.set(methods, made);
+  }
+  return made;
+}
 
 /**
  * The account with this (normalized) email and its second factors, or null: one
  * prepared statement, as every login makes it (a test holds it equal to Prisma's
- * rows).
+ * rows, method by method).
  */
-export async function findLoginAccount(sql: Sql, email: string): Promise<LoginAccount | null> {
-  const [row] = await sql.rows({ ...LOGIN_ACCOUNT_QUERY, values: [email] });
+export async function findLoginAccount(
+  deps: { sql: Sql; methods: readonly SignInMethod[] },
+  email: string,
+): Promise<LoginAccount | null> {
+  const [row] = await deps.sql.rows({ ...statement(deps.methods), values: [email] });
   if (!row) return null;
-  const [hasTotp, confirmedAt, passkeys] = row.slice(USER_COLUMN_COUNT) as [boolean, Date | null, number];
-  return {
-    ...userOf(row.slice(0, USER_COLUMN_COUNT)),
-    totp: hasTotp ? { confirmedAt } : null,
-    _count: { passkeys },
-  };
+  const enrolled = row.slice(USER_COLUMN_COUNT) as boolean[];
+  const secondFactorOffers = factorsOf(deps.methods).flatMap(({ factor }, index) =>
+    enrolled[index] ? factor.offers : [],
+  );
+  return { ...userOf(row.slice(0, USER_COLUMN_COUNT)), secondFactorOffers };
 }

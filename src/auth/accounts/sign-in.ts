@@ -15,7 +15,6 @@ import {
 import type { AccessTokens } from '../tokens/access-tokens.ts';
 import { startSession } from '../sessions/start-session.ts';
 import { challengeLogin } from '../second-factor/challenge.ts';
-import { methodsOf } from '../second-factor/codes.ts';
 import type { FactorDeps } from '../second-factor/deps.ts';
 import type { Sql } from '../../db/sql.ts';
 import { findLoginAccount } from './login-account.ts';
@@ -87,7 +86,7 @@ async function createOrTaken<T>(write: () => Promise<T>): Promise<T> {
 
 async function checkPassword(deps: AccountDeps, email: string, password: string) {
   // With its second factors, in the same statement: a login needs them next.
-  const user = await findLoginAccount(deps.sql, email);
+  const user = await findLoginAccount(deps, email);
   // Always one bcrypt comparison, against a dummy hash for an unknown email, and
   // one answer for both failures: the response says nothing about who has an account.
   const matches = await deps.hasher.verify(password, user?.passwordHash ?? null);
@@ -120,8 +119,8 @@ export async function login(deps: AccountDeps, input: LoginInput, client: Client
     );
     throw passwordResetRequired();
   }
-  const methods = methodsOf(user);
-  if (methods.length > 0) await challengeLogin(deps, user, methods, client);
+  const { secondFactorOffers, ...account } = user;
+  if (secondFactorOffers.length > 0) await challengeLogin(deps, account, secondFactorOffers, client, ['pwd']);
 
-  return startSession(deps, user, client, ['pwd']);
+  return startSession(deps, account, client, ['pwd']);
 }

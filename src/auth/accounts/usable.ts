@@ -1,11 +1,11 @@
 import { accountDisabled, emailNotVerified } from '../../errors.ts';
 import type { User } from '../../generated/prisma/client.ts';
-import type { MailFlowDeps } from '../recovery/deps.ts';
+import type { MailFlowDeps } from '../deps.ts';
 import { queueVerificationMail } from '../recovery/email-verification.ts';
 import type { ClientInfo } from '../sessions/sessions.ts';
 
 /**
- * Once who is signing in is proved (the right password, a passkey), and only
+ * Once who is signing in is proved (the right password, or another first step), and only
  * then, so that neither refusal says anything to a guesser: a disabled account,
  * and an unverified one when verification is required.
  */

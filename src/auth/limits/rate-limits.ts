@@ -34,8 +34,8 @@ export interface RateLimits {
   beforeSecondFactor(userId: string, ip: string): Promise<void>;
   /** A right code gives its charge back. */
   secondFactorSucceeded(userId: string): Promise<void>;
-  /** A passkey sign-in (its options or its assertion): counted with the login attempts of the IP. */
-  beforePasskeyLogin(ip: string): Promise<void>;
+  /** A sign-in without a password (its options or its answer): counted with the login attempts of the IP. */
+  beforeLoginAttempt(ip: string): Promise<void>;
 }
 
 export const NO_RATE_LIMITS: RateLimits = {
@@ -49,7 +49,7 @@ export const NO_RATE_LIMITS: RateLimits = {
   mayNoticeSignIn: async () => true,
   beforeSecondFactor: async () => {},
   secondFactorSucceeded: async () => {},
-  beforePasskeyLogin: async () => {},
+  beforeLoginAttempt: async () => {},
 };
 
 export type LimitName =
@@ -151,7 +151,7 @@ export function createRateLimits(
     beforeMail: (ip) => consume(mailsPerIp, 'mail-ip', settings.mailsPerIp, ip, ip),
     beforeSecondFactor: (userId, ip) =>
       consume(secondFactorFailures, 'second-factor-account', settings.secondFactorFailuresPerAccount, userId, ip),
-    beforePasskeyLogin: (ip) => consume(attemptsPerIp, 'login-ip', settings.loginAttemptsPerIp, ip, ip),
+    beforeLoginAttempt: (ip) => consume(attemptsPerIp, 'login-ip', settings.loginAttemptsPerIp, ip, ip),
     async secondFactorSucceeded(userId) {
       await secondFactorFailures.reward(userId);
     },

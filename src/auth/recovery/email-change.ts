@@ -16,7 +16,7 @@ import type { SignedInViewer } from '../sessions/authenticate.ts';
 import { clientKey, type ClientInfo } from '../sessions/sessions.ts';
 import type { FactorDeps } from '../second-factor/deps.ts';
 import { requireStepUp } from '../second-factor/step-up.ts';
-import type { MailFlowDeps } from './deps.ts';
+import type { MailFlowDeps } from '../deps.ts';
 
 /**
  * Mails a confirmation link to the new address and a notice to the current one,

@@ -9,7 +9,7 @@ import {
   presentedTokenHash,
   retireOneTimeTokens,
 } from '../one-time/one-time-tokens.ts';
-import type { MailFlowDeps } from './deps.ts';
+import type { MailFlowDeps } from '../deps.ts';
 
 /**
  * Mails a verification link for the account's current address, after the

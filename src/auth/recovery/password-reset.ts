@@ -12,10 +12,11 @@ import { endAccountAccess } from '../sessions/end-access.ts';
 import { clientKey, type ClientInfo } from '../sessions/sessions.ts';
 import { secondFactorRequired } from '../../errors.ts';
 import { ANONYMOUS, type Viewer } from '../sessions/authenticate.ts';
-import { checkSecondFactorCode, secondFactorMethods } from '../second-factor/codes.ts';
+import { checkSecondFactorCode } from '../second-factor/codes.ts';
+import { promptFor, secondFactorOffers } from '../second-factor/factors.ts';
 import { secondFactorIsRecent } from '../second-factor/step-up.ts';
 import type { FactorDeps } from '../second-factor/deps.ts';
-import type { MailFlowDeps } from './deps.ts';
+import type { MailFlowDeps } from '../deps.ts';
 
 /**
  * Always true for a well-formed email, in the same time whether an account has
@@ -84,13 +85,13 @@ export async function resetPassword(
   if (!found || !user || user.email !== found.email || user.disabledAt) throw invalidToken();
   await checkNewPassword(input.newPassword, user.email, 'newPassword');
   // An account with a second factor needs it too: a mailbox alone does not take it over. A code
-  // proves it; so does a session of the account whose second factor is recent (a passkey sign-in).
-  const methods = await secondFactorMethods(deps.prisma, user.id);
+  // proves it; so does a session of the account whose second factor is recent (one signed in with a factor that has no codes).
+  const offers = await secondFactorOffers(deps, user.id);
   if (
-    methods.length > 0 &&
+    offers.length > 0 &&
     !(viewer.kind === 'user' && viewer.user.id === user.id && secondFactorIsRecent(deps, viewer))
   ) {
-    if (!input.code) throw secondFactorRequired(methods);
+    if (!input.code) throw secondFactorRequired(offers, promptFor(deps.methods, offers));
     await checkSecondFactorCode(deps, user, input.code, client);
   }
 
@@ -103,7 +104,7 @@ export async function resetPassword(
       where: { id: user.id },
       data: { passwordHash, emailVerifiedAt: user.emailVerifiedAt ?? now, passwordResetRequiredAt: null },
     });
-    await endAccountAccess(tx, user.id, 'password_reset', now);
+    await endAccountAccess(tx, deps.methods, user.id, 'password_reset', now);
     return true;
   });
   if (!done) throw invalidToken();

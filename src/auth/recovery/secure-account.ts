@@ -3,7 +3,8 @@ import { badUserInput } from '../../errors.ts';
 import type { Prisma } from '../../generated/prisma/client.ts';
 import { mails } from '../../mail/templates.ts';
 import { checkPasswordLength } from '../accounts/rules.ts';
-import { countFactorsAddedSince, removeFactorsAddedSince, type RemovedFactors } from '../second-factor/removal.ts';
+import type { SignInMethod } from '../method.ts';
+import { countFactorsAddedSince, removeSecondFactors } from '../second-factor/removal.ts';
 import {
   consumeOneTimeToken,
   findUsableToken,
@@ -13,7 +14,7 @@ import {
 } from '../one-time/one-time-tokens.ts';
 import { endAccountAccess } from '../sessions/end-access.ts';
 import { type ClientInfo, clientKey } from '../sessions/sessions.ts';
-import type { MailFlowDeps } from './deps.ts';
+import type { MailFlowDeps } from '../deps.ts';
 import { mailPasswordReset } from './password-reset.ts';
 
 export interface SecureAccountInput extends PresentedToken {
@@ -26,7 +27,8 @@ interface Secured {
   user: { id: string; email: string };
   since: Date;
   sessions: number;
-  removed: RemovedFactors;
+  /** How each second factor removed is named. */
+  removed: string[];
   /** The address the link was mailed to, given back after a change since; false when another account holds it now. */
   addressRestored: boolean | undefined;
 }
@@ -35,18 +37,18 @@ interface Secured {
 const passwordNeeded = () =>
   badUserInput(
     'password',
-    'A second factor or passkey was added to the account since this mail was sent: enter the password the account had then, so that it can be removed.',
+    'A second factor was added to the account since this mail was sent: enter the password the account had then, so that it can be removed.',
   );
 
 /**
- * The "it was not me" link of a notice (a new sign-in, a new second factor or
- * passkey, a password or address change): undoes everything since the earliest
+ * The "it was not me" link of a notice (a new sign-in, a new second factor, a
+ * password or address change): undoes everything since the earliest
  * sign-in or change that the account's unused links tell of, so that the owner
  * who follows any one of them need not follow them all.
  *
  * - Every session ends at once; those started since are disowned, and their
  *   devices count as new again.
- * - The second factors and passkeys added since are removed; older ones stay.
+ * - The second factors added since are removed; older ones stay.
  *   That takes the password as it was when the mail was sent, besides the link:
  *   a thief who has the password has no mailbox, and someone who reads the mail
  *   has no password, so neither removes the owner's second factor.
@@ -54,7 +56,8 @@ const passwordNeeded = () =>
  * - Pending links (an email change waiting for its confirmation, a reset) and
  *   half-done sign-ins stop working.
  * - The password signs nobody in (FORBIDDEN, PASSWORD_RESET_REQUIRED) until a
- *   new one is set, with the reset link mailed now or from a passkey's session.
+ *   new one is set, with the reset link mailed now or from the session of a
+ *   method that signs in without it.
  *
  * Whoever had the password keeps nothing; the mailbox's owner gets the account back.
  */
@@ -65,11 +68,13 @@ export async function secureAccount(deps: MailFlowDeps, input: SecureAccountInpu
   if (!found) throw invalidToken();
   const since = await earliestDisowned(deps.prisma, found.userId, now);
   const passwordChecked =
-    (await countFactorsAddedSince(deps.prisma, found.userId, since)) > 0 &&
+    (await countFactorsAddedSince(deps.prisma, deps.methods, found.userId, since)) > 0 &&
     (await checkPasswordOfThen(deps, found.id, found.email, input.password, client));
 
   const secure = (restoreAddress: boolean) =>
-    deps.prisma.$transaction((tx) => secureWith(tx, tokenHash, now, { restoreAddress, passwordChecked }));
+    deps.prisma.$transaction((tx) =>
+      secureWith(tx, tokenHash, now, { methods: deps.methods, restoreAddress, passwordChecked }),
+    );
   let secured: Secured | null;
   try {
     secured = await secure(true);
@@ -88,8 +93,7 @@ export async function secureAccount(deps: MailFlowDeps, input: SecureAccountInpu
       detail: {
         since: secured.since.toISOString(),
         sessions: secured.sessions,
-        totpRemoved: removed.totp,
-        passkeysRemoved: removed.passkeys.length,
+        factorsRemoved: removed.length,
         ...(addressRestored === undefined ? {} : { addressRestored }),
       },
     },
@@ -101,8 +105,8 @@ export async function secureAccount(deps: MailFlowDeps, input: SecureAccountInpu
       'account secured, but its earlier address belongs to another account now: it was not given back',
     );
   }
-  if (removed.totp || removed.passkeys.length > 0 || addressRestored !== undefined) {
-    await deps.mailer.send(mails.accountSecured(deps.mail, user.email, { ...removed, addressRestored }));
+  if (removed.length > 0 || addressRestored !== undefined) {
+    await deps.mailer.send(mails.accountSecured(deps.mail, user.email, { removed, addressRestored }));
   }
   // The reset goes to the address the link was mailed to, when the account has it (again); never to a thief's.
   if (addressRestored !== false) deps.background.run('secure-account', () => mailPasswordReset(deps, user));
@@ -141,14 +145,17 @@ async function secureWith(
   tx: Prisma.TransactionClient,
   tokenHash: Uint8Array<ArrayBuffer> | null,
   now: Date,
-  options: { restoreAddress: boolean; passwordChecked: boolean },
+  options: { methods: readonly SignInMethod[]; restoreAddress: boolean; passwordChecked: boolean },
 ): Promise<Secured | null> {
+  const { methods } = options;
   const used = await consumeOneTimeToken(tx, 'SECURE_ACCOUNT', tokenHash, now);
   const user = used && (await tx.user.findUnique({ where: { id: used.userId } }));
   if (!used || !user) return null;
   const since = await earliestDisowned(tx, user.id, now, used.eventAt ?? used.createdAt);
   // A factor added between the check and now: it takes the password too.
-  if (!options.passwordChecked && (await countFactorsAddedSince(tx, user.id, since)) > 0) throw passwordNeeded();
+  if (!options.passwordChecked && (await countFactorsAddedSince(tx, methods, user.id, since)) > 0) {
+    throw passwordNeeded();
+  }
 
   // Bound to the address: a link works while the account has the address it was
   // mailed to, or when the account's address changed since what it disowns.
@@ -164,8 +171,8 @@ async function secureWith(
       ...(addressRestored ? { email: used.email, emailVerifiedAt: now, emailChangedAt: now } : {}),
     },
   });
-  const sessions = await endAccountAccess(tx, user.id, 'secured', now, { disownedSince: since });
-  const removed = await removeFactorsAddedSince(tx, user.id, since);
+  const sessions = await endAccountAccess(tx, methods, user.id, 'secured', now, { disownedSince: since });
+  const removed = await removeSecondFactors(tx, methods, user.id, since);
   return { user: { id: user.id, email: used.email }, since, sessions, removed, addressRestored };
 }
 

@@ -1,10 +1,11 @@
 import { challengeInvalid, secondFactorRequired, type SecondFactorMethod } from '../../errors.ts';
 import type { User } from '../../generated/prisma/client.ts';
 import { hashOpaqueToken, newOpaqueToken } from '../../crypto/opaque-tokens.ts';
-import type { ClientInfo, SignedIn } from '../sessions/sessions.ts';
+import { type AuthMethod, type ClientInfo, type SignedIn, USER_AGENT_MAX_LENGTH } from '../sessions/sessions.ts';
 import { startSession } from '../sessions/start-session.ts';
 import { checkSecondFactorCode } from './codes.ts';
 import type { FactorDeps } from './deps.ts';
+import { promptFor } from './factors.ts';
 
 /** How long a login challenge lasts, and how many codes it takes. */
 export const CHALLENGE_TTL_SECONDS = 5 * 60;
@@ -12,17 +13,19 @@ export const CHALLENGE_ATTEMPTS = 5;
 const MAX_CHALLENGE_LENGTH = 64;
 
 /**
- * The right password of an account with a second factor signs nobody in yet:
- * it is answered SECOND_FACTOR_REQUIRED with a challenge, which
- * `verifySecondFactor` takes with a code. The challenge is opaque (no JWT: it
- * is never taken for an access token), stored as a hash, and good for one
- * success, a few codes and a few minutes.
+ * A first step (the right password) of an account with a second factor signs
+ * nobody in yet: it is answered SECOND_FACTOR_REQUIRED with a challenge, which a
+ * second factor then finishes (`verifySecondFactor` with a code). The challenge
+ * is opaque (no JWT: it is never taken for an access token), stored as a hash,
+ * good for one success, a few tries and a few minutes, and keeps the `amr` of the
+ * first step for the session it makes.
  */
 export async function challengeLogin(
   deps: FactorDeps,
   user: User,
-  methods: SecondFactorMethod[],
+  offers: SecondFactorMethod[],
   client: ClientInfo,
+  amr: readonly AuthMethod[],
 ): Promise<never> {
   const { token, hash } = newOpaqueToken();
   const now = deps.clock.now();
@@ -32,17 +35,18 @@ export async function challengeLogin(
       tokenHash: hash,
       createdAt: now,
       expiresAt: new Date(now.getTime() + CHALLENGE_TTL_SECONDS * 1000),
-      userAgent: client.userAgent?.slice(0, 512) ?? null,
+      userAgent: client.userAgent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
       ip: client.ip ?? null,
+      amr: [...amr],
     },
   });
   await deps.audit.record({ type: 'SECOND_FACTOR_CHALLENGED', userId: user.id }, client);
-  throw secondFactorRequired(methods, token);
+  throw secondFactorRequired(offers, promptFor(deps.methods, offers), token);
 }
 
 /**
- * Finishes a login with its challenge and a code (the authenticator app's, or
- * a recovery code): the session's access token carries `amr: [pwd, otp]`.
+ * Finishes a login with its challenge and a code of a method that takes codes:
+ * the session's `amr` is the first step's, then the method's (`[pwd, otp]`).
  */
 export async function verifySecondFactor(
   deps: FactorDeps,
@@ -55,10 +59,15 @@ export async function verifySecondFactor(
   // The first step was the password: one locked by the owner since signs nobody in.
   if (!user || user.disabledAt || user.passwordResetRequiredAt) throw challengeInvalid();
 
-  await checkSecondFactorCode(deps, user, input.code, client, CHALLENGE_ATTEMPTS - spent.attempts);
+  const method = await checkSecondFactorCode(deps, user, input.code, client, CHALLENGE_ATTEMPTS - spent.attempts);
   await useUpChallenge(deps, spent.id, now);
-  return startSession(deps, user, client, ['pwd', 'otp']);
+  return startSession(deps, user, client, withAmr(spent.amr, method.amr));
 }
+
+/** The `amr` of a first step followed by a second: each value once, in order. */
+export const withAmr = (first: readonly AuthMethod[], second: readonly AuthMethod[]): AuthMethod[] => [
+  ...new Set([...first, ...second]),
+];
 
 /** The login challenge `challenge` names, while it is open: unused, unexpired, with attempts left. */
 function openChallenge(challenge: string, now: Date) {
@@ -94,13 +103,13 @@ export async function findOpenChallenge(deps: Pick<FactorDeps, 'prisma'>, challe
 
 /**
  * Spends one attempt of an open login challenge, in one UPDATE: at most
- * CHALLENGE_ATTEMPTS tries (codes or passkeys), however many arrive at once.
+ * CHALLENGE_ATTEMPTS tries, of any second factor, however many arrive at once.
  */
 export async function spendChallengeAttempt(deps: Pick<FactorDeps, 'prisma'>, challenge: string, now: Date) {
   const [spent] = await deps.prisma.loginChallenge.updateManyAndReturn({
     where: openChallenge(challenge, now),
     data: { attempts: { increment: 1 } },
-    select: { id: true, userId: true, attempts: true },
+    select: { id: true, userId: true, attempts: true, amr: true },
   });
   if (!spent) throw await closedChallenge(deps, challenge, now);
   return spent;

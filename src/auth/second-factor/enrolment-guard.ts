@@ -13,7 +13,7 @@ const addressNotVerified = () =>
   );
 
 /**
- * Before a new second factor (an authenticator app, a passkey): the account's
+ * Before a new second factor (of any method): the account's
  * address is verified, the password is confirmed, and an account that has a
  * second factor already proves it (step-up). A stolen access token alone adds
  * nothing; and since a reset by mail needs the second factor, someone who signed

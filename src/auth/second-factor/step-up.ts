@@ -1,16 +1,17 @@
 import { stepUpRequired } from '../../errors.ts';
 import type { SignedInViewer } from '../sessions/authenticate.ts';
 import type { ClientInfo } from '../sessions/sessions.ts';
-import { checkSecondFactorCode, secondFactorMethods } from './codes.ts';
+import { checkSecondFactorCode } from './codes.ts';
 import type { FactorDeps } from './deps.ts';
+import { secondFactorOffers, stepUpPromptFor } from './factors.ts';
 
 /**
- * Before a change to how one signs in (password, address, second factor,
- * passkeys, deleting the account), an account with a second factor needs a
- * session whose second factor is recent, or a fresh code with the request;
- * otherwise FORBIDDEN with `reason: STEP_UP_REQUIRED` and the `methods` it can
- * use. A fresh code (or a passkey, through stepUpWithPasskey) makes the
- * session's second factor recent again.
+ * Before a change to how one signs in (password, address, a second factor,
+ * deleting the account), an account with a second factor needs a session whose
+ * second factor is recent, or a fresh code with the request; otherwise
+ * FORBIDDEN with `reason: STEP_UP_REQUIRED` and the `methods` it can use. A
+ * fresh code (or a method's own step-up) makes the session's second factor
+ * recent again.
  */
 export async function requireStepUp(
   deps: FactorDeps,
@@ -20,7 +21,10 @@ export async function requireStepUp(
 ): Promise<void> {
   if (!viewer.secondFactor || secondFactorIsRecent(deps, viewer)) return;
   const now = deps.clock.now();
-  if (!code) throw stepUpRequired(await secondFactorMethods(deps.prisma, viewer.user.id));
+  if (!code) {
+    const offers = await secondFactorOffers(deps, viewer.user.id);
+    throw stepUpRequired(offers, stepUpPromptFor(deps.methods, offers));
+  }
   await checkSecondFactorCode(deps, viewer.user, code, client);
   await markSecondFactorRecent(deps, viewer, now);
 }

@@ -1,7 +1,9 @@
 import type { Clock } from '../../clock.ts';
+import type { SignInMethod } from '../method.ts';
 import type { Sql } from '../../db/sql.ts';
 import type { Session, User } from '../../generated/prisma/client.ts';
 import type { TokenRefusal } from '../../errors.ts';
+import { enrolledSql } from '../second-factor/factors.ts';
 import { findLiveSession, type SessionLimits } from './sessions.ts';
 import type { AccessTokens } from '../tokens/access-tokens.ts';
 
@@ -25,6 +27,7 @@ export const ANONYMOUS: Viewer = Object.freeze({ kind: 'anonymous' });
 export interface AuthenticateDeps {
   clock: Clock;
   sql: Sql;
+  methods: readonly SignInMethod[];
   tokens: AccessTokens;
   limits: SessionLimits;
 }
@@ -33,7 +36,12 @@ export interface AuthenticateDeps {
 export async function authenticate(deps: AuthenticateDeps, accessToken: string): Promise<Viewer> {
   const check = deps.tokens.verify(accessToken);
   if (!check.ok) return { kind: 'refused', reason: check.reason };
-  const live = await findLiveSession(deps.sql, check.claims, deps.limits, deps.clock.now());
+  const live = await findLiveSession(
+    { sql: deps.sql, enrolledSql: enrolledSql(deps.methods) },
+    check.claims,
+    deps.limits,
+    deps.clock.now(),
+  );
   if (!live) return { kind: 'refused', reason: 'TOKEN_REVOKED' };
   return { kind: 'user', ...live };
 }

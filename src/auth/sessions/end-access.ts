@@ -1,8 +1,9 @@
-import type { OneTimeTokenPurpose, PrismaClient } from '../../generated/prisma/client.ts';
+import type { OneTimeTokenPurpose, Prisma } from '../../generated/prisma/client.ts';
+import type { SignInMethod } from '../method.ts';
 import { retireOneTimeTokens } from '../one-time/one-time-tokens.ts';
 import { type RevokeReason, revokeSessions } from './sessions.ts';
 
-type Db = Pick<PrismaClient, 'session' | 'oneTimeToken' | 'loginChallenge' | 'webAuthnChallenge'>;
+type Db = Prisma.TransactionClient;
 
 /** The four ways every session of an account ends at once. */
 export type AccessEnding = 'secured' | 'password_reset' | 'revoked_by_admin' | 'account_disabled';
@@ -11,7 +12,7 @@ export type AccessEnding = 'secured' | 'password_reset' | 'revoked_by_admin' | '
  * What else each ending stops, beside the sessions: the mailed links of changes
  * someone may have started from a session that is ending (an email change
  * waiting for its confirmation above all). Half-done sign-ins (login challenges,
- * passkey options) always end with the sessions. The links of the owner's own
+ * and what each method holds open) always end with the sessions. The links of the owner's own
  * mailbox that only protect the account stay: a reset keeps the "it was not me"
  * links, which can still undo what a thief did before it.
  */
@@ -30,6 +31,7 @@ const RETIRED: Record<AccessEnding, { reason: RevokeReason; tokens: OneTimeToken
  */
 export async function endAccountAccess(
   tx: Db,
+  methods: readonly SignInMethod[],
   userId: string,
   ending: AccessEnding,
   now: Date,
@@ -46,6 +48,6 @@ export async function endAccountAccess(
   ended += await revokeSessions(tx, { userId }, reason, now);
   await retireOneTimeTokens(tx, userId, tokens, now);
   await tx.loginChallenge.updateMany({ where: { userId, usedAt: null }, data: { usedAt: now } });
-  await tx.webAuthnChallenge.updateMany({ where: { userId, usedAt: null }, data: { usedAt: now } });
+  for (const method of methods) await method.endAccountAccess?.(tx, userId, now);
   return ended;
 }

@@ -6,6 +6,8 @@ import type { Logger } from '../../logger.ts';
 import type { RateLimits } from '../limits/rate-limits.ts';
 import { secureAccountLink } from '../one-time/secure-account-link.ts';
 import { describeDevice, networkOf } from './device.ts';
+import type { SignInMethod } from '../method.ts';
+import { proofWords } from '../second-factor/factors.ts';
 import { type AuthMethod, type ClientInfo, type RevokeReason, USER_AGENT_MAX_LENGTH } from './sessions.ts';
 
 export interface NewSignInNoticeDeps {
@@ -14,6 +16,7 @@ export interface NewSignInNoticeDeps {
   background: BackgroundTasks;
   rateLimits: RateLimits;
   logger: Logger;
+  methods: readonly SignInMethod[];
   mail: MailSettings & { newSignInNotice: boolean };
 }
 
@@ -75,18 +78,7 @@ export function noticeNewSignIn(
       return;
     }
     const secure = await secureAccountLink(deps.prisma, user, at, at);
-    const signIn = { at, device: describeDevice(client.userAgent), ip: client.ip, how: describeMethods(amr) };
+    const signIn = { at, device: describeDevice(client.userAgent), ip: client.ip, how: proofWords(deps.methods, amr) };
     await deps.mailer.send(mails.newSignIn(deps.mail, user.email, signIn, secure));
   });
-}
-
-const METHOD_WORDS: Partial<Record<AuthMethod, string>> = {
-  pwd: 'the password',
-  otp: 'a second-factor code',
-  hwk: 'a passkey',
-};
-
-/** "the password and a second-factor code": how the sign-in was proved (`mfa` says nothing more). */
-function describeMethods(amr: readonly AuthMethod[]): string {
-  return amr.flatMap((method) => METHOD_WORDS[method] ?? []).join(' and ') || 'a sign-in';
 }

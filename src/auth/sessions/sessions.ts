@@ -9,6 +9,12 @@ export interface ClientInfo {
   userAgent?: string | undefined;
 }
 
+/**
+ * An RFC 8176 authentication method reference, as a session and its access
+ * tokens carry them in `amr`: `pwd`, `otp`, `hwk`, `mfa`, and those of methods to come.
+ */
+export type AuthMethod = string;
+
 /** Requests without a known address (in-process calls) share one rate-limit key. */
 export const clientKey = (client: ClientInfo) => client.ip ?? 'unknown';
 
@@ -20,9 +26,6 @@ export interface SessionLimits {
   /** How long a just-retired refresh token still works (a concurrent refresh); 0 turns it off. */
   refreshReuseGraceSeconds: number;
 }
-
-/** RFC 8176 authentication method references, as access tokens carry them in `amr`. */
-export type AuthMethod = 'pwd' | 'otp' | 'hwk' | 'mfa';
 
 /** Why a session ended, kept on the row for support and audit. */
 export type RevokeReason =
@@ -62,15 +65,17 @@ export function newSessionData(
   client: ClientInfo,
   refreshTokenHash: Uint8Array<ArrayBuffer>,
   now: Date,
-  /** How the user authenticated: a password (`pwd`), and a second factor (`otp`) when they proved one. */
+  /** How the user authenticated (`pwd` for a password, with the methods' own values after it). */
   amr: readonly AuthMethod[] = ['pwd'],
+  /** Whether that proved a second factor: the session starts with it recent. */
+  provedSecondFactor = false,
 ) {
   return {
     createdAt: now,
     lastUsedAt: now,
     amr: [...amr],
     authTime: now,
-    secondFactorAt: amr.includes('otp') || amr.includes('hwk') ? now : null,
+    secondFactorAt: provedSecondFactor ? now : null,
     expiresAt: new Date(now.getTime() + limits.sessionMaxAgeSeconds * 1000),
     userAgent: client.userAgent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
     ip: client.ip ?? null,
@@ -94,18 +99,27 @@ export function liveSessionFilter(limits: SessionLimits, now: Date) {
   return { revokedAt: null, expiresAt: { gt: endsAfter }, lastUsedAt: { gt: usedAfter } };
 }
 
-const LIVE_SESSION_QUERY = {
-  name: 'tollgate_live_session',
-  text: `SELECT s.id, s."userId", s."createdAt", s."lastUsedAt", s."expiresAt", s."revokedAt", s."revokedReason",
+/** The statement, made once per second-factor test: its text stays the same for the life of the process. */
+const statements = new Map<string, { name: string; text: string }>();
+
+function liveSessionStatement(enrolledSql: string) {
+  let made = statements.get(enrolledSql);
+  if (!made) {
+    made = {
+      name: 'tollgate_live_session',
+      text: `SELECT s.id, s."userId", s."createdAt", s."lastUsedAt", s."expiresAt", s."revokedAt", s."revokedReason",
                 s."userAgent", s.ip, s.network, s.amr, s."authTime", s."secondFactorAt",
-                EXISTS (SELECT 1 FROM "TotpFactor" f WHERE f."userId" = u.id AND f."confirmedAt" IS NOT NULL)
-                  OR EXISTS (SELECT 1 FROM "Passkey" p WHERE p."userId" = u.id),
+                ${enrolledSql},
                 ${USER_COLUMNS}
            FROM "Session" s JOIN "User" u ON u.id = s."userId"
           WHERE s.id = $1 AND s."userId" = $2
             AND s."revokedAt" IS NULL AND s."expiresAt" > $3 AND s."lastUsedAt" > $4
             AND u."disabledAt" IS NULL`,
-};
+    };
+    statements.set(enrolledSql, made);
+  }
+  return made;
+}
 
 type SessionRow = [
   id: string,
@@ -128,7 +142,7 @@ const SESSION_COLUMN_COUNT = 14;
 export interface LiveSession {
   session: Session;
   user: User;
-  /** Whether the account has a second factor (a confirmed authenticator app, or a passkey). */
+  /** Whether the account has a second factor, of any method. */
   secondFactor: boolean;
 }
 
@@ -138,14 +152,18 @@ export interface LiveSession {
  * request runs this, so it is plain SQL (a test holds it equal to Prisma's rows).
  */
 export async function findLiveSession(
-  sql: Sql,
+  /** `enrolledSql`: the methods' SQL for "the account aliased `u` has a second factor" (second-factor/factors.ts). */
+  { sql, enrolledSql }: { sql: Sql; enrolledSql: string },
   claims: Pick<AccessTokenClaims, 'sub' | 'sid'>,
   limits: SessionLimits,
   now: Date,
 ): Promise<LiveSession | null> {
   if (!isUuid(claims.sid) || !isUuid(claims.sub)) return null;
   const { endsAfter, usedAfter } = liveSessionBounds(limits, now);
-  const [row] = await sql.rows({ ...LIVE_SESSION_QUERY, values: [claims.sid, claims.sub, endsAfter, usedAfter] });
+  const [row] = await sql.rows({
+    ...liveSessionStatement(enrolledSql),
+    values: [claims.sid, claims.sub, endsAfter, usedAfter],
+  });
   if (!row) return null;
   const [
     id,

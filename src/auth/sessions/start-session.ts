@@ -5,6 +5,8 @@ import type { Audit, AuthEventRow } from '../audit/audit.ts';
 import type { AccessTokens } from '../tokens/access-tokens.ts';
 import { newOpaqueToken } from '../../crypto/opaque-tokens.ts';
 import { type NewSignInNoticeDeps, noticeNewSignIn } from './new-sign-in-notice.ts';
+import type { SignInMethod } from '../method.ts';
+import { provesSecondFactor } from '../second-factor/factors.ts';
 import {
   type AuthMethod,
   type ClientInfo,
@@ -20,6 +22,7 @@ export interface StartSessionDeps {
   tokens: AccessTokens;
   limits: SessionLimits;
   audit: Audit;
+  methods: readonly SignInMethod[];
 }
 
 /**
@@ -34,7 +37,14 @@ export async function startSession(
 ): Promise<SignedIn> {
   const refresh = newOpaqueToken();
   const now = deps.clock.now();
-  const { refreshTokens, ...session } = newSessionData(deps.limits, client, refresh.hash, now, amr);
+  const { refreshTokens, ...session } = newSessionData(
+    deps.limits,
+    client,
+    refresh.hash,
+    now,
+    amr,
+    provesSecondFactor(deps.methods, amr),
+  );
   const event = deps.audit.rowOf({ type: 'LOGIN_SUCCEEDED', userId: user.id, detail: { amr: amr.join(' ') } }, client);
   const id = await insertSession(deps.prisma, { ...session, userId: user.id }, refreshTokens.create, event);
   noticeNewSignIn(deps, user, id, client, amr, now);

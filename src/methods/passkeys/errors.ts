@@ -1,5 +1,12 @@
 import { AppError, badUserInput, ErrorCode } from '../../errors.ts';
 
+declare module '../../errors.ts' {
+  interface MethodReasons {
+    /** A passkey field, in production without WEBAUTHN_RP_ID. */
+    passkeys: 'PASSKEYS_UNAVAILABLE';
+  }
+}
+
 export const passkeysUnavailable = () =>
   new AppError('Passkeys are not available: the service has no WEBAUTHN_RP_ID.', {
     code: ErrorCode.FORBIDDEN,

@@ -45,7 +45,7 @@ export async function removePasskey(
 ): Promise<true> {
   const passkey = await ownPasskey(deps, viewer, input.id);
   await requireStepUp(deps, viewer, input.code, client);
-  await refuseAdminsLastFactor(deps, viewer, { passkeyId: passkey.id });
+  await refuseAdminsLastFactor(deps, viewer, { method: 'passkeys', count: 1 });
   await deps.prisma.passkey.delete({ where: { id: passkey.id } });
   await noticePasskeyChange(deps, viewer, 'removed', passkey, client);
   return true;

@@ -1,5 +1,5 @@
 import type { Passkey } from '../../generated/prisma/client.ts';
-import { mails } from '../../mail/templates.ts';
+import { passkeyMails } from './mails.ts';
 import type { SignedInViewer } from '../../auth/sessions/authenticate.ts';
 import { secureAccountLink } from '../../auth/one-time/secure-account-link.ts';
 import type { ClientInfo } from '../../auth/sessions/sessions.ts';
@@ -23,5 +23,5 @@ export async function noticePasskeyChange(
   const now = deps.clock.now();
   const secure =
     change === 'added' ? await secureAccountLink(deps.prisma, viewer.user, passkey.createdAt, now) : undefined;
-  await deps.mailer.send(mails.passkeyChanged(deps.mail, viewer.user.email, change, passkey.name, secure));
+  await deps.mailer.send(passkeyMails.changed(deps.mail, viewer.user.email, change, passkey.name, secure));
 }

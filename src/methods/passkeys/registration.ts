@@ -16,23 +16,23 @@ import { noticePasskeyChange } from './notice.ts';
 import { passkeyDescriptors } from './ceremony/request-options.ts';
 import { webAuthnLibrary } from './ceremony/library.ts';
 import { passkeysUnavailable, unverifiedRegistration } from './errors.ts';
+import { type PasskeySettings, passkeySettingsOf } from './settings.ts';
 import {
   clientDataOf,
   consumeWebAuthnChallenge,
   issueWebAuthnChallenge,
   originAllowed,
-  type PasskeySettings,
   WEBAUTHN_CHALLENGE_TTL_SECONDS,
 } from './ceremony/challenges.ts';
 
-export interface PasskeyDeps extends FactorDeps {
-  /** Undefined when passkeys are off (production without WEBAUTHN_RP_ID). */
-  passkeys: PasskeySettings | undefined;
-}
+/** What the passkeys' flows need: the kernel's, with the passkeys' settings in `config`. */
+export type PasskeyDeps = FactorDeps;
 
+/** The passkeys' settings, or FORBIDDEN (PASSKEYS_UNAVAILABLE) when they are off (production without WEBAUTHN_RP_ID). */
 export function passkeySettings(deps: PasskeyDeps): PasskeySettings {
-  if (!deps.passkeys) throw passkeysUnavailable();
-  return deps.passkeys;
+  const settings = passkeySettingsOf(deps.config);
+  if (!settings) throw passkeysUnavailable();
+  return settings;
 }
 
 /** The account's WebAuthn user handle: 32 random bytes made once, never its email or id. */

@@ -4,7 +4,12 @@ import { normalizeEmail } from '../../auth/accounts/rules.ts';
 import { refuseUnusable } from '../../auth/accounts/usable.ts';
 import { type AuthMethod, type ClientInfo, clientKey, type SignedIn } from '../../auth/sessions/sessions.ts';
 import { startSession } from '../../auth/sessions/start-session.ts';
-import { findOpenChallenge, spendChallengeAttempt, useUpChallenge } from '../../auth/second-factor/challenge.ts';
+import {
+  findOpenChallenge,
+  spendChallengeAttempt,
+  useUpChallenge,
+  withAmr,
+} from '../../auth/second-factor/challenge.ts';
 import { signedAssertion, verifyAssertion } from './ceremony/assertion.ts';
 import { passkeyRefused } from './errors.ts';
 import { type PasskeyDeps, passkeySettings } from './registration.ts';
@@ -24,7 +29,7 @@ export async function passkeyLoginOptions(
   client: ClientInfo,
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
   const settings = passkeySettings(deps);
-  await deps.rateLimits.beforePasskeyLogin(clientKey(client));
+  await deps.rateLimits.beforeLoginAttempt(clientKey(client));
   const email = rawEmail == null ? undefined : normalizeEmail(rawEmail);
   const user = email ? await deps.prisma.user.findUnique({ where: { email }, select: { id: true } }) : null;
   const challenge = await issueWebAuthnChallenge(deps.prisma, {
@@ -42,7 +47,7 @@ export async function passkeyLoginOptions(
  */
 export async function loginWithPasskey(deps: PasskeyDeps, response: unknown, client: ClientInfo): Promise<SignedIn> {
   const settings = passkeySettings(deps);
-  await deps.rateLimits.beforePasskeyLogin(clientKey(client));
+  await deps.rateLimits.beforeLoginAttempt(clientKey(client));
   const { signed, credentialId } = signedAssertion(settings, response);
   const used = await consumeWebAuthnChallenge(deps.prisma, 'AUTHENTICATION', signed.challenge, deps.clock.now());
   const passkey = used && (await deps.prisma.passkey.findUnique({ where: { credentialId } }));
@@ -80,7 +85,7 @@ export async function passkeySecondFactorOptions(
 
 /**
  * Finishes a login answered SECOND_FACTOR_REQUIRED with a passkey's assertion:
- * the access token carries `amr: [pwd, hwk]`. Each try spends one of the login
+ * the access token carries the first step's `amr` and `hwk` (`[pwd, hwk]`). Each try spends one of the login
  * challenge's attempts, as a code does.
  */
 export async function verifySecondFactorWithPasskey(
@@ -100,5 +105,5 @@ export async function verifySecondFactorWithPasskey(
   await useUpChallenge(deps, spent.id, now);
   const user = await deps.prisma.user.findUniqueOrThrow({ where: { id: spent.userId } });
   if (user.disabledAt || user.passwordResetRequiredAt) throw challengeInvalid();
-  return startSession(deps, user, client, ['pwd', 'hwk']);
+  return startSession(deps, user, client, withAmr(spent.amr, ['hwk']));
 }

@@ -1,15 +1,17 @@
-import { AppError, badUserInput, ErrorCode } from '../../errors.ts';
-import { mails } from '../../mail/templates.ts';
+import { badUserInput } from '../../errors.ts';
+import { totpAlreadyEnabled, totpNotEnabled, totpUnavailable } from './errors.ts';
 import { checkCurrentPassword } from '../../auth/accounts/current-password.ts';
-import type { ActorId } from '../../auth/accounts/admin.ts';
 import { secureAccountLink } from '../../auth/one-time/secure-account-link.ts';
 import type { SignedInViewer } from '../../auth/sessions/authenticate.ts';
-import { isUuid, type ClientInfo } from '../../auth/sessions/sessions.ts';
+import type { ClientInfo } from '../../auth/sessions/sessions.ts';
 import { checkSecondFactorCode } from '../../auth/second-factor/codes.ts';
 import type { FactorDeps } from '../../auth/second-factor/deps.ts';
 import { checkMayAddSecondFactor } from '../../auth/second-factor/enrolment-guard.ts';
 import { newRecoveryCodes } from './recovery-codes.ts';
-import { refuseAdminsLastFactor, removeSecondFactors } from '../../auth/second-factor/removal.ts';
+import { refuseAdminsLastFactor } from '../../auth/second-factor/removal.ts';
+import { totpMails } from './mails.ts';
+import { removeTotp } from './removal.ts';
+import { totpSettingsOf } from './settings.ts';
 import { matchingStep, newTotpSecret, otpauthUri, totpSecretText } from './totp.ts';
 
 export interface TotpSetup {
@@ -19,20 +21,6 @@ export interface TotpSetup {
   otpauthUri: string;
 }
 
-const unavailable = () =>
-  new AppError('Second factors are not available: the service has no DATA_ENCRYPTION_KEY.', {
-    code: ErrorCode.FORBIDDEN,
-    reason: 'SECOND_FACTOR_UNAVAILABLE',
-  });
-
-const alreadyEnabled = () =>
-  new AppError('An authenticator app is set up already; turn it off first to set up another.', {
-    code: ErrorCode.FORBIDDEN,
-    reason: 'TOTP_ALREADY_ENABLED',
-  });
-
-const notEnabled = () => badUserInput('code', 'No authenticator app is set up for this account.');
-
 async function hasTotp(deps: FactorDeps, userId: string): Promise<boolean> {
   const factor = await deps.prisma.totpFactor.findUnique({ where: { userId }, select: { confirmedAt: true } });
   return Boolean(factor?.confirmedAt);
@@ -40,7 +28,7 @@ async function hasTotp(deps: FactorDeps, userId: string): Promise<boolean> {
 
 /**
  * A new secret for an authenticator app, on a verified address, with the
- * password (and a step-up where a passkey is a second factor already). Nothing
+ * password (and a step-up where another second factor is set up already). Nothing
  * is active until `confirmTotp` proves the app computes its codes: a set-up left
  * halfway signs in nothing. Setting up again before confirming replaces the secret.
  */
@@ -51,8 +39,8 @@ export async function setUpTotp(
   client: ClientInfo,
 ): Promise<TotpSetup> {
   const { encryption } = deps;
-  if (!encryption) throw unavailable();
-  if (await hasTotp(deps, viewer.user.id)) throw alreadyEnabled();
+  if (!encryption) throw totpUnavailable();
+  if (await hasTotp(deps, viewer.user.id)) throw totpAlreadyEnabled();
   await checkMayAddSecondFactor(deps, viewer, { password }, client);
   const secret = newTotpSecret();
   const now = deps.clock.now();
@@ -66,7 +54,7 @@ export async function setUpTotp(
   await deps.audit.record({ type: 'TOTP_SETUP_STARTED', userId: viewer.user.id, sessionId: viewer.session.id }, client);
   return {
     secret: totpSecretText(secret),
-    otpauthUri: otpauthUri(deps.secondFactors.totpIssuer, viewer.user.email, secret),
+    otpauthUri: otpauthUri(totpSettingsOf(deps.config).issuer, viewer.user.email, secret),
   };
 }
 
@@ -84,10 +72,10 @@ export async function confirmTotp(
   client: ClientInfo,
 ): Promise<string[]> {
   const { encryption } = deps;
-  if (!encryption) throw unavailable();
+  if (!encryption) throw totpUnavailable();
   const userId = viewer.user.id;
   const pending = await deps.prisma.totpFactor.findUnique({ where: { userId } });
-  if (pending?.confirmedAt) throw alreadyEnabled();
+  if (pending?.confirmedAt) throw totpAlreadyEnabled();
   if (!pending) throw badUserInput('code', 'Set up an authenticator app first (setUpTotp).');
   const now = deps.clock.now();
   const step = matchingStep(encryption.open(pending.secret), code.trim(), now, null);
@@ -108,7 +96,7 @@ export async function confirmTotp(
   if (!confirmed) throw badUserInput('code', 'The set-up changed meanwhile; set up the app again.');
   await deps.audit.record({ type: 'TOTP_ENABLED', userId, sessionId: viewer.session.id }, client);
   const secure = await secureAccountLink(deps.prisma, viewer.user, now, now);
-  await deps.mailer.send(mails.secondFactorChanged(deps.mail, viewer.user.email, 'enabled', undefined, secure));
+  await deps.mailer.send(totpMails.changed(deps.mail, viewer.user.email, 'enabled', undefined, secure));
   return codes;
 }
 
@@ -122,13 +110,13 @@ export async function disableTotp(
   input: { password: string; code: string },
   client: ClientInfo,
 ): Promise<true> {
-  if (!(await hasTotp(deps, viewer.user.id))) throw notEnabled();
-  await refuseAdminsLastFactor(deps, viewer, { totp: true });
+  if (!(await hasTotp(deps, viewer.user.id))) throw totpNotEnabled();
+  await refuseAdminsLastFactor(deps, viewer, { method: 'totp', count: 1 });
   await checkCurrentPassword(deps, viewer.user, input.password);
   await checkSecondFactorCode(deps, viewer.user, input.code, client);
-  await deps.prisma.$transaction((tx) => removeSecondFactors(tx, viewer.user.id, { passkeys: false }));
+  await deps.prisma.$transaction((tx) => removeTotp(tx, viewer.user.id));
   await deps.audit.record({ type: 'TOTP_DISABLED', userId: viewer.user.id, sessionId: viewer.session.id }, client);
-  await deps.mailer.send(mails.secondFactorChanged(deps.mail, viewer.user.email, 'disabled'));
+  await deps.mailer.send(totpMails.changed(deps.mail, viewer.user.email, 'disabled'));
   return true;
 }
 
@@ -139,7 +127,7 @@ export async function regenerateRecoveryCodes(
   code: string,
   client: ClientInfo,
 ): Promise<string[]> {
-  if (!(await hasTotp(deps, viewer.user.id))) throw notEnabled();
+  if (!(await hasTotp(deps, viewer.user.id))) throw totpNotEnabled();
   await checkSecondFactorCode(deps, viewer.user, code, client);
   const userId = viewer.user.id;
   const { codes, stored } = newRecoveryCodes();
@@ -149,27 +137,6 @@ export async function regenerateRecoveryCodes(
     deps.prisma.recoveryCode.createMany({ data: stored.map((entry) => ({ userId, ...entry, createdAt: now })) }),
   ]);
   await deps.audit.record({ type: 'RECOVERY_CODES_REGENERATED', userId, sessionId: viewer.session.id }, client);
-  await deps.mailer.send(mails.secondFactorChanged(deps.mail, viewer.user.email, 'codes-regenerated'));
+  await deps.mailer.send(totpMails.changed(deps.mail, viewer.user.email, 'codes-regenerated'));
   return codes;
-}
-
-/**
- * Support's answer to a lost phone and lost recovery codes: an admin (or the
- * command line) removes the account's second factors, its authenticator app and
- * its passkeys. The account signs in with its password alone until a new one is
- * set up; its owner gets a notice.
- */
-export async function resetSecondFactor(deps: FactorDeps, actorId: ActorId, userId: string, client: ClientInfo) {
-  if (!isUuid(userId)) throw badUserInput('userId', 'No user has this id.');
-  const user = await deps.prisma.user.findUnique({ where: { id: userId } });
-  if (!user) throw badUserInput('userId', 'No user has this id.');
-  const removed = await deps.prisma.$transaction((tx) => removeSecondFactors(tx, userId, { passkeys: true }));
-  const count = (removed.totp ? 1 : 0) + removed.passkeys.length;
-  deps.logger.info({ event: 'second_factor_reset', userId, by: actorId, removed: count }, 'second factor reset');
-  await deps.audit.record(
-    { type: 'SECOND_FACTOR_RESET', userId, actorId: actorId ?? undefined, detail: { removed: count > 0 } },
-    client,
-  );
-  if (count > 0) await deps.mailer.send(mails.secondFactorChanged(deps.mail, user.email, 'reset-by-admin'));
-  return user;
 }

@@ -1,9 +1,5 @@
-import { resetSecondFactor } from './enrolment.ts';
-import { verifySecondFactor } from '../../auth/second-factor/challenge.ts';
 import { confirmTotp, disableTotp, regenerateRecoveryCodes, setUpTotp, type TotpSetup } from './enrolment.ts';
-import { AuthPayload } from '../../schema/auth-payload.ts';
 import { builder } from '../../schema/builder.ts';
-import { User } from '../../schema/user.ts';
 
 const TotpSetupType = builder.objectRef<TotpSetup>('TotpSetup').implement({
   description: 'A new authenticator-app secret, not active until `confirmTotp`.',
@@ -36,20 +32,5 @@ builder.mutationFields((t) => ({
     args: { code: t.arg.string({ required: true }) },
     resolve: (_root, args, { services, viewer, client }) =>
       regenerateRecoveryCodes(services, viewer, args.code, client),
-  }),
-  verifySecondFactor: t.field({
-    type: AuthPayload,
-    description:
-      'Finishes a login answered SECOND_FACTOR_REQUIRED: its `extensions.challenge` and a code from the authenticator app, or a recovery code.',
-    args: { challenge: t.arg.string({ required: true }), code: t.arg.string({ required: true }) },
-    resolve: (_root, args, { services, client }) => verifySecondFactor(services, args, client),
-  }),
-  resetSecondFactor: t.withAuth({ admin: true }).field({
-    type: User,
-    description:
-      'ADMIN only. Removes a user’s second factor (a lost phone and lost recovery codes): the account signs in with its password alone until it sets one up again.',
-    args: { userId: t.arg.id({ required: true }) },
-    resolve: (_root, args, { services, viewer, client }) =>
-      resetSecondFactor(services, viewer.user.id, String(args.userId), client),
   }),
 }));

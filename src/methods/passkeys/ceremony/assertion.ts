@@ -4,7 +4,8 @@ import type { Passkey } from '../../../generated/prisma/client.ts';
 import type { FactorDeps } from '../../../auth/second-factor/deps.ts';
 import type { ClientInfo } from '../../../auth/sessions/sessions.ts';
 import { credentialIdOf, passkeyRefused } from '../errors.ts';
-import { clientDataOf, originAllowed, type PasskeySettings } from './challenges.ts';
+import type { PasskeySettings } from '../settings.ts';
+import { clientDataOf, originAllowed } from './challenges.ts';
 
 /**
  * What a sign-in assertion says it signed, and with which credential; refused

@@ -1,15 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { PrismaClient, WebAuthnChallengePurpose } from '../../../generated/prisma/client.ts';
+import type { PasskeySettings } from '../settings.ts';
 
 /** How long passkey options may take to come back signed. */
 export const WEBAUTHN_CHALLENGE_TTL_SECONDS = 5 * 60;
-
-export interface PasskeySettings {
-  rpId: string;
-  rpName: string;
-  origins: readonly string[];
-  anyLocalhostPort: boolean;
-}
 
 const hash = (challenge: string) => new Uint8Array(createHash('sha256').update(challenge, 'utf8').digest());
 

@@ -1,7 +1,8 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { webAuthnLibrary } from './library.ts';
 import type { PrismaClient } from '../../../generated/prisma/client.ts';
-import { type PasskeySettings, WEBAUTHN_CHALLENGE_TTL_SECONDS } from './challenges.ts';
+import type { PasskeySettings } from '../settings.ts';
+import { WEBAUTHN_CHALLENGE_TTL_SECONDS } from './challenges.ts';
 
 /** An account's passkeys as options name them: credential id and transports. */
 export async function passkeyDescriptors(prisma: Pick<PrismaClient, 'passkey'>, userId: string) {

@@ -86,7 +86,7 @@ const PAGES: Record<AccountPageName, PageText> = {
   'secure-account': {
     title: 'It was not me',
     intro:
-      'This ends every session of your account at once, undoes what was changed since the mail told you of it (new second factors and passkeys, a new address), and locks the password until you choose a new one: we mail you a link for it.',
+      'This ends every session of your account at once, undoes what was changed since the mail told you of it (new second factors, a new address), and locks the password until you choose a new one: we mail you a link for it.',
     button: 'Secure my account',
     done: 'Your account is secured: every session has ended. We are mailing you a link to choose a new password.',
     fields: [
