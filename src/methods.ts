@@ -1,4 +1,5 @@
 import type { SignInMethod } from './auth/method.ts';
+import type { MethodSettings } from './config/config.ts';
 import { passkeys } from './methods/passkeys/index.ts';
 import { password } from './methods/password/index.ts';
 import { totp } from './methods/totp/index.ts';
@@ -11,7 +12,8 @@ import { totp } from './methods/totp/index.ts';
  */
 export const METHODS: readonly SignInMethod[] = [password, totp, passkeys];
 
-/** The methods' settings slices, by id, for loadConfig. */
-export const METHOD_SETTINGS = Object.fromEntries(
-  METHODS.flatMap((method) => (method.settings ? [[method.id, method.settings]] : [])),
-);
+/** What the methods add to the settings: their slices, by id, and their named limits. */
+export const METHOD_SETTINGS: MethodSettings = {
+  settings: Object.fromEntries(METHODS.flatMap((method) => (method.settings ? [[method.id, method.settings]] : []))),
+  limits: METHODS.flatMap((method) => method.limits ?? []),
+};

@@ -45,18 +45,20 @@ describe('settings', () => {
     const minutes = (n: number) => n * 60;
     expect(configOf({}).rateLimit).toEqual({
       enabled: true,
-      loginFailuresPerEmailAndIp: { points: 10, durationSeconds: minutes(15) },
-      loginFailuresPerEmail: { points: 50, durationSeconds: minutes(60) },
-      loginAttemptsPerIp: { points: 100, durationSeconds: minutes(15) },
-      loginFailuresPerIp: { points: 30, durationSeconds: minutes(15) },
-      signUpsPerIp: { points: 20, durationSeconds: minutes(60) },
-      refreshesPerIp: { points: 300, durationSeconds: minutes(15) },
-      mailsPerIp: { points: 20, durationSeconds: minutes(60) },
-      mailsPerAddress: { points: 3, durationSeconds: minutes(60) },
-      secondFactorFailuresPerAccount: { points: 10, durationSeconds: minutes(60) },
-      newSignInNoticesPerAccount: { points: 5, durationSeconds: minutes(24 * 60) },
+      limits: {
+        'login-failures-email-ip': { points: 10, durationSeconds: minutes(15) },
+        'login-failures-email': { points: 50, durationSeconds: minutes(60) },
+        'login-ip': { points: 100, durationSeconds: minutes(15) },
+        'login-failures-ip': { points: 30, durationSeconds: minutes(15) },
+        'signup-ip': { points: 20, durationSeconds: minutes(60) },
+        'refresh-ip': { points: 300, durationSeconds: minutes(15) },
+        'mail-ip': { points: 20, durationSeconds: minutes(60) },
+        'mail-address': { points: 3, durationSeconds: minutes(60) },
+        'second-factor-account': { points: 10, durationSeconds: minutes(60) },
+        'sign-in-notice-account': { points: 5, durationSeconds: minutes(24 * 60) },
+      },
     });
-    expect(configOf({ RATE_LIMIT_LOGIN_FAILURES_IP: '5/1m' }).rateLimit.loginFailuresPerIp).toEqual({
+    expect(configOf({ RATE_LIMIT_LOGIN_FAILURES_IP: '5/1m' }).rateLimit.limits['login-failures-ip']).toEqual({
       points: 5,
       durationSeconds: 60,
     });

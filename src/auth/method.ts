@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.ts';
+import type { NamedLimit } from '../config/limits.ts';
 import type { SettingsSlice } from '../config/slice.ts';
 import type { DataEncryption } from '../crypto/data-encryption.ts';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
@@ -39,6 +40,8 @@ export interface SignInMethod {
   readonly secondFactor?: SecondFactor;
   /** The settings it reads, parsed with the service's own (config.methods[id]). */
   readonly settings?: SettingsSlice<unknown>;
+  /** Rate limits of its own (each a RATE_LIMIT_* setting), counted with `rateLimits.consume(name, …)`. */
+  readonly limits?: readonly NamedLimit[];
   /** Deletes its rows that can never be used again (expired challenges); returns how many. */
   prune?(prisma: PrismaClient, now: Date): Promise<number>;
   /** Ends what it holds open for the account (half-done ceremonies) when every session of the account ends. */

@@ -1,26 +1,30 @@
+import { z } from 'zod';
+import { limit, optional } from './env-values.ts';
+import { type SettingsSlice, settingsSlice } from './slice.ts';
+
 /** A count per duration, as the RATE_LIMIT_* settings give it (`10/15m`). */
 export interface Limit {
-  points: number;
-  durationSeconds: number;
+  readonly points: number;
+  readonly durationSeconds: number;
 }
 
-export interface RateLimitSettings {
-  /** Failed logins for one email from one client IP. */
-  loginFailuresPerEmailAndIp: Limit;
-  /** Failed logins for one email from all IPs: slows a distributed attack on one account. */
-  loginFailuresPerEmail: Limit;
-  /** Login attempts from one client IP. */
-  loginAttemptsPerIp: Limit;
-  /** Failed logins from one client IP, whatever the email: password spraying across many accounts. */
-  loginFailuresPerIp: Limit;
-  signUpsPerIp: Limit;
-  refreshesPerIp: Limit;
-  /** Mails asked for (password resets, verification, email changes) from one client IP. */
-  mailsPerIp: Limit;
-  /** Mails sent to one address: past it, requests still succeed and no mail goes out. */
-  mailsPerAddress: Limit;
-  /** Wrong second-factor codes for one account, across challenges: a new login cannot buy more guesses. */
-  secondFactorFailuresPerAccount: Limit;
-  /** New sign-in notices mailed to one account: a thief signing in again and again floods nobody's mailbox. */
-  newSignInNoticesPerAccount: Limit;
+/** One rate limit: its name (in keys, logs and the audit trail), its setting, its default, what it counts. */
+export interface NamedLimit {
+  readonly name: string;
+  readonly variable: `RATE_LIMIT_${string}`;
+  readonly byDefault: Limit;
+  readonly counts: string;
+}
+
+/** Every limit in force, by name. */
+export type LimitSettings = Readonly<Record<string, Limit>>;
+
+/** The RATE_LIMIT_* variables of `limits`, each read as `count/duration` over its default. */
+export function limitSettings(limits: readonly NamedLimit[]): SettingsSlice<LimitSettings> {
+  const variables: Record<string, z.ZodType> = Object.fromEntries(
+    limits.map((named) => [named.variable, optional(limit).default(named.byDefault)]),
+  );
+  return settingsSlice(variables, (e) =>
+    Object.fromEntries(limits.map((named) => [named.name, e[named.variable] as Limit])),
+  );
 }

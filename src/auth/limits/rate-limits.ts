@@ -2,9 +2,8 @@ import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { rateLimited } from '../../errors.ts';
 import { mailboxOf } from './mailbox.ts';
-import type { Limit, RateLimitSettings } from '../../config/limits.ts';
-
-export type { Limit, RateLimitSettings };
+import type { Limit } from '../../config/limits.ts';
+import type { KernelLimitName, RateLimitSettings } from '../../config/slices/rate-limits.ts';
 
 /** Counted per attempt inside the resolvers, so aliases and batches cannot multiply attempts. */
 export interface RateLimits {
@@ -36,6 +35,12 @@ export interface RateLimits {
   secondFactorSucceeded(userId: string): Promise<void>;
   /** A sign-in without a password (its options or its answer): counted with the login attempts of the IP. */
   beforeLoginAttempt(ip: string): Promise<void>;
+  /** Counts one against the named limit (a method's own among them) for `key`: RATE_LIMITED past it. */
+  consume(limit: LimitName, key: string, ip: string): Promise<void>;
+  /** Gives one back, for an attempt that turned out to be no failure. */
+  reward(limit: LimitName, key: string): Promise<void>;
+  /** Whether the named limit takes one more for `key` now: false past it, never an error. */
+  allows(limit: LimitName, key: string): Promise<boolean>;
 }
 
 export const NO_RATE_LIMITS: RateLimits = {
@@ -50,51 +55,47 @@ export const NO_RATE_LIMITS: RateLimits = {
   beforeSecondFactor: async () => {},
   secondFactorSucceeded: async () => {},
   beforeLoginAttempt: async () => {},
+  consume: async () => {},
+  reward: async () => {},
+  allows: async () => true,
 };
 
-export type LimitName =
-  | 'login-failures-email-ip'
-  | 'login-failures-email'
-  | 'login-failures-ip'
-  | 'login-ip'
-  | 'signup-ip'
-  | 'refresh-ip'
-  | 'mail-ip'
-  | 'mail-address'
-  | 'second-factor-account'
-  | 'sign-in-notice-account';
+/** A limit's name: the kernel's (config/slices/rate-limits.ts), or one a sign-in method adds. */
+export type LimitName = KernelLimitName | (string & {});
 
 /** Told once per window, when a key first goes over its limit (for the audit trail). */
 export type OnLimitReached = (limit: LimitName, ip: string) => void;
 
 /**
  * Counters in memory, or in Redis when given, so that several instances share
- * them. Should Redis fail, each instance falls back to its own memory rather
- * than refusing or waving through every login.
+ * them, one per named limit of the settings. Should Redis fail, each instance
+ * falls back to its own memory rather than refusing or waving through every login.
  */
 export function createRateLimits(
   settings: RateLimitSettings,
   redis?: Redis,
   onLimitReached: OnLimitReached = () => {},
 ): RateLimits {
-  const limiter = (name: LimitName, limit: Limit): RateLimiterAbstract => {
-    const options = { keyPrefix: `tollgate:${name}`, points: limit.points, duration: limit.durationSeconds };
-    const memory = new RateLimiterMemory(options);
-    return redis ? new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: memory }) : memory;
+  const limiters = new Map<LimitName, { limiter: RateLimiterAbstract; limit: Limit }>();
+  const named = (name: LimitName) => {
+    let made = limiters.get(name);
+    if (!made) {
+      const limit = settings.limits[name];
+      if (!limit) throw new Error(`no rate limit is named ${name}`);
+      const options = { keyPrefix: `tollgate:${name}`, points: limit.points, duration: limit.durationSeconds };
+      const memory = new RateLimiterMemory(options);
+      const limiter = redis
+        ? new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: memory })
+        : memory;
+      made = { limiter, limit };
+      limiters.set(name, made);
+    }
+    return made;
   };
-  const failuresPerEmailAndIp = limiter('login-failures-email-ip', settings.loginFailuresPerEmailAndIp);
-  const failuresPerEmail = limiter('login-failures-email', settings.loginFailuresPerEmail);
-  const attemptsPerIp = limiter('login-ip', settings.loginAttemptsPerIp);
-  const failuresPerIp = limiter('login-failures-ip', settings.loginFailuresPerIp);
-  const signUpsPerIp = limiter('signup-ip', settings.signUpsPerIp);
-  const refreshesPerIp = limiter('refresh-ip', settings.refreshesPerIp);
-  const mailsPerIp = limiter('mail-ip', settings.mailsPerIp);
-  const mailsPerAddress = limiter('mail-address', settings.mailsPerAddress);
-  const secondFactorFailures = limiter('second-factor-account', settings.secondFactorFailuresPerAccount);
-  const signInNotices = limiter('sign-in-notice-account', settings.newSignInNoticesPerAccount);
   const emailAndIp = (email: string, ip: string) => `${email}|${ip}`;
 
-  const consume = async (limiter: RateLimiterAbstract, name: LimitName, limit: Limit, key: string, ip: string) => {
+  const consume = async (name: LimitName, key: string, ip: string) => {
+    const { limiter, limit } = named(name);
     try {
       await limiter.consume(key);
     } catch (error) {
@@ -103,30 +104,28 @@ export function createRateLimits(
       throw rateLimited(error.msBeforeNext);
     }
   };
+  const reward = async (name: LimitName, key: string) => {
+    await named(name).limiter.reward(key);
+  };
+  const allows = (name: LimitName, key: string) => allowed(named(name).limiter, key);
 
   return {
     // A failure is charged before the password is checked and given back on
     // success: attempts running side by side cannot all slip under the limit.
     async beforeLogin(email, ip) {
-      await consume(attemptsPerIp, 'login-ip', settings.loginAttemptsPerIp, ip, ip);
-      await consume(failuresPerIp, 'login-failures-ip', settings.loginFailuresPerIp, ip, ip);
+      await consume('login-ip', ip, ip);
+      await consume('login-failures-ip', ip, ip);
       try {
-        await consume(
-          failuresPerEmailAndIp,
-          'login-failures-email-ip',
-          settings.loginFailuresPerEmailAndIp,
-          emailAndIp(email, ip),
-          ip,
-        );
+        await consume('login-failures-email-ip', emailAndIp(email, ip), ip);
         try {
-          await consume(failuresPerEmail, 'login-failures-email', settings.loginFailuresPerEmail, email, ip);
+          await consume('login-failures-email', email, ip);
         } catch (error) {
-          await failuresPerEmailAndIp.reward(emailAndIp(email, ip));
+          await reward('login-failures-email-ip', emailAndIp(email, ip));
           throw error;
         }
       } catch (error) {
         // Refused before any password was checked: not a failure of this IP's.
-        await failuresPerIp.reward(ip);
+        await reward('login-failures-ip', ip);
         throw error;
       }
     },
@@ -134,29 +133,29 @@ export function createRateLimits(
     // works must not wipe out an IP's failures against all the others.
     async loginSucceeded(email, ip) {
       await Promise.all([
-        failuresPerEmailAndIp.delete(emailAndIp(email, ip)),
-        failuresPerEmail.reward(email),
-        failuresPerIp.reward(ip),
+        named('login-failures-email-ip').limiter.delete(emailAndIp(email, ip)),
+        reward('login-failures-email', email),
+        reward('login-failures-ip', ip),
       ]);
     },
     async loginAbandoned(email, ip) {
       await Promise.all([
-        failuresPerEmailAndIp.reward(emailAndIp(email, ip)),
-        failuresPerEmail.reward(email),
-        failuresPerIp.reward(ip),
+        reward('login-failures-email-ip', emailAndIp(email, ip)),
+        reward('login-failures-email', email),
+        reward('login-failures-ip', ip),
       ]);
     },
-    beforeSignUp: (ip) => consume(signUpsPerIp, 'signup-ip', settings.signUpsPerIp, ip, ip),
-    beforeRefresh: (ip) => consume(refreshesPerIp, 'refresh-ip', settings.refreshesPerIp, ip, ip),
-    beforeMail: (ip) => consume(mailsPerIp, 'mail-ip', settings.mailsPerIp, ip, ip),
-    beforeSecondFactor: (userId, ip) =>
-      consume(secondFactorFailures, 'second-factor-account', settings.secondFactorFailuresPerAccount, userId, ip),
-    beforeLoginAttempt: (ip) => consume(attemptsPerIp, 'login-ip', settings.loginAttemptsPerIp, ip, ip),
-    async secondFactorSucceeded(userId) {
-      await secondFactorFailures.reward(userId);
-    },
-    mayMail: (email) => allowed(mailsPerAddress, mailboxOf(email)),
-    mayNoticeSignIn: (userId) => allowed(signInNotices, userId),
+    beforeSignUp: (ip) => consume('signup-ip', ip, ip),
+    beforeRefresh: (ip) => consume('refresh-ip', ip, ip),
+    beforeMail: (ip) => consume('mail-ip', ip, ip),
+    beforeSecondFactor: (userId, ip) => consume('second-factor-account', userId, ip),
+    secondFactorSucceeded: (userId) => reward('second-factor-account', userId),
+    beforeLoginAttempt: (ip) => consume('login-ip', ip, ip),
+    mayMail: (email) => allows('mail-address', mailboxOf(email)),
+    mayNoticeSignIn: (userId) => allows('sign-in-notice-account', userId),
+    consume,
+    reward,
+    allows,
   };
 }
 

@@ -26,16 +26,13 @@ const variables = {
   WEBAUTHN_ORIGINS: optional(z.string()),
 };
 
-type Env = { WEBAUTHN_RP_ID?: string; WEBAUTHN_RP_NAME?: string; WEBAUTHN_ORIGINS?: string; APP_NAME: string };
-
 /**
  * WEBAUTHN_*: outside production, localhost and any of its ports unless told
  * otherwise; in production, nothing unless WEBAUTHN_RP_ID is set (passkeys are
  * then off). Each origin must be the relying party's domain or a subdomain of
  * it, over https (or http on localhost), or browsers would refuse it anyway.
  */
-function read(raw: Readonly<Record<string, unknown>>, { production, errors }: SettingsContext) {
-  const e = raw as Env;
+function read(e: z.output<z.ZodObject<typeof variables>>, { production, appName, errors }: SettingsContext) {
   const rpId = e.WEBAUTHN_RP_ID ?? (production ? undefined : 'localhost');
   if (!rpId) {
     if (e.WEBAUTHN_ORIGINS) errors.push('WEBAUTHN_ORIGINS: set WEBAUTHN_RP_ID too (the domain passkeys belong to)');
@@ -65,13 +62,13 @@ function read(raw: Readonly<Record<string, unknown>>, { production, errors }: Se
   }
   return {
     rpId,
-    rpName: e.WEBAUTHN_RP_NAME ?? e.APP_NAME,
+    rpName: e.WEBAUTHN_RP_NAME ?? appName,
     origins: listed.map((origin) => origin.replace(/\/$/, '')),
     anyLocalhostPort: listed.length === 0 && rpId === 'localhost',
   };
 }
 
-export const passkeySettings: SettingsSlice<PasskeySettings | undefined> = { variables, read };
+export const passkeySettings: SettingsSlice<PasskeySettings | undefined, typeof variables> = { variables, read };
 
 /** The passkeys' settings in the service's; undefined when passkeys are off. */
 export const passkeySettingsOf = (config: Config) => config.methods.passkeys as PasskeySettings | undefined;

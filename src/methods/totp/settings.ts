@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Config } from '../../config/config.ts';
-import type { SettingsSlice } from '../../config/slice.ts';
+import { settingsSlice } from '../../config/slice.ts';
 import { optional } from '../../config/env-values.ts';
 
 export interface TotpSettings {
@@ -8,10 +8,10 @@ export interface TotpSettings {
   readonly issuer: string;
 }
 
-export const totpSettings: SettingsSlice<TotpSettings> = {
-  variables: { TOTP_ISSUER: optional(z.string()) },
-  read: (env) => ({ issuer: (env.TOTP_ISSUER as string | undefined) ?? (env.APP_NAME as string) }),
-};
+export const totpSettings = settingsSlice(
+  { TOTP_ISSUER: optional(z.string()) },
+  (e, { appName }): TotpSettings => ({ issuer: e.TOTP_ISSUER ?? appName }),
+);
 
 /** The authenticator app's settings in the service's. */
 export const totpSettingsOf = (config: Config) => config.methods.totp as TotpSettings;
