@@ -1,4 +1,4 @@
-import type { AccountDeps } from './auth/accounts/sign-in.ts';
+import type { AccountDeps } from './auth/accounts/deps.ts';
 import type { AuthenticateDeps } from './auth/sessions/authenticate.ts';
 import type { RefreshDeps } from './auth/sessions/refresh.ts';
 import type { Clock } from './clock.ts';

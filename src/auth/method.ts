@@ -6,7 +6,8 @@ import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import type { MailSettings } from '../mail/templates.ts';
 import type { Audit } from './audit/audit.ts';
-import type { AuthMethod, ClientInfo } from './sessions/sessions.ts';
+import type { AuthMethod } from './sessions/sessions.ts';
+import type { ClientInfo } from './sessions/client.ts';
 
 type Db = Prisma.TransactionClient;
 

@@ -1,4 +1,4 @@
-import type { ClientInfo } from '../auth/sessions/sessions.ts';
+import type { ClientInfo } from '../auth/sessions/client.ts';
 import { loadSettings } from '../settings.ts';
 import { DataDirInUseError } from '../db/embedded/data-dir-lock.ts';
 import { createLogger } from '../logger.ts';

@@ -1,4 +1,4 @@
-import { liveSessionFilter } from '../auth/sessions/sessions.ts';
+import { liveSessionFilter } from '../auth/sessions/live-session.ts';
 import type { Services } from '../services.ts';
 
 export interface UserRow {

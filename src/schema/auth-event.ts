@@ -1,4 +1,4 @@
-import { isUuid } from '../auth/sessions/sessions.ts';
+import { isUuid } from '../db/uuid.ts';
 import { AuthEventType as AuthEventTypes } from '../generated/prisma/enums.ts';
 import { builder } from './builder.ts';
 import { isUuidKey, withPageArgChecks } from './page-args.ts';

@@ -1,5 +1,5 @@
 import type { SignedInViewer, Viewer } from '../auth/sessions/authenticate.ts';
-import type { ClientInfo } from '../auth/sessions/sessions.ts';
+import type { ClientInfo } from '../auth/sessions/client.ts';
 import type { Logger } from '../logger.ts';
 import type { Services } from '../services.ts';
 

@@ -1,6 +1,6 @@
 import type { FieldKind, FieldRef, SchemaTypes } from '@pothos/core';
 import { parsePrismaCursor } from '@pothos/plugin-prisma';
-import { isUuid } from '../auth/sessions/sessions.ts';
+import { isUuid } from '../db/uuid.ts';
 import { badUserInput } from '../errors.ts';
 
 /** The arguments every Relay connection field takes. */

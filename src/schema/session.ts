@@ -1,5 +1,5 @@
 import { describeDevice } from '../auth/sessions/device.ts';
-import { liveSessionFilter } from '../auth/sessions/sessions.ts';
+import { liveSessionFilter } from '../auth/sessions/live-session.ts';
 import { logout, logoutAll, revokeOwnSession } from '../auth/sessions/session-control.ts';
 import { builder } from './builder.ts';
 

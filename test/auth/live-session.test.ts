@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findLoginAccount } from '../../src/auth/accounts/login-account.ts';
 import { enrolledSelect, enrolledSql, offersOf } from '../../src/auth/second-factor/factors.ts';
 import { METHODS } from '../../src/methods.ts';
-import { findLiveSession, liveSessionFilter, type SessionLimits } from '../../src/auth/sessions/sessions.ts';
+import { findLiveSession, liveSessionFilter } from '../../src/auth/sessions/live-session.ts';
+import type { SessionLimits } from '../../src/auth/sessions/sessions.ts';
 import {
   addPasskey,
   createTestApp,

@@ -8,7 +8,8 @@ import type { Audit } from '../audit/audit.ts';
 import type { SignInMethod } from '../method.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { endAccountAccess } from '../sessions/end-access.ts';
-import { isUuid, type ClientInfo } from '../sessions/sessions.ts';
+import { isUuid } from '../../db/uuid.ts';
+import type { ClientInfo } from '../sessions/client.ts';
 
 interface Deps {
   prisma: PrismaClient;

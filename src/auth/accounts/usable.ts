@@ -2,7 +2,7 @@ import { accountDisabled, emailNotVerified } from '../../errors.ts';
 import type { User } from '../../generated/prisma/client.ts';
 import type { MailFlowDeps } from '../deps.ts';
 import { queueVerificationMail } from '../recovery/email-verification.ts';
-import type { ClientInfo } from '../sessions/sessions.ts';
+import type { ClientInfo } from '../sessions/client.ts';
 
 /**
  * Once who is signing in is proved (the right password, or another first step), and only

@@ -1,7 +1,7 @@
 import type { AuthEventType, PrismaClient } from '../../generated/prisma/client.ts';
 import type { Clock } from '../../clock.ts';
 import type { Logger } from '../../logger.ts';
-import type { ClientInfo } from '../sessions/sessions.ts';
+import { type ClientInfo, storedUserAgent } from '../sessions/client.ts';
 
 export type { AuthEventType };
 
@@ -31,8 +31,6 @@ export interface Audit {
   rowOf(event: Omit<AuthEventInput, 'actorId' | 'sessionId'>, client?: ClientInfo): AuthEventRow;
 }
 
-const USER_AGENT_MAX_LENGTH = 512;
-
 /**
  * Writes audit events to the AuthEvent table. A failed write is logged and does
  * not fail the request it describes: losing a login to an audit hiccup would be
@@ -52,7 +50,7 @@ export function createAudit(
         type: event.type,
         userId: event.userId ?? null,
         ip: client?.ip ?? null,
-        userAgent: client?.userAgent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
+        userAgent: storedUserAgent(client ?? {}),
         detail: event.detail ?? null,
         createdAt: clock.now(),
       };
@@ -67,7 +65,7 @@ export function createAudit(
             actorId: event.actorId ?? null,
             sessionId: event.sessionId ?? null,
             ip: client?.ip ?? null,
-            userAgent: client?.userAgent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
+            userAgent: storedUserAgent(client ?? {}),
             ...(event.detail ? { detail: event.detail } : {}),
             createdAt: clock.now(),
           },

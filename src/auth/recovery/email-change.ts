@@ -8,15 +8,15 @@ import { secureAccountLink } from '../one-time/secure-account-link.ts';
 import {
   consumeOneTimeToken,
   invalidToken,
-  issueOneTimeToken,
   type PresentedToken,
   presentedTokenHash,
 } from '../one-time/one-time-tokens.ts';
 import type { SignedInViewer } from '../sessions/authenticate.ts';
-import { clientKey, type ClientInfo } from '../sessions/sessions.ts';
+import { clientKey, type ClientInfo } from '../sessions/client.ts';
 import type { FactorDeps } from '../second-factor/deps.ts';
 import { requireStepUp } from '../second-factor/step-up.ts';
 import type { MailFlowDeps } from '../deps.ts';
+import { mailOneTimeToken } from '../one-time/mail-token.ts';
 
 /**
  * Mails a confirmation link to the new address and a notice to the current one,
@@ -39,22 +39,16 @@ export async function requestEmailChange(
 
   await deps.audit.record({ type: 'EMAIL_CHANGE_REQUESTED', userId: user.id, sessionId: viewer.session.id }, client);
   deps.background.run('email-change', async () => {
-    if (!(await deps.rateLimits.mayMail(newEmail))) {
-      deps.logger.info(
-        { event: 'mail_limited', kind: 'email-change', userId: user.id },
-        'email change mail not sent: the address is over its limit',
-      );
-      return;
-    }
     const ttlSeconds = deps.mail.emailVerificationTtlSeconds;
-    const mailed = await issueOneTimeToken(deps.prisma, {
+    const sent = await mailOneTimeToken(deps, {
       purpose: 'EMAIL_CHANGE',
-      userId: user.id,
-      email: newEmail,
+      kind: 'email-change',
+      user,
+      to: newEmail,
       ttlSeconds,
-      now: deps.clock.now(),
+      message: (mailed) => mails.emailChange(deps.mail, newEmail, mailed, ttlSeconds),
     });
-    await deps.mailer.send(mails.emailChange(deps.mail, newEmail, mailed, ttlSeconds));
+    if (!sent) return;
     const now = deps.clock.now();
     const secure = await secureAccountLink(deps.prisma, user, now, now);
     await deps.mailer.send(mails.emailChangeRequested(deps.mail, user.email, newEmail, secure));

@@ -1,15 +1,15 @@
 import { mails } from '../../mail/templates.ts';
 import type { SignedInViewer } from '../sessions/authenticate.ts';
-import { clientKey, type ClientInfo } from '../sessions/sessions.ts';
+import { clientKey, type ClientInfo } from '../sessions/client.ts';
 import {
   consumeOneTimeToken,
   invalidToken,
-  issueOneTimeToken,
   type PresentedToken,
   presentedTokenHash,
   retireOneTimeTokens,
 } from '../one-time/one-time-tokens.ts';
 import type { MailFlowDeps } from '../deps.ts';
+import { mailOneTimeToken } from '../one-time/mail-token.ts';
 
 /**
  * Mails a verification link for the account's current address, after the
@@ -21,23 +21,16 @@ export function queueVerificationMail(
   client: ClientInfo,
 ): void {
   deps.background.run('email-verification', async () => {
-    if (!(await deps.rateLimits.mayMail(user.email))) {
-      deps.logger.info(
-        { event: 'mail_limited', kind: 'email-verification', userId: user.id },
-        'verification mail not sent: the address is over its limit',
-      );
-      return;
-    }
     const ttlSeconds = deps.mail.emailVerificationTtlSeconds;
-    const mailed = await issueOneTimeToken(deps.prisma, {
+    const sent = await mailOneTimeToken(deps, {
       purpose: 'EMAIL_VERIFICATION',
-      userId: user.id,
-      email: user.email,
+      kind: 'email-verification',
+      user,
+      to: user.email,
       ttlSeconds,
-      now: deps.clock.now(),
+      message: (mailed) => mails.emailVerification(deps.mail, user.email, mailed, ttlSeconds),
     });
-    await deps.mailer.send(mails.emailVerification(deps.mail, user.email, mailed, ttlSeconds));
-    await deps.audit.record({ type: 'EMAIL_VERIFICATION_SENT', userId: user.id }, client);
+    if (sent) await deps.audit.record({ type: 'EMAIL_VERIFICATION_SENT', userId: user.id }, client);
   });
 }
 

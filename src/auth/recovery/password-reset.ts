@@ -4,12 +4,11 @@ import {
   consumeOneTimeToken,
   findUsableToken,
   invalidToken,
-  issueOneTimeToken,
   type PresentedToken,
   presentedTokenHash,
 } from '../one-time/one-time-tokens.ts';
 import { endAccountAccess } from '../sessions/end-access.ts';
-import { clientKey, type ClientInfo } from '../sessions/sessions.ts';
+import { clientKey, type ClientInfo } from '../sessions/client.ts';
 import { secondFactorRequired } from '../../errors.ts';
 import { ANONYMOUS, type Viewer } from '../sessions/authenticate.ts';
 import { checkSecondFactorCode } from '../second-factor/codes.ts';
@@ -17,6 +16,7 @@ import { promptFor, secondFactorOffers } from '../second-factor/factors.ts';
 import { secondFactorIsRecent } from '../second-factor/step-up.ts';
 import type { FactorDeps } from '../second-factor/deps.ts';
 import type { MailFlowDeps } from '../deps.ts';
+import { mailOneTimeToken, type TokenMail } from '../one-time/mail-token.ts';
 
 /**
  * Always true for a well-formed email, in the same time whether an account has
@@ -34,29 +34,22 @@ export async function requestPasswordReset(deps: MailFlowDeps, rawEmail: string,
     });
     await deps.audit.record({ type: 'PASSWORD_RESET_REQUESTED', userId: user?.id ?? null }, client);
     if (!user || user.disabledAt) return;
-    if (!(await deps.rateLimits.mayMail(email))) {
-      deps.logger.info(
-        { event: 'mail_limited', kind: 'password-reset', userId: user.id },
-        'reset mail not sent: the address is over its limit',
-      );
-      return;
-    }
-    await mailPasswordReset(deps, user);
+    await mailOneTimeToken(deps, passwordResetMail(deps, user));
   });
   return true;
 }
 
-/** A new reset token for the account, mailed to its address: earlier reset links stop working. */
-export async function mailPasswordReset(deps: MailFlowDeps, user: { id: string; email: string }): Promise<void> {
+/** A new reset token for the account, to its address: earlier reset links stop working past the live few. */
+export function passwordResetMail(deps: MailFlowDeps, user: { id: string; email: string }): TokenMail {
   const ttlSeconds = deps.mail.passwordResetTtlSeconds;
-  const mailed = await issueOneTimeToken(deps.prisma, {
+  return {
     purpose: 'PASSWORD_RESET',
-    userId: user.id,
-    email: user.email,
+    kind: 'password-reset',
+    user,
+    to: user.email,
     ttlSeconds,
-    now: deps.clock.now(),
-  });
-  await deps.mailer.send(mails.passwordReset(deps.mail, user.email, mailed, ttlSeconds));
+    message: (mailed) => mails.passwordReset(deps.mail, user.email, mailed, ttlSeconds),
+  };
 }
 
 export interface ResetPasswordInput extends PresentedToken {

@@ -13,9 +13,10 @@ import {
   presentedTokenHash,
 } from '../one-time/one-time-tokens.ts';
 import { endAccountAccess } from '../sessions/end-access.ts';
-import { type ClientInfo, clientKey } from '../sessions/sessions.ts';
+import { type ClientInfo, clientKey } from '../sessions/client.ts';
 import type { MailFlowDeps } from '../deps.ts';
-import { mailPasswordReset } from './password-reset.ts';
+import { passwordResetMail } from './password-reset.ts';
+import { sendOneTimeToken } from '../one-time/mail-token.ts';
 
 export interface SecureAccountInput extends PresentedToken {
   /** The account's password as it was when the mail was sent: needed when a second factor was added since. */
@@ -109,7 +110,8 @@ export async function secureAccount(deps: MailFlowDeps, input: SecureAccountInpu
     await deps.mailer.send(mails.accountSecured(deps.mail, user.email, { removed, addressRestored }));
   }
   // The reset goes to the address the link was mailed to, when the account has it (again); never to a thief's.
-  if (addressRestored !== false) deps.background.run('secure-account', () => mailPasswordReset(deps, user));
+  if (addressRestored !== false)
+    deps.background.run('secure-account', () => sendOneTimeToken(deps, passwordResetMail(deps, user)));
   return true;
 }
 

@@ -1,7 +1,8 @@
 import { badUserInput } from '../../errors.ts';
 import { mails } from '../../mail/templates.ts';
 import type { ActorId } from '../accounts/admin.ts';
-import { type ClientInfo, isUuid } from '../sessions/sessions.ts';
+import type { ClientInfo } from '../sessions/client.ts';
+import { isUuid } from '../../db/uuid.ts';
 import type { FactorDeps } from './deps.ts';
 import { removeSecondFactors } from './removal.ts';
 

@@ -1,7 +1,8 @@
 import { challengeInvalid, secondFactorRequired, type SecondFactorMethod } from '../../errors.ts';
 import type { User } from '../../generated/prisma/client.ts';
 import { hashOpaqueToken, newOpaqueToken } from '../../crypto/opaque-tokens.ts';
-import { type AuthMethod, type ClientInfo, type SignedIn, USER_AGENT_MAX_LENGTH } from '../sessions/sessions.ts';
+import type { AuthMethod, SignedIn } from '../sessions/sessions.ts';
+import { type ClientInfo, storedUserAgent } from '../sessions/client.ts';
 import { startSession } from '../sessions/start-session.ts';
 import { checkSecondFactorCode } from './codes.ts';
 import type { FactorDeps } from './deps.ts';
@@ -35,7 +36,7 @@ export async function challengeLogin(
       tokenHash: hash,
       createdAt: now,
       expiresAt: new Date(now.getTime() + CHALLENGE_TTL_SECONDS * 1000),
-      userAgent: client.userAgent?.slice(0, USER_AGENT_MAX_LENGTH) ?? null,
+      userAgent: storedUserAgent(client),
       ip: client.ip ?? null,
       amr: [...amr],
     },

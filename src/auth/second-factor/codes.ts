@@ -1,6 +1,6 @@
 import { wrongCode } from '../../errors.ts';
-import type { ClientInfo } from '../sessions/sessions.ts';
-import { clientKey } from '../sessions/sessions.ts';
+import type { ClientInfo } from '../sessions/client.ts';
+import { clientKey } from '../sessions/client.ts';
 import type { SignInMethod } from '../method.ts';
 import type { FactorDeps } from './deps.ts';
 import { factorsOf } from './factors.ts';

@@ -1,7 +1,7 @@
 import { AppError, ErrorCode } from '../../errors.ts';
 import { checkCurrentPassword } from '../accounts/current-password.ts';
 import type { SignedInViewer } from '../sessions/authenticate.ts';
-import type { ClientInfo } from '../sessions/sessions.ts';
+import type { ClientInfo } from '../sessions/client.ts';
 import type { FactorDeps } from './deps.ts';
 import { requireStepUp } from './step-up.ts';
 

@@ -1,6 +1,6 @@
 import { stepUpRequired } from '../../errors.ts';
 import type { SignedInViewer } from '../sessions/authenticate.ts';
-import type { ClientInfo } from '../sessions/sessions.ts';
+import type { ClientInfo } from '../sessions/client.ts';
 import { checkSecondFactorCode } from './codes.ts';
 import type { FactorDeps } from './deps.ts';
 import { secondFactorOffers, stepUpPromptFor } from './factors.ts';

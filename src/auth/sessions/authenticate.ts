@@ -4,7 +4,8 @@ import type { Sql } from '../../db/sql.ts';
 import type { Session, User } from '../../generated/prisma/client.ts';
 import type { TokenRefusal } from '../../errors.ts';
 import { enrolledSql } from '../second-factor/factors.ts';
-import { findLiveSession, type SessionLimits } from './sessions.ts';
+import { findLiveSession } from './live-session.ts';
+import type { SessionLimits } from './sessions.ts';
 import type { AccessTokens } from '../tokens/access-tokens.ts';
 
 /** Who is calling: nobody, someone whose token was refused (and why), or a signed-in user. */

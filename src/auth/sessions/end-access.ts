@@ -1,7 +1,7 @@
 import type { OneTimeTokenPurpose, Prisma } from '../../generated/prisma/client.ts';
 import type { SignInMethod } from '../method.ts';
 import { retireOneTimeTokens } from '../one-time/one-time-tokens.ts';
-import { type RevokeReason, revokeSessions } from './sessions.ts';
+import { type RevokeReason, revokeSessions } from './revoke.ts';
 
 type Db = Prisma.TransactionClient;
 

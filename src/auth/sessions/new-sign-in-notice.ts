@@ -8,7 +8,9 @@ import { secureAccountLink } from '../one-time/secure-account-link.ts';
 import { describeDevice, networkOf } from './device.ts';
 import type { SignInMethod } from '../method.ts';
 import { proofWords } from '../second-factor/factors.ts';
-import { type AuthMethod, type ClientInfo, type RevokeReason, USER_AGENT_MAX_LENGTH } from './sessions.ts';
+import type { AuthMethod } from './sessions.ts';
+import { type ClientInfo, USER_AGENT_MAX_LENGTH } from './client.ts';
+import type { RevokeReason } from './revoke.ts';
 
 export interface NewSignInNoticeDeps {
   prisma: PrismaClient;

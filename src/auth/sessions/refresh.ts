@@ -6,15 +6,10 @@ import type { Logger } from '../../logger.ts';
 import { hashOpaqueToken, newOpaqueToken } from '../../crypto/opaque-tokens.ts';
 import type { Audit } from '../audit/audit.ts';
 import type { RateLimits } from '../limits/rate-limits.ts';
-import {
-  clientKey,
-  liveSessionFilter,
-  revokeSessions,
-  signedIn,
-  type ClientInfo,
-  type SessionLimits,
-  type SignedIn,
-} from './sessions.ts';
+import { clientKey, type ClientInfo } from './client.ts';
+import { liveSessionFilter } from './live-session.ts';
+import { revokeSessions } from './revoke.ts';
+import { signedIn, type SessionLimits, type SignedIn } from './sessions.ts';
 import type { AccessTokens } from '../tokens/access-tokens.ts';
 
 export interface RefreshDeps {

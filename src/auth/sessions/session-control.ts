@@ -3,7 +3,9 @@ import type { PrismaClient } from '../../generated/prisma/client.ts';
 import { unauthenticated } from '../../errors.ts';
 import type { Viewer } from './authenticate.ts';
 import { hashOpaqueToken } from '../../crypto/opaque-tokens.ts';
-import { isUuid, revokeSessions, type ClientInfo } from './sessions.ts';
+import { isUuid } from '../../db/uuid.ts';
+import { revokeSessions } from './revoke.ts';
+import type { ClientInfo } from './client.ts';
 import type { Audit } from '../audit/audit.ts';
 
 interface Deps {

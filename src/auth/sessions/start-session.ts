@@ -7,14 +7,8 @@ import { newOpaqueToken } from '../../crypto/opaque-tokens.ts';
 import { type NewSignInNoticeDeps, noticeNewSignIn } from './new-sign-in-notice.ts';
 import type { SignInMethod } from '../method.ts';
 import { provesSecondFactor } from '../second-factor/factors.ts';
-import {
-  type AuthMethod,
-  type ClientInfo,
-  newSessionData,
-  type SessionLimits,
-  type SignedIn,
-  signedIn,
-} from './sessions.ts';
+import { type AuthMethod, newSessionData, type SessionLimits, type SignedIn, signedIn } from './sessions.ts';
+import type { ClientInfo } from './client.ts';
 
 export interface StartSessionDeps {
   prisma: PrismaClient;

@@ -1,7 +1,8 @@
 import { badUserInput } from '../../errors.ts';
 import type { Passkey } from '../../generated/prisma/client.ts';
 import type { SignedInViewer } from '../../auth/sessions/authenticate.ts';
-import { type ClientInfo, isUuid } from '../../auth/sessions/sessions.ts';
+import type { ClientInfo } from '../../auth/sessions/client.ts';
+import { isUuid } from '../../db/uuid.ts';
 import { refuseAdminsLastFactor } from '../../auth/second-factor/removal.ts';
 import { requireStepUp } from '../../auth/second-factor/step-up.ts';
 import { passkeyName } from './name.ts';

@@ -2,7 +2,7 @@ import type { Passkey } from '../../generated/prisma/client.ts';
 import { passkeyMails } from './mails.ts';
 import type { SignedInViewer } from '../../auth/sessions/authenticate.ts';
 import { secureAccountLink } from '../../auth/one-time/secure-account-link.ts';
-import type { ClientInfo } from '../../auth/sessions/sessions.ts';
+import type { ClientInfo } from '../../auth/sessions/client.ts';
 import type { FactorDeps } from '../../auth/second-factor/deps.ts';
 
 const EVENTS = { added: 'PASSKEY_REGISTERED', renamed: 'PASSKEY_RENAMED', removed: 'PASSKEY_REMOVED' } as const;

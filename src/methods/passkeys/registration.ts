@@ -8,7 +8,7 @@ import { isUniqueViolation } from '../../db/errors.ts';
 import { badUserInput } from '../../errors.ts';
 import type { Passkey } from '../../generated/prisma/client.ts';
 import type { SignedInViewer } from '../../auth/sessions/authenticate.ts';
-import type { ClientInfo } from '../../auth/sessions/sessions.ts';
+import type { ClientInfo } from '../../auth/sessions/client.ts';
 import type { FactorDeps } from '../../auth/second-factor/deps.ts';
 import { checkMayAddSecondFactor } from '../../auth/second-factor/enrolment-guard.ts';
 import { passkeyName } from './name.ts';

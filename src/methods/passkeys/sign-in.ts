@@ -2,7 +2,8 @@ import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON 
 import { badUserInput, challengeInvalid } from '../../errors.ts';
 import { normalizeEmail } from '../../auth/accounts/rules.ts';
 import { refuseUnusable } from '../../auth/accounts/usable.ts';
-import { type AuthMethod, type ClientInfo, clientKey, type SignedIn } from '../../auth/sessions/sessions.ts';
+import type { AuthMethod, SignedIn } from '../../auth/sessions/sessions.ts';
+import { type ClientInfo, clientKey } from '../../auth/sessions/client.ts';
 import { startSession } from '../../auth/sessions/start-session.ts';
 import {
   findOpenChallenge,

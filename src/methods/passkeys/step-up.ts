@@ -1,7 +1,7 @@
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { AppError, ErrorCode } from '../../errors.ts';
 import type { SignedInViewer } from '../../auth/sessions/authenticate.ts';
-import type { ClientInfo } from '../../auth/sessions/sessions.ts';
+import type { ClientInfo } from '../../auth/sessions/client.ts';
 import { markSecondFactorRecent } from '../../auth/second-factor/step-up.ts';
 import { signedAssertion, verifyAssertion } from './ceremony/assertion.ts';
 import { passkeyRefused } from './errors.ts';

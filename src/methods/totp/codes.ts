@@ -1,5 +1,5 @@
 import type { MethodDeps } from '../../auth/method.ts';
-import type { ClientInfo } from '../../auth/sessions/sessions.ts';
+import type { ClientInfo } from '../../auth/sessions/client.ts';
 import { totpMails } from './mails.ts';
 import { isRecoveryCode, recoveryCodeMatches } from './recovery-codes.ts';
 import { isTotpCode, matchingStep } from './totp.ts';

@@ -3,7 +3,7 @@ import { totpAlreadyEnabled, totpNotEnabled, totpUnavailable } from './errors.ts
 import { checkCurrentPassword } from '../../auth/accounts/current-password.ts';
 import { secureAccountLink } from '../../auth/one-time/secure-account-link.ts';
 import type { SignedInViewer } from '../../auth/sessions/authenticate.ts';
-import type { ClientInfo } from '../../auth/sessions/sessions.ts';
+import type { ClientInfo } from '../../auth/sessions/client.ts';
 import { checkSecondFactorCode } from '../../auth/second-factor/codes.ts';
 import type { FactorDeps } from '../../auth/second-factor/deps.ts';
 import { checkMayAddSecondFactor } from '../../auth/second-factor/enrolment-guard.ts';

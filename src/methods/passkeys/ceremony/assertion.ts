@@ -2,7 +2,7 @@ import type { AuthenticationResponseJSON, VerifiedAuthenticationResponse } from 
 import { webAuthnLibrary } from './library.ts';
 import type { Passkey } from '../../../generated/prisma/client.ts';
 import type { FactorDeps } from '../../../auth/second-factor/deps.ts';
-import type { ClientInfo } from '../../../auth/sessions/sessions.ts';
+import type { ClientInfo } from '../../../auth/sessions/client.ts';
 import { credentialIdOf, passkeyRefused } from '../errors.ts';
 import type { PasskeySettings } from '../settings.ts';
 import { clientDataOf, originAllowed } from './challenges.ts';
