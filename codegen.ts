@@ -4,7 +4,7 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 // typed documents for the operations in the tests and the client examples. All of
 // it is committed, so every API change shows up in review; a test fails when any
 // of it is stale.
-const schema = './src/schema/index.ts';
+const schema = './src/schema.ts';
 
 // Client preset: a `graphql()` function that returns a TypedDocumentNode for each
 // operation written inside it. Scalars as they travel in JSON.

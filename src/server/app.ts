@@ -2,7 +2,7 @@ import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../logger.ts';
-import { schema } from '../schema/index.ts';
+import { schema } from '../schema.ts';
 import type { Services } from '../services.ts';
 import { useBatchRateLimitStatus } from './graphql/batch-rate-limit.ts';
 import { useBodyLimit } from './http/body-limit.ts';

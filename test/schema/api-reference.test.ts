@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/errors.ts';
-import { schema } from '../../src/schema/index.ts';
+import { schema } from '../../src/schema.ts';
 
 // The README is the API's reference for a newcomer, who has no other: every root
 // field of the schema is shown in one of its GraphQL blocks, and every code and

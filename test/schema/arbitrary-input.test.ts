@@ -9,7 +9,7 @@ import type {
   GraphQLOutputType,
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { schema } from '../../src/schema/index.ts';
+import { schema } from '../../src/schema.ts';
 import {
   accountRowCounts,
   type Account,

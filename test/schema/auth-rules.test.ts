@@ -5,7 +5,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import type { GraphQLField, GraphQLObjectType, GraphQLSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { getDatamodel } from '../../src/generated/pothos-types.ts';
-import { schema } from '../../src/schema/index.ts';
+import { schema } from '../../src/schema.ts';
 
 // Every root field says who may call it, through scope-auth (`authScopes`, or
 // `t.withAuth`, which sets the same option). A field that says nothing is open
