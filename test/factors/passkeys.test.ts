@@ -194,12 +194,14 @@ describe('step-up with a passkey', () => {
     expectNoErrors(await changePassword(account, account.accessToken));
   });
 
-  it('offers no options to an account without a passkey', async () => {
+  it('offers no options to an account without a passkey, and keeps no challenge for it', async () => {
     const account = await signUp(t);
-    expectError(
+    const refused = expectError(
       await t.graphql('mutation { passkeyStepUpOptions }', {}, { token: account.accessToken }),
       'BAD_USER_INPUT',
     );
+    expect(refused.message).toMatch(/no passkey/);
+    expect(await t.services.prisma.webAuthnChallenge.count({ where: { userId: account.userId } })).toBe(0);
   });
 });
 

@@ -507,9 +507,6 @@ describe('database round trips', () => {
     t.queries.length = 0;
     await refreshedOn(t, account);
     const statements = [...t.queries];
-    console.log(
-      `one refresh sent ${statements.length} SQL statements:\n${statements.map((sql, i) => `${i + 1}. ${sql}`).join('\n')}`,
-    );
     expect(statements.length, statements.join('\n')).toBeLessThanOrEqual(6);
   });
 

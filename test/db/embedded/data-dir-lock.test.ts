@@ -42,6 +42,8 @@ describe('the embedded database directory lock', () => {
     const dir = join(root, 'pglite');
     await writeFile(`${dir}.lock`, 'garbage');
     const release = await lockDataDir(dir);
+    expect(await readFile(`${dir}.lock`, 'utf8')).toBe(`${process.pid}\n`);
     await release();
+    await expect(readFile(`${dir}.lock`, 'utf8')).rejects.toThrow(/ENOENT/);
   });
 });
