@@ -32,12 +32,10 @@ function normalizeCode(input: string): string | null {
 
 /**
  * How many usable tokens of a purpose a user holds at most: a newer one retires
- * the oldest past that number. A reset or an email change has one link at a time:
- * only the newest mail's works.
+ * the oldest past that number. A purpose not named here (a reset, an email
+ * change, those of methods to come) has one at a time: only the newest mail's works.
  */
-const LIVE_TOKENS: Record<OneTimeTokenPurpose, number> = {
-  PASSWORD_RESET: 1,
-  EMAIL_CHANGE: 1,
+const LIVE_TOKENS: Partial<Record<OneTimeTokenPurpose, number>> = {
   // A verification link works until it expires or the address is verified: the
   // link a blocked login mails again must not kill the one of the sign-up's mail.
   EMAIL_VERIFICATION: 3,
@@ -71,7 +69,7 @@ export async function issueOneTimeToken(
     const kept = await tx.oneTimeToken.findMany({
       where: { userId, purpose, usedAt: null, expiresAt: { gt: now } },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      skip: LIVE_TOKENS[purpose] - 1,
+      skip: (LIVE_TOKENS[purpose] ?? 1) - 1,
       select: { id: true },
     });
     if (kept.length > 0) {
