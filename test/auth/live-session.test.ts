@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { findLoginAccount } from '../../src/auth/accounts/login-account.ts';
 import { enrolledSelect, enrolledSql, offersOf } from '../../src/auth/second-factor/factors.ts';
 import { METHODS } from '../../src/methods.ts';
@@ -6,7 +6,6 @@ import { findLiveSession, liveSessionFilter } from '../../src/auth/sessions/live
 import type { SessionLimits } from '../../src/auth/sessions/sessions.ts';
 import {
   addPasskey,
-  createTestApp,
   enableTotp,
   expectNoErrors,
   newAuthenticator,
@@ -15,12 +14,12 @@ import {
   type TestApp,
   verifyAddress,
 } from '../fixtures/index.ts';
+import { test as it } from '../fixtures/suite.ts';
 
 let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
+it.beforeAll(({ app }) => {
+  t = app;
 });
-afterAll(() => t.close());
 
 /** The lookup as a request makes it, with the second factors of the methods in force. */
 const live = () => ({ sql: t.services.sql, enrolledSql: enrolledSql(METHODS) });

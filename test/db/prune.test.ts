@@ -1,24 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { ENDED_SESSION_RETENTION_SECONDS, pruneEndedSessions } from '../../src/auth/sessions/prune.ts';
 import { hashOpaqueToken } from '../../src/crypto/opaque-tokens.ts';
-import {
-  createTestApp,
-  expectNoErrors,
-  LOGOUT,
-  REFRESH,
-  signUp,
-  type Account,
-  type TestApp,
-} from '../fixtures/index.ts';
+import { expectNoErrors, LOGOUT, REFRESH, signUp, type Account, type TestApp } from '../fixtures/index.ts';
+import { test as it } from '../fixtures/suite.ts';
 
 // Sessions and refresh tokens reach their ends the way they do in service:
 // used, left idle, revoked, with the service's clock moved forward between.
 
 let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
+it.beforeAll(({ app }) => {
+  t = app;
 });
-afterAll(() => t.close());
 
 const DAY = 86400;
 

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { createDataEncryption } from '../../src/crypto/data-encryption.ts';
 import {
   CONFIRM_TOTP,
-  createTestApp,
   DISABLE_TOTP,
   enableTotp,
   expectError,
@@ -16,15 +15,16 @@ import {
   totpCode,
   verifyAddress,
 } from '../fixtures/index.ts';
+import { testWithApp } from '../fixtures/suite.ts';
 
 // Setting up an authenticator app: nothing is active until a first code
 // proves it, the secret is stored encrypted, the recovery codes hashed.
 
+const it = testWithApp({ APP_NAME: 'Acme' });
 let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp({ APP_NAME: 'Acme' });
+it.beforeAll(({ app }) => {
+  t = app;
 });
-afterAll(() => t.close());
 
 const secondFactorOf = async (accessToken: string) =>
   expectNoErrors(await t.graphql(ME_SECOND_FACTOR, {}, { token: accessToken })).me?.secondFactor;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   type Account,
   type Authenticator,
@@ -15,15 +15,15 @@ import {
   type TestApp,
   VERIFY_SECOND_FACTOR,
 } from '../fixtures/index.ts';
+import { test as it } from '../fixtures/suite.ts';
 
 // Signing in to an account with a second factor: the right password gets a
 // challenge and no tokens; the challenge and a code get the session.
 
 let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
+it.beforeAll(({ app }) => {
+  t = app;
 });
-afterAll(() => t.close());
 
 interface WithApp {
   account: Account;

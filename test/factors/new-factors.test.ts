@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import {
   addPasskey,
   createTestApp,
@@ -22,15 +22,15 @@ import {
   type TestApp,
   uniqueEmail,
 } from '../fixtures/index.ts';
+import { test as it } from '../fixtures/suite.ts';
 
 // Who may add a second factor, and what adding one proves: a new way in is an
 // attacker's first wish, so it takes more than what a thief is likely to hold.
 
 let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
+it.beforeAll(({ app }) => {
+  t = app;
 });
-afterAll(() => t.close());
 
 const passkeysOf = (userId: string) => t.services.prisma.passkey.count({ where: { userId } });
 

@@ -2,7 +2,7 @@ import type {
   PublicKeyCredentialCreationOptionsJSON,
   PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   type Account,
   CHANGE_PASSWORD,
@@ -23,6 +23,7 @@ import {
   SoftwareAuthenticator,
   type TestApp,
 } from '../fixtures/index.ts';
+import { test as it } from '../fixtures/suite.ts';
 
 // The passkey rules a browser is not needed for, with an authenticator in
 // software: challenges single use, bound and expiring; origins checked; a
@@ -32,10 +33,9 @@ import {
 const ORIGIN = 'http://localhost:5174';
 
 let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
+it.beforeAll(({ app }) => {
+  t = app;
 });
-afterAll(() => t.close());
 
 type Json = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   type Account,
   type Authenticator,
@@ -26,16 +26,16 @@ import {
   USERS_WITH_DISABLED,
   VERIFY_SECOND_FACTOR,
 } from '../fixtures/index.ts';
+import { test as it } from '../fixtures/suite.ts';
 
 // What a second factor guards beyond login: changes to how one signs in need
 // a recent second factor or a fresh code; a password reset needs a code too;
 // admins may be required to have one; support can remove one.
 
 let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
+it.beforeAll(({ app }) => {
+  t = app;
 });
-afterAll(() => t.close());
 
 /** An account with an app, signed in through the challenge (its second factor is fresh). */
 async function signedInWithApp(): Promise<{ account: Account; app: Authenticator }> {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { METHODS } from '../../src/methods.ts';
 import {
   createTestApp,
@@ -11,6 +11,7 @@ import {
   type Account,
   type TestApp,
 } from '../fixtures/index.ts';
+import { test as it } from '../fixtures/suite.ts';
 import { DRIVERS, passwordChallenge } from './drivers.ts';
 
 // The same checks for every sign-in method in the list: what the kernel is told
@@ -19,11 +20,10 @@ import { DRIVERS, passwordChallenge } from './drivers.ts';
 
 let t: TestApp;
 let admin: Account;
-beforeAll(async () => {
-  t = await createTestApp();
+it.beforeAll(async ({ app }) => {
+  t = app;
   admin = await signUpAdmin(t);
 });
-afterAll(() => t.close());
 
 const driverOf = (id: string) => {
   const driver = DRIVERS[id];

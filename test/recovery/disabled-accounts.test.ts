@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   type Account,
-  createTestApp,
   expectError,
   expectNoErrors,
   USERS_WITH_DISABLED,
@@ -13,17 +12,17 @@ import {
   signUpAdmin,
   type TestApp,
 } from '../fixtures/index.ts';
+import { test as it } from '../fixtures/suite.ts';
 
 // An admin stops an account: it can neither sign in, refresh nor use a
 // session, until it is enabled again.
 
 let t: TestApp;
 let admin: Account;
-beforeAll(async () => {
-  t = await createTestApp();
+it.beforeAll(async ({ app }) => {
+  t = app;
   admin = await signUpAdmin(t);
 });
-afterAll(() => t.close());
 
 const setDisabled = (userId: string, disabled: boolean, token = admin.accessToken) =>
   t.graphql(SET_USER_DISABLED, { userId, disabled }, { token });

@@ -1,24 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   type Account,
   CONFIRM_EMAIL_CHANGE,
-  createTestApp,
   expectError,
   expectNoErrors,
   LOGIN,
   ME_VERIFIED,
   type Mailbox,
-  mailingTo,
   REQUEST_EMAIL_CHANGE,
   REQUEST_PASSWORD_RESET,
   RESET_PASSWORD,
   STRONG_PASSWORD,
   signUp,
-  startMailbox,
   type TestApp,
   tokenFrom,
   uniqueEmail,
 } from '../fixtures/index.ts';
+import { test as it } from '../fixtures/suite.ts';
 
 // Changing the address of an account: a link to the new address, a notice to
 // the old one, and nothing changed until the link is followed.
@@ -27,13 +25,9 @@ const CONFIRM_PATH = '/confirm-email-change';
 
 let mailbox: Mailbox;
 let t: TestApp;
-beforeAll(async () => {
-  mailbox = await startMailbox();
-  t = await createTestApp(mailingTo(mailbox), { mail: 'configured' });
-});
-afterAll(async () => {
-  await t?.close();
-  await mailbox?.close();
+it.beforeAll(({ mailingApp, mailbox: box }) => {
+  t = mailingApp;
+  mailbox = box;
 });
 
 const requestChange = (account: Account, newEmail: string, password = account.password) =>

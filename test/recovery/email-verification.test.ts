@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import {
   createTestApp,
   expectError,
@@ -11,12 +11,12 @@ import {
   SIGN_UP,
   STRONG_PASSWORD,
   signUp,
-  startMailbox,
   type TestApp,
   tokenFrom,
   uniqueEmail,
   VERIFY_EMAIL,
 } from '../fixtures/index.ts';
+import { test as it } from '../fixtures/suite.ts';
 
 // Email verification end to end, the links read from the mail a real SMTP server received.
 
@@ -24,13 +24,9 @@ const VERIFY_PATH = '/verify-email';
 
 let mailbox: Mailbox;
 let t: TestApp;
-beforeAll(async () => {
-  mailbox = await startMailbox();
-  t = await createTestApp(mailingTo(mailbox), { mail: 'configured' });
-});
-afterAll(async () => {
-  await t?.close();
-  await mailbox?.close();
+it.beforeAll(({ mailingApp, mailbox: box }) => {
+  t = mailingApp;
+  mailbox = box;
 });
 
 const verify = (token: string, app = t) => app.graphql(VERIFY_EMAIL, { token });

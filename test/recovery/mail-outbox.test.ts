@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { OUTBOX_LEASE_MS } from '../../src/mail/mailer.ts';
 import type { MailTransport } from '../../src/mail/transports.ts';
 import {
@@ -11,10 +11,10 @@ import {
   REQUEST_PASSWORD_RESET,
   RESET_PASSWORD,
   signUp,
-  startMailbox,
   type TestApp,
   tokenFrom,
 } from '../fixtures/index.ts';
+import { test as it } from '../fixtures/suite.ts';
 
 // Mail outlives the instance that was to send it: a message is kept in the
 // database until it is sent or given up on, so one that an instance could not
@@ -25,13 +25,9 @@ const NEW_PASSWORD = 'another correct horse battery';
 
 let mailbox: Mailbox;
 let base: TestApp;
-beforeAll(async () => {
-  mailbox = await startMailbox();
-  base = await createTestApp(mailingTo(mailbox), { mail: 'configured' });
-});
-afterAll(async () => {
-  await base?.close();
-  await mailbox?.close();
+it.beforeAll(({ mailingApp, mailbox: box }) => {
+  base = mailingApp;
+  mailbox = box;
 });
 
 /** Another instance of the service on the same database and clock. */

@@ -1,25 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   type Account,
   CONFIRM_EMAIL_CHANGE,
   codeFrom,
-  createTestApp,
   expectError,
   expectNoErrors,
   LOGIN,
   ME_VERIFIED,
   type Mailbox,
-  mailingTo,
   REQUEST_EMAIL_CHANGE,
   REQUEST_PASSWORD_RESET,
   RESET_PASSWORD,
   signUp,
-  startMailbox,
   type TestApp,
   tokenFrom,
   uniqueEmail,
   VERIFY_EMAIL,
 } from '../fixtures/index.ts';
+import { test as it } from '../fixtures/suite.ts';
 
 // The code each mail shows beside its link, for a person who reads the mail on
 // another device: typed with the address the mail went to, it does what the
@@ -29,13 +27,9 @@ const NEW_PASSWORD = 'quiet-meadow-compass-97';
 
 let mailbox: Mailbox;
 let t: TestApp;
-beforeAll(async () => {
-  mailbox = await startMailbox();
-  t = await createTestApp(mailingTo(mailbox), { mail: 'configured' });
-});
-afterAll(async () => {
-  await t?.close();
-  await mailbox?.close();
+it.beforeAll(({ mailingApp, mailbox: box }) => {
+  t = mailingApp;
+  mailbox = box;
 });
 
 /** Asks for a reset of `account`'s password; returns the mail that arrives. */

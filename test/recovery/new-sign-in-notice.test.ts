@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   type Account,
   logInOver,
@@ -19,13 +19,13 @@ import {
   SIGN_UP,
   STRONG_PASSWORD,
   sendGraphQL,
-  startMailbox,
   type TestApp,
   tokenFrom,
   uniqueEmail,
   VERIFY_EMAIL,
   VERIFY_SECOND_FACTOR,
 } from '../fixtures/index.ts';
+import { testWithApp } from '../fixtures/suite.ts';
 
 // A sign-in from a browser or program the account has not used before mails the
 // account a notice, so that a stolen password used elsewhere is seen by its owner.
@@ -42,17 +42,14 @@ const SAFARI_IPHONE =
 
 const NOTICE = /New sign-in to your/;
 
+const it = testWithApp({ TRUST_PROXY: 'loopback' });
 let mailbox: Mailbox;
 let t: TestApp;
 let url: string;
-beforeAll(async () => {
-  mailbox = await startMailbox();
-  t = await createTestApp(mailingTo(mailbox, { TRUST_PROXY: 'loopback' }), { mail: 'configured' });
+it.beforeAll(async ({ mailingApp, mailbox: box }) => {
+  t = mailingApp;
+  mailbox = box;
   url = await t.listen();
-});
-afterAll(async () => {
-  await t?.close();
-  await mailbox?.close();
 });
 
 const HOME = '203.0.113.7';

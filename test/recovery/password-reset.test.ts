@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import {
   type Account,
   createTestApp,
@@ -13,12 +13,12 @@ import {
   SET_USER_DISABLED,
   signUpAdmin,
   signUp,
-  startMailbox,
   type TestApp,
   tokenFrom,
   uniqueEmail,
   VERIFY_EMAIL,
 } from '../fixtures/index.ts';
+import { testWithApp } from '../fixtures/suite.ts';
 
 // Password reset end to end: HTTP requests to the service, and the links read
 // from the mail a real SMTP server received.
@@ -26,15 +26,12 @@ import {
 const NEW_PASSWORD = 'quiet-meadow-compass-97';
 const RESET_PATH = '/reset-password';
 
+const it = testWithApp({ APP_NAME: 'Acme' });
 let mailbox: Mailbox;
 let t: TestApp;
-beforeAll(async () => {
-  mailbox = await startMailbox();
-  t = await createTestApp(mailingTo(mailbox, { APP_NAME: 'Acme' }), { mail: 'configured' });
-});
-afterAll(async () => {
-  await t?.close();
-  await mailbox?.close();
+it.beforeAll(({ mailingApp, mailbox: box }) => {
+  t = mailingApp;
+  mailbox = box;
 });
 
 const request = (email: string, app = t) => app.graphql(REQUEST_PASSWORD_RESET, { email });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   type Account,
   logInOver,
@@ -31,7 +31,6 @@ import {
   STRONG_PASSWORD,
   sendGraphQL,
   signUpAdmin,
-  startMailbox,
   stepUpWithPasskey,
   type TestApp,
   createTestApp,
@@ -40,6 +39,7 @@ import {
   uniqueEmail,
   verifyAddress,
 } from '../fixtures/index.ts';
+import { testWithApp } from '../fixtures/suite.ts';
 
 // "It was not me": what the owner of an account does with the link of a notice
 // (a new sign-in, a new passkey or authenticator app, a changed password or
@@ -60,17 +60,14 @@ function firefoxOnWindows() {
   return 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
 }
 
+const it = testWithApp({ TRUST_PROXY: 'loopback' });
 let mailbox: Mailbox;
 let t: TestApp;
 let url: string;
-beforeAll(async () => {
-  mailbox = await startMailbox();
-  t = await createTestApp(mailingTo(mailbox, { TRUST_PROXY: 'loopback' }), { mail: 'configured' });
+it.beforeAll(async ({ mailingApp, mailbox: box }) => {
+  t = mailingApp;
+  mailbox = box;
   url = await t.listen();
-});
-afterAll(async () => {
-  await t?.close();
-  await mailbox?.close();
 });
 
 /** The owner signs up at home and verifies the address: what a person who uses the account does. */

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { keyIdOf } from '../../src/crypto/signing-keys.ts';
 import { epochSeconds } from '../../src/clock.ts';
 import type { MeQuery } from '../generated/graphql.ts';
@@ -26,15 +26,16 @@ import {
   type RequestOptions,
   type TestApp,
 } from '../fixtures/index.ts';
+import { testWithApp } from '../fixtures/suite.ts';
 
 /** Another secret of the right length, which the app does not know. */
 const OTHER_SECRET = randomBytes(32).toString('base64url');
 
+const it = testWithApp({}, { recordQueries: true });
 let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp({}, { recordQueries: true });
+it.beforeAll(({ app }) => {
+  t = app;
 });
-afterAll(() => t.close());
 
 // ---------------------------------------------------------------------------
 // Helpers: accounts, token parts and forged tokens

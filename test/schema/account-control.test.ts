@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { VariablesOf } from '@graphql-typed-document-node/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 import { setRole as promote } from '../../src/auth/accounts/admin.ts';
 import {
   CHANGE_PASSWORD,
-  createTestApp,
   DELETE_ME,
   expectError,
   expectNoErrors,
@@ -26,12 +25,12 @@ import {
   type GraphQLResponse,
   type TestApp,
 } from '../fixtures/index.ts';
+import { test as it } from '../fixtures/suite.ts';
 
 let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
+it.beforeAll(({ app }) => {
+  t = app;
 });
-afterAll(() => t.close());
 
 // ---------------------------------------------------------------------------
 // Helpers: the calls and the checks repeated below

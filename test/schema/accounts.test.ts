@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { ResultOf } from '@graphql-typed-document-node/core';
 import bcrypt from 'bcryptjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { isCommonPassword } from '../../src/auth/accounts/common-passwords.ts';
 import {
   accountRowCounts,
-  createTestApp,
   expectError,
   expectNoErrors,
   expiredTokenFor,
@@ -21,12 +20,12 @@ import {
   type RequestOptions,
   type TestApp,
 } from '../fixtures/index.ts';
+import { test as it } from '../fixtures/suite.ts';
 
 let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
+it.beforeAll(({ app }) => {
+  t = app;
 });
-afterAll(() => t.close());
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 

@@ -8,18 +8,18 @@ import type {
   GraphQLNamedType,
   GraphQLOutputType,
 } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { schema } from '../../src/schema.ts';
 import {
   accountRowCounts,
   type Account,
-  createTestApp,
   expectError,
   STRONG_PASSWORD,
   signUpAdmin,
   type TestApp,
   uniqueEmail,
 } from '../fixtures/index.ts';
+import { test as it } from '../fixtures/suite.ts';
 
 // Every argument of every query and mutation, read from the schema itself (a
 // new field is covered as soon as it exists), given arbitrary values: control
@@ -166,10 +166,9 @@ function documentOf({ operation, field }: RootField): string {
 }
 
 let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
+it.beforeAll(({ app }) => {
+  t = app;
 });
-afterAll(() => t.close());
 
 const RUNS_PER_FIELD = Number(process.env.ARBITRARY_INPUT_RUNS ?? 20);
 

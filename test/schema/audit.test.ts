@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { pruneAuthEvents } from '../../src/auth/audit/audit.ts';
 import {
   AUTH_EVENTS,
   CHANGE_PASSWORD,
-  createTestApp,
   DELETE_ME,
   expectError,
   expectNoErrors,
@@ -22,17 +21,18 @@ import {
   type RequestOptions,
   type TestApp,
 } from '../fixtures/index.ts';
+import { testWithApp } from '../fixtures/suite.ts';
 
 const AGENT = { headers: { 'user-agent': 'AuditTest/1.0' } } satisfies RequestOptions;
 const SECOND_PASSWORD = 'quiet-meadow-compass-77';
 
+const it = testWithApp({ RATE_LIMIT: 'on', RATE_LIMIT_LOGIN_FAILURES_EMAIL_IP: '2/15m' });
 let t: TestApp;
 let admin: Account;
-beforeAll(async () => {
-  t = await createTestApp({ RATE_LIMIT: 'on', RATE_LIMIT_LOGIN_FAILURES_EMAIL_IP: '2/15m' });
+it.beforeAll(async ({ app }) => {
+  t = app;
   admin = await signUpAdmin(t, AGENT);
 });
-afterAll(() => t.close());
 
 const signedUp = () => signUp(t, AGENT);
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { LogoutMutationVariables, RefreshMutation } from '../generated/graphql.ts';
 import {
   accountOf,
@@ -21,16 +21,17 @@ import {
   type RequestOptions,
   type TestApp,
 } from '../fixtures/index.ts';
+import { testWithApp } from '../fixtures/suite.ts';
 
 // refresh (rotation, reuse grace, theft detection, session limits), logout,
 // logoutAll, sessions and revokeSession, all through HTTP. Time passes by the
 // service's clock; the database is read only to check a row.
 
+const it = testWithApp({}, { recordQueries: true });
 let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp({}, { recordQueries: true });
+it.beforeAll(({ app }) => {
+  t = app;
 });
-afterAll(() => t.close());
 
 // ---------------------------------------------------------------------------
 // Helpers

@@ -8,16 +8,16 @@ import {
   type GraphQLSchema,
   type IntrospectionQuery,
 } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, expectNoErrors, type TestApp } from '../fixtures/index.ts';
+import { describe, expect } from 'vitest';
+import { expectNoErrors, type TestApp } from '../fixtures/index.ts';
+import { test as it } from '../fixtures/suite.ts';
 
 const normalized = (s: GraphQLSchema) => printSchema(lexicographicSortSchema(s));
 
 let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
+it.beforeAll(({ app }) => {
+  t = app;
 });
-afterAll(() => t.close());
 
 describe('schema.graphql', () => {
   it('matches the schema the service serves (run `npm run codegen` after an API change)', async () => {

@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestApp,
-  expectNoErrors,
-  ME,
-  SIGN_UP,
-  STRONG_PASSWORD,
-  uniqueEmail,
-  type TestApp,
-} from '../fixtures/index.ts';
+import { describe, expect } from 'vitest';
+import { expectNoErrors, ME, SIGN_UP, STRONG_PASSWORD, uniqueEmail, type TestApp } from '../fixtures/index.ts';
+import { test as it } from '../fixtures/suite.ts';
 
 let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
+it.beforeAll(({ app }) => {
+  t = app;
 });
-afterAll(() => t.close());
 
 describe('signUp', () => {
   it('creates an account and returns a working pair of tokens', async () => {

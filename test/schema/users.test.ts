@@ -1,8 +1,7 @@
 import type { ResultOf } from '@graphql-typed-document-node/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { graphql } from '../generated/gql.ts';
 import {
-  createTestApp,
   expectError,
   expectNoErrors,
   signUp,
@@ -11,6 +10,7 @@ import {
   type Account,
   type TestApp,
 } from '../fixtures/index.ts';
+import { testWithApp } from '../fixtures/suite.ts';
 
 const USERS_PAGE = graphql(/* GraphQL */ `
   query UsersPage($first: Int, $after: String) {
@@ -25,11 +25,12 @@ const USERS_PAGE = graphql(/* GraphQL */ `
 // More users than the largest page, so that a `first` beyond it is visibly cut.
 const BULK_USERS = 110;
 
+const it = testWithApp({}, { recordQueries: true });
 let t: TestApp;
 let admin: Account;
 let user: Account;
-beforeAll(async () => {
-  t = await createTestApp({}, { recordQueries: true });
+it.beforeAll(async ({ app }) => {
+  t = app;
   admin = await signUpAdmin(t, { prefix: 'users-admin' });
   user = await signUp(t, { prefix: 'users-plain' });
   // Straight into the table: these users only need to exist, not to sign in.
@@ -41,7 +42,6 @@ beforeAll(async () => {
     })),
   });
 });
-afterAll(() => t.close());
 
 /** A page as `token` sees it: the admin's by default, `null` sends no token. */
 const usersPage = (variables: { first?: number; after?: string | null }, token: string | null = admin.accessToken) =>

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { createTestApp, PRODUCTION, type TestApp } from '../fixtures/index.ts';
+import { testWithApp } from '../fixtures/suite.ts';
 
 // CORS as a browser meets it: the preflight it sends before a POST carrying an
 // Authorization header, then the POST itself, in each environment.
@@ -53,11 +54,11 @@ function expectNoOriginAllowed(response: Response): void {
 }
 
 // The development app; the production apps share its database and hashing thread.
+const it = testWithApp({ NODE_ENV: 'development' });
 let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp({ NODE_ENV: 'development' });
+it.beforeAll(({ app }) => {
+  t = app;
 });
-afterAll(() => t?.close());
 
 /** An app with these settings on the development app's data. */
 const appWith = (env: Record<string, string>) => createTestApp(env, { sharing: t });

@@ -2,7 +2,7 @@ import { getIntrospectionQuery } from 'graphql';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import {
   createTestApp,
   expectNoErrors,
@@ -16,6 +16,7 @@ import {
   type TestApp,
   uniqueEmail,
 } from '../fixtures/index.ts';
+import { testWithApp } from '../fixtures/suite.ts';
 
 // The HTTP surface as a client sees it: health and readiness, the GraphQL over
 // HTTP rules (status codes, content types, body limit), error masking, what
@@ -93,11 +94,11 @@ function remoteAssets(html: string): string[] {
 }
 
 // The development app; the apps with other settings share its database and hashing thread.
+const it = testWithApp({ NODE_ENV: 'development' });
 let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp({ NODE_ENV: 'development' });
+it.beforeAll(({ app }) => {
+  t = app;
 });
-afterAll(() => t?.close());
 
 describe('in development', () => {
   describe('health and readiness', () => {

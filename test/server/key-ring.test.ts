@@ -1,6 +1,6 @@
 import { createPublicKey, generateKeyPairSync, verify, type JsonWebKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { keyIdOf } from '../../src/crypto/signing-keys.ts';
 import { loadSettings } from '../../src/settings.ts';
 import {
@@ -17,6 +17,7 @@ import {
   type TestApp,
   PRODUCTION,
 } from '../fixtures/index.ts';
+import { testWithApp } from '../fixtures/suite.ts';
 
 const pem = (key: { export(options: { type: 'pkcs8'; format: 'pem' }): string | Buffer }) =>
   key.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -49,13 +50,13 @@ function verifyLikeADownstreamService(token: string, jwks: Jwks): Record<string,
 const signUpOn = (t: TestApp) => signUp(t, { prefix: 'keys' });
 
 // The apps of other settings below share this one's database and hashing thread.
+const it = testWithApp({ JWT_PRIVATE_KEY: `${pem(ec.privateKey)}\n${pem(ecNext.privateKey)}` });
 let es: TestApp;
 let base: string;
-beforeAll(async () => {
-  es = await createTestApp({ JWT_PRIVATE_KEY: `${pem(ec.privateKey)}\n${pem(ecNext.privateKey)}` });
+it.beforeAll(async ({ app }) => {
+  es = app;
   base = new URL(await es.listen()).origin;
 });
-afterAll(() => es.close());
 
 describe('with JWT_PRIVATE_KEY (ES256), served on a real port', () => {
   it('publishes every verifying public key at /.well-known/jwks.json, with caching headers', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { createMetrics, type PoolStats } from '../../src/metrics.ts';
 import {
   createTestApp,
@@ -15,6 +15,7 @@ import {
   type TestApp,
   uniqueEmail,
 } from '../fixtures/index.ts';
+import { test as it } from '../fixtures/suite.ts';
 
 // The Prometheus metrics: what moves when requests come in, read back from the
 // exposition text, and where (and whether) they are served.
@@ -87,10 +88,9 @@ const operation = (name: string, type: string, outcome: string) => ({ operation:
 // Each app has a registry of its own: the apps with other settings share this
 // one's database and hashing thread, never its counters.
 let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
+it.beforeAll(({ app }) => {
+  t = app;
 });
-afterAll(() => t?.close());
 
 /** An app with these settings on the first app's data. */
 const appWith = (env: Record<string, string>) => createTestApp(env, { sharing: t });

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   CHANGE_PASSWORD,
-  createTestApp,
   expectNoErrors,
   LOGIN,
   ME,
@@ -10,15 +9,15 @@ import {
   type GraphQLResponse,
   type TestApp,
 } from '../fixtures/index.ts';
+import { test as it } from '../fixtures/suite.ts';
 
 // Responses that carry tokens, or a user's own data, must not be kept by any
 // cache between the service and the client (RFC 6749 §5.1).
 
 let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
+it.beforeAll(({ app }) => {
+  t = app;
 });
-afterAll(() => t.close());
 
 function expectNoStore(response: Pick<GraphQLResponse<unknown>, 'headers'>) {
   expect(response.headers.get('cache-control')).toBe('no-store');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { requestIdFrom } from '../../src/server/http/request-id.ts';
 import {
   claimsFor,
@@ -14,6 +14,7 @@ import {
   uniqueEmail,
   type TestApp,
 } from '../fixtures/index.ts';
+import { testWithApp } from '../fixtures/suite.ts';
 
 // Every response names its request, and every log line written while handling
 // it carries the same id.
@@ -25,11 +26,11 @@ const post = (t: TestApp, body: string, headers: Record<string, string> = {}) =>
   t.fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
 // The apps of other settings below share this one's database and hashing thread.
+const it = testWithApp({ MAX_BODY_BYTES: '1024' });
 let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp({ MAX_BODY_BYTES: '1024' });
+it.beforeAll(({ app }) => {
+  t = app;
 });
-afterAll(() => t.close());
 
 /** An app of other settings on the first app's database. */
 const sharing = (env: Record<string, string>) => createTestApp(env, { sharing: t });
